@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TransactionContext } from '../database/transaction-context.js';
+import { RequestValidationException } from '../common/problem.js';
+import { decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination.js';
+import { AuditEventEntity, type AuditOutcome } from './entities/audit-event.entity.js';
+import type { AuditEventResponseDto, ListAuditEventsQuery } from './dto/audit-event.dto.js';
+
+export interface AuditEntry {
+  actorId?: string | null;
+  actorRole?: string | null;
+  action: string;
+  entityType?: string | null;
+  entityId?: string | null;
+  patientId?: string | null;
+  caseId?: string | null;
+  outcome: AuditOutcome;
+  statusCode?: number | null;
+  reason?: string | null;
+  requestId?: string | null;
+  ip?: string | null;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly tx: TransactionContext) {}
+
+  /**
+   * Appends one row, inside the current transaction when there is one, so
+   * that a change and its audit row commit together. If the insert fails,
+   * the error propagates and the change rolls back.
+   */
+  async record(entry: AuditEntry, manager: EntityManager = this.tx.manager): Promise<void> {
+    await manager.insert(AuditEventEntity, {
+      actorId: entry.actorId ?? null,
+      actorRole: entry.actorRole ?? null,
+      action: entry.action,
+      entityType: entry.entityType ?? null,
+      entityId: entry.entityId ?? null,
+      patientId: entry.patientId ?? null,
+      caseId: entry.caseId ?? null,
+      outcome: entry.outcome,
+      statusCode: entry.statusCode ?? null,
+      reason: entry.reason ?? null,
+      requestId: entry.requestId ?? null,
+      ip: entry.ip ?? null,
+    });
+  }
+
+  async list(query: ListAuditEventsQuery): Promise<Page<AuditEventResponseDto>> {
+    const qb = this.tx.manager.createQueryBuilder(AuditEventEntity, 'a');
+    if (query.actorId !== undefined) qb.andWhere('a.actor_id = :actorId', { actorId: query.actorId });
+    if (query.patientId !== undefined) qb.andWhere('a.patient_id = :patientId', { patientId: query.patientId });
+    if (query.caseId !== undefined) qb.andWhere('a.case_id = :caseId', { caseId: query.caseId });
+    if (query.action !== undefined) qb.andWhere('a.action = :action', { action: query.action });
+    if (query.outcome !== undefined) qb.andWhere('a.outcome = :outcome', { outcome: query.outcome });
+    if (query.entityType !== undefined) qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
+    if (query.entityId !== undefined) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
+    if (query.from !== undefined) qb.andWhere('a.at >= :from', { from: query.from });
+    if (query.to !== undefined) qb.andWhere('a.at < :to', { to: query.to });
+    if (query.cursor !== undefined) {
+      const { id } = decodeCursor(query.cursor, { id: 'string' });
+      if (!/^\d{1,19}$/.test(String(id))) {
+        throw RequestValidationException.field('cursor', 'cursor must be a cursor returned by a previous page');
+      }
+      qb.andWhere('a.id < :cursorId', { cursorId: id });
+    }
+    const rows = await qb.orderBy('a.id', 'DESC').limit(query.limit + 1).getMany();
+    return toPage(rows, query.limit, toAuditEventResponse, (row) => encodeCursor({ id: row.id }));
+  }
+}
+
+function toAuditEventResponse(row: AuditEventEntity): AuditEventResponseDto {
+  return {
+    id: row.id,
+    at: row.at.toISOString(),
+    actorId: row.actorId,
+    actorRole: row.actorRole,
+    action: row.action,
+    entityType: row.entityType,
+    entityId: row.entityId,
+    patientId: row.patientId,
+    caseId: row.caseId,
+    outcome: row.outcome,
+    statusCode: row.statusCode,
+    reason: row.reason,
+    requestId: row.requestId,
+    ip: row.ip,
+  };
+}

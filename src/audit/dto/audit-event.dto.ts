@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+import { AUDIT_OUTCOMES, type AuditOutcome } from '../entities/audit-event.entity.js';
+
+export class ListAuditEventsQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() actorId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() patientId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() caseId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) action?: string;
+  @ApiPropertyOptional({ enum: AUDIT_OUTCOMES }) @IsOptional() @IsIn(AUDIT_OUTCOMES) outcome?: AuditOutcome;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) entityType?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) entityId?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsDateString() to?: string;
+}
+
+export class AuditEventResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ nullable: true, type: String }) actorId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) actorRole!: string | null;
+  @ApiProperty() action!: string;
+  @ApiProperty({ nullable: true, type: String }) entityType!: string | null;
+  @ApiProperty({ nullable: true, type: String }) entityId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) patientId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) caseId!: string | null;
+  @ApiProperty({ enum: AUDIT_OUTCOMES }) outcome!: AuditOutcome;
+  @ApiProperty({ nullable: true, type: Number }) statusCode!: number | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: String }) requestId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+}
+
+export class AuditEventPageDto {
+  @ApiProperty({ type: [AuditEventResponseDto] }) items!: AuditEventResponseDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,0 +1,53 @@
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Audited, AuditedByService } from '../audit/audit.decorators.js';
+import { CurrentUser, Public } from '../common/auth.decorators.js';
+import { AuthService } from './auth.service.js';
+import type { AuthenticatedUser } from './authenticated-user.js';
+import { LoginDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
+import { LoginThrottlerGuard } from './login-throttler.guard.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(LoginThrottlerGuard)
+  @AuditedByService('auth.login')
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiUnauthorizedResponse({ description: 'Invalid email or password' })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts; see Retry-After' })
+  login(@Body() dto: LoginDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
+    return this.auth.login(dto.email, dto.password, { requestId: request.id, ip: request.ip });
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @AuditedByService('auth.refresh')
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiUnauthorizedResponse({ description: 'Invalid, reused, expired or revoked refresh token' })
+  refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
+    return this.auth.refresh(dto.refreshToken, { requestId: request.id, ip: request.ip });
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @Audited('auth.logout', { entity: 'auth_session' })
+  @ApiNoContentResponse({ description: 'The session is ended' })
+  logout(@CurrentUser() user: AuthenticatedUser): Promise<void> {
+    return this.auth.logout(user);
+  }
+}

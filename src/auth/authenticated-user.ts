@@ -1,0 +1,13 @@
+import type { Role } from './roles.js';
+
+/** The caller as the access guard resolved it for this request. */
+export interface AuthenticatedUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  sessionId: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}

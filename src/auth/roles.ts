@@ -1,0 +1,2 @@
+export const ROLES = ['admin', 'coordinator', 'clinician'] as const;
+export type Role = (typeof ROLES)[number];

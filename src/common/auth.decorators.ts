@@ -1,0 +1,19 @@
+import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Role } from '../auth/roles.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+
+export const IS_PUBLIC = 'consilium:public';
+export const ROLES = 'consilium:roles';
+
+/** The route needs no access token. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/** Only these roles may call the route (any authenticated user when absent). */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES, roles);
+
+/** The authenticated caller, as set by the access guard. */
+export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthenticatedUser => {
+  const request = ctx.switchToHttp().getRequest<{ user?: AuthenticatedUser }>();
+  if (request.user === undefined) throw new Error('CurrentUser used on a public route');
+  return request.user;
+});

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Env } from './env.schema.js';
+
+export const ENV = Symbol('ENV');
+
+/** Typed, grouped access to the validated environment. */
+@Injectable()
+export class AppConfig {
+  constructor(@Inject(ENV) private readonly env: Env) {}
+
+  get isProduction(): boolean {
+    return this.env.NODE_ENV === 'production';
+  }
+
+  get http(): {
+    port: number;
+    host: string;
+    bodyLimitBytes: number;
+    corsOrigins: string[] | '*';
+    trustProxy: boolean;
+    shutdownTimeoutMs: number;
+  } {
+    const origins = this.env.CORS_ORIGINS.trim();
+    return {
+      port: this.env.PORT,
+      host: this.env.HOST,
+      bodyLimitBytes: this.env.BODY_LIMIT_BYTES,
+      corsOrigins:
+        origins === '*'
+          ? '*'
+          : origins
+              .split(',')
+              .map((o) => o.trim())
+              .filter((o) => o.length > 0),
+      trustProxy: this.env.TRUST_PROXY,
+      shutdownTimeoutMs: this.env.SHUTDOWN_TIMEOUT_MS,
+    };
+  }
+
+  get logLevel(): Env['LOG_LEVEL'] {
+    return this.env.LOG_LEVEL;
+  }
+
+  get uploadMaxBytes(): number {
+    return this.env.UPLOAD_MAX_BYTES;
+  }
+
+  get auth(): {
+    accessSecret: string;
+    accessTtlSeconds: number;
+    idleTimeoutSeconds: number;
+    absoluteTimeoutSeconds: number;
+    login: { ipLimit: number; ipWindowSeconds: number; accountLimit: number; accountWindowSeconds: number };
+    bootstrapAdmin?: { email: string; password: string };
+  } {
+    const e = this.env;
+    if (e.JWT_ACCESS_SECRET === undefined) {
+      throw new Error('JWT_ACCESS_SECRET is not resolved; the entry point must provide one');
+    }
+    return {
+      accessSecret: e.JWT_ACCESS_SECRET,
+      accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
+      idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
+      absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+      login: {
+        ipLimit: e.LOGIN_IP_LIMIT,
+        ipWindowSeconds: e.LOGIN_IP_WINDOW_SECONDS,
+        accountLimit: e.LOGIN_ACCOUNT_LIMIT,
+        accountWindowSeconds: e.LOGIN_ACCOUNT_WINDOW_SECONDS,
+      },
+      bootstrapAdmin:
+        e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
+          ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
+          : undefined,
+    };
+  }
+
+  get database(): { url: string; poolSize: number } {
+    if (this.env.DATABASE_URL === undefined) {
+      throw new Error('DATABASE_URL is not resolved; the entry point must provide one');
+    }
+    return { url: this.env.DATABASE_URL, poolSize: this.env.DB_POOL_SIZE };
+  }
+}

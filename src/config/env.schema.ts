@@ -1,0 +1,169 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no', ''].includes(v)) return false;
+  return value;
+};
+
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable the platform reads. Names are the contract with
+ * `.env.example`, `docker-compose.yml` and the README; defaults are for a
+ * developer's machine.
+ */
+export class EnvSchema {
+  @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @Type(() => Number)
+  @IsInt({ message: 'PORT must be an integer from 0 to 65535' })
+  @Min(0, { message: 'PORT must be an integer from 0 to 65535' })
+  @Max(65535, { message: 'PORT must be an integer from 0 to 65535' })
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1, { message: 'HOST must be a host name or address to listen on' })
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_URL must be a postgres:// or postgresql:// connection URL',
+  })
+  DATABASE_URL?: string;
+
+  @Type(() => Number)
+  @IsInt({ message: 'DB_POOL_SIZE must be an integer from 1 to 200' })
+  @Min(1, { message: 'DB_POOL_SIZE must be an integer from 1 to 200' })
+  @Max(200, { message: 'DB_POOL_SIZE must be an integer from 1 to 200' })
+  DB_POOL_SIZE = 10;
+
+  @IsString()
+  @MinLength(1, { message: 'DATA_DIR must be a directory path' })
+  DATA_DIR = '.data';
+
+  @Type(() => Number)
+  @IsInt({ message: 'EMBEDDED_PG_PORT must be an integer from 1024 to 65535' })
+  @Min(1024, { message: 'EMBEDDED_PG_PORT must be an integer from 1024 to 65535' })
+  @Max(65535, { message: 'EMBEDDED_PG_PORT must be an integer from 1024 to 65535' })
+  EMBEDDED_PG_PORT = 54329;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_ACCESS_SECRET must be at least 32 characters' })
+  JWT_ACCESS_SECRET?: string;
+
+  @Type(() => Number)
+  @IsInt({ message: 'JWT_ACCESS_TTL_SECONDS must be an integer from 60 to 86400' })
+  @Min(60, { message: 'JWT_ACCESS_TTL_SECONDS must be an integer from 60 to 86400' })
+  @Max(86400, { message: 'JWT_ACCESS_TTL_SECONDS must be an integer from 60 to 86400' })
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Type(() => Number)
+  @IsInt({ message: 'SESSION_IDLE_TIMEOUT_SECONDS must be an integer from 60 to 604800' })
+  @Min(60, { message: 'SESSION_IDLE_TIMEOUT_SECONDS must be an integer from 60 to 604800' })
+  @Max(604800, { message: 'SESSION_IDLE_TIMEOUT_SECONDS must be an integer from 60 to 604800' })
+  SESSION_IDLE_TIMEOUT_SECONDS = 1800;
+
+  @Type(() => Number)
+  @IsInt({ message: 'SESSION_ABSOLUTE_TIMEOUT_SECONDS must be an integer from 300 to 2592000' })
+  @Min(300, { message: 'SESSION_ABSOLUTE_TIMEOUT_SECONDS must be an integer from 300 to 2592000' })
+  @Max(2592000, {
+    message: 'SESSION_ABSOLUTE_TIMEOUT_SECONDS must be an integer from 300 to 2592000',
+  })
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS = 43200;
+
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Matches(/^$|^(\*|https?:\/\/[^\s,]+)(\s*,\s*https?:\/\/[^\s,]+)*$/, {
+    message: 'CORS_ORIGINS must be empty, "*", or a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS = '';
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Type(() => Number)
+  @IsInt({ message: 'BODY_LIMIT_BYTES must be an integer from 1024 to 10485760' })
+  @Min(1024, { message: 'BODY_LIMIT_BYTES must be an integer from 1024 to 10485760' })
+  @Max(10485760, { message: 'BODY_LIMIT_BYTES must be an integer from 1024 to 10485760' })
+  BODY_LIMIT_BYTES = 1048576;
+
+  @Type(() => Number)
+  @IsInt({ message: 'UPLOAD_MAX_BYTES must be an integer from 1024 to 1073741824' })
+  @Min(1024, { message: 'UPLOAD_MAX_BYTES must be an integer from 1024 to 1073741824' })
+  @Max(1073741824, { message: 'UPLOAD_MAX_BYTES must be an integer from 1024 to 1073741824' })
+  UPLOAD_MAX_BYTES = 52428800;
+
+  @Type(() => Number)
+  @IsInt({ message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
+  @Min(1, { message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
+  @Max(100000, { message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
+  LOGIN_IP_LIMIT = 10;
+
+  @Type(() => Number)
+  @IsInt({ message: 'LOGIN_IP_WINDOW_SECONDS must be an integer from 1 to 86400' })
+  @Min(1, { message: 'LOGIN_IP_WINDOW_SECONDS must be an integer from 1 to 86400' })
+  @Max(86400, { message: 'LOGIN_IP_WINDOW_SECONDS must be an integer from 1 to 86400' })
+  LOGIN_IP_WINDOW_SECONDS = 60;
+
+  @Type(() => Number)
+  @IsInt({ message: 'LOGIN_ACCOUNT_LIMIT must be an integer from 1 to 100000' })
+  @Min(1, { message: 'LOGIN_ACCOUNT_LIMIT must be an integer from 1 to 100000' })
+  @Max(100000, { message: 'LOGIN_ACCOUNT_LIMIT must be an integer from 1 to 100000' })
+  LOGIN_ACCOUNT_LIMIT = 10;
+
+  @Type(() => Number)
+  @IsInt({ message: 'LOGIN_ACCOUNT_WINDOW_SECONDS must be an integer from 1 to 86400' })
+  @Min(1, { message: 'LOGIN_ACCOUNT_WINDOW_SECONDS must be an integer from 1 to 86400' })
+  @Max(86400, { message: 'LOGIN_ACCOUNT_WINDOW_SECONDS must be an integer from 1 to 86400' })
+  LOGIN_ACCOUNT_WINDOW_SECONDS = 900;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
+  TRUST_PROXY = false;
+
+  @Type(() => Number)
+  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 600000' })
+  @Min(0, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 600000' })
+  @Max(600000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 600000' })
+  SHUTDOWN_TIMEOUT_MS = 15000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: EnvSchema) => env.ADMIN_EMAIL !== undefined || env.ADMIN_PASSWORD !== undefined)
+  @IsString({ message: 'ADMIN_PASSWORD must be set (12 to 256 characters) when ADMIN_EMAIL is' })
+  @MinLength(12, { message: 'ADMIN_PASSWORD must be 12 to 256 characters' })
+  @MaxLength(256, { message: 'ADMIN_PASSWORD must be 12 to 256 characters' })
+  ADMIN_PASSWORD?: string;
+}
+
+/** The validated environment; every field has its final type. */
+export type Env = Readonly<EnvSchema>;

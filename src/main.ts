@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { createApp } from './app.setup.js';
+import { ConfigError, loadEnv } from './config/load-env.js';
+import type { Env } from './config/env.schema.js';
+import { runMigrations } from './database/data-source.js';
+import { resolveDatabase } from './database/resolve-database.js';
+
+async function main(): Promise<void> {
+  let env: Env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = pino({ level: env.LOG_LEVEL, base: { context: 'Bootstrap' } });
+
+  const database = await resolveDatabase(env, (line) => log.debug({ postgres: line }, 'embedded postgres'));
+  if (database.embedded !== undefined) {
+    log.info(
+      `Embedded PostgreSQL is running: data in ${database.embedded.dataDir}, listening on 127.0.0.1:${database.embedded.port}. ` +
+        'Set DATABASE_URL=postgres://user:password@host:5432/db to use another server.',
+    );
+  }
+
+  const stopDatabase = async (): Promise<void> => {
+    await database.embedded?.stop();
+  };
+
+  let jwtSecret = env.JWT_ACCESS_SECRET;
+  if (jwtSecret === undefined) {
+    jwtSecret = randomBytes(48).toString('base64url');
+    log.warn('JWT_ACCESS_SECRET is not set: using a random secret; access tokens end at restart (refresh tokens keep working)');
+  }
+
+  try {
+    const applied = await runMigrations(database.url);
+    log.info(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+    const app = await createApp({ ...env, DATABASE_URL: database.url, JWT_ACCESS_SECRET: jwtSecret });
+    await app.listen({ port: env.PORT, host: env.HOST });
+    log.info(`Consilium is listening on ${await app.getUrl()} (API docs at /api/docs)`);
+
+    let stopping = false;
+    const shutdown = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`${signal} received: finishing in-flight requests, then stopping`);
+      const force = setTimeout(() => {
+        log.error(`shutdown took longer than ${env.SHUTDOWN_TIMEOUT_MS} ms; exiting`);
+        process.exit(1);
+      }, env.SHUTDOWN_TIMEOUT_MS);
+      force.unref();
+      app
+        .close()
+        .then(stopDatabase)
+        .then(() => {
+          log.info('stopped cleanly');
+          process.exit(0);
+        })
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'error during shutdown');
+          process.exit(1);
+        });
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  } catch (error) {
+    log.fatal({ err: error }, 'could not start');
+    await stopDatabase();
+    process.exit(1);
+  }
+}
+
+await main();

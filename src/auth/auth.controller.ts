@@ -13,7 +13,7 @@ import { CurrentUser, Public } from '../common/auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { LoginDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
-import { LoginThrottlerGuard } from './login-throttler.guard.js';
+import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -23,7 +23,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @UseGuards(LoginThrottlerGuard)
+  @UseGuards(LoginRateLimitGuard)
   @AuditedByService('auth.login')
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid email or password' })

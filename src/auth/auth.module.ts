@@ -1,17 +1,14 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { BootstrapAdmin } from './bootstrap-admin.js';
-import { ACCOUNT_THROTTLER, LoginThrottlerGuard, accountTracker } from './login-throttler.guard.js';
+import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
 import { PasswordHasher } from './password-hasher.js';
-import { PgThrottlerStorage } from './pg-throttler.storage.js';
 import { SessionsService } from './sessions.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
@@ -27,24 +24,6 @@ import { UsersService } from './users.service.js';
         verifyOptions: { algorithms: ['HS256'], issuer: 'consilium' },
       }),
     }),
-    ThrottlerModule.forRootAsync({
-      inject: [AppConfig, DataSource],
-      useFactory: (config: AppConfig, dataSource: DataSource) => {
-        const { login } = config.auth;
-        return {
-          storage: new PgThrottlerStorage(dataSource),
-          throttlers: [
-            { name: 'default', limit: login.ipLimit, ttl: login.ipWindowSeconds * 1000 },
-            {
-              name: ACCOUNT_THROTTLER,
-              limit: login.accountLimit,
-              ttl: login.accountWindowSeconds * 1000,
-              getTracker: accountTracker,
-            },
-          ],
-        };
-      },
-    }),
   ],
   controllers: [AuthController, UsersController],
   providers: [
@@ -52,7 +31,7 @@ import { UsersService } from './users.service.js';
     SessionsService,
     PasswordHasher,
     UsersService,
-    LoginThrottlerGuard,
+    LoginRateLimitGuard,
     BootstrapAdmin,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],

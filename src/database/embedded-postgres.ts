@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -41,6 +41,7 @@ export async function startEmbeddedPostgres(
   const isRoot = userInfo().uid === 0;
   const log = options.onLog ?? (() => undefined);
   await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  if (isRoot) await assertTraversableByOthers(path.dirname(dataDir));
 
   const EmbeddedPostgres = await importWithoutSignalHooks();
   const server = new EmbeddedPostgres({
@@ -86,6 +87,24 @@ export async function startEmbeddedPostgres(
     throw error;
   }
   return handle;
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to
+ * reach the data folder: every folder above it needs the "x" bit for others.
+ */
+async function assertTraversableByOthers(dir: string): Promise<void> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      throw new EmbeddedPostgresError(
+        `PostgreSQL runs as the "postgres" user when started by root, and cannot enter ${current} ` +
+          `(mode ${(mode & 0o777).toString(8)}). Run "chmod o+x ${current}", choose another DATA_DIR, ` +
+          'or set DATABASE_URL.',
+      );
+    }
+    if (path.dirname(current) === current) return;
+  }
 }
 
 /** Creates `database` on the server at `adminUrl` unless it exists. */

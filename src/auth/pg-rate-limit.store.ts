@@ -1,11 +1,9 @@
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 
-interface ThrottlerStorageRecord {
-  totalHits: number;
-  timeToExpire: number;
-  isBlocked: boolean;
-  timeToBlockExpire: number;
+export interface RateLimitState {
+  hits: number;
+  blocked: boolean;
+  retryAfterSeconds: number;
 }
 
 interface Row {
@@ -20,10 +18,11 @@ interface Row {
  * starts when the old one and any block have passed; exceeding the limit
  * starts a block.
  */
-export class PgThrottlerStorage implements ThrottlerStorage {
+export class PgRateLimitStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
+  /** Counts one attempt against `key`; windows and blocks in milliseconds. */
+  async hit(key: string, limit: number, ttl: number, blockDuration: number): Promise<RateLimitState> {
     const reset = `r.window_ends_at <= now() AND coalesce(r.blocked_until <= now(), true)`;
     const hits = `CASE WHEN ${reset} THEN 1 ELSE r.hits + 1 END`;
     const rows = (await this.dataSource.query(
@@ -43,12 +42,7 @@ export class PgThrottlerStorage implements ThrottlerStorage {
     )) as Row[];
     const row = rows[0];
     if (row === undefined) throw new Error('rate limit upsert returned no row');
-    const isBlocked = row.hits > limit && row.block_ms > 0;
-    return {
-      totalHits: row.hits,
-      timeToExpire: Math.ceil(row.window_ms / 1000),
-      isBlocked,
-      timeToBlockExpire: Math.ceil(row.block_ms / 1000),
-    };
+    const blocked = row.hits > limit && row.block_ms > 0;
+    return { hits: row.hits, blocked, retryAfterSeconds: Math.ceil(row.block_ms / 1000) };
   }
 }

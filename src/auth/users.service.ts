@@ -73,12 +73,12 @@ export class UsersService {
     }
     const losesAdmin = user.role === 'admin' && user.active && (dto.active === false || (dto.role !== undefined && dto.role !== 'admin'));
     if (losesAdmin) {
-      const others = await manager
-        .createQueryBuilder(UserEntity, 'u')
-        .setLock('pessimistic_write')
-        .where("u.role = 'admin' AND u.active AND u.id <> :id", { id })
-        .getCount();
-      if (others === 0) throw new ConflictException('The last active admin cannot be disabled or demoted');
+      // Locks the other admins' rows so two admins cannot demote each other at once.
+      const others = (await manager.query(
+        `SELECT id FROM app_user WHERE role = 'admin' AND active AND id <> $1 FOR UPDATE`,
+        [id],
+      )) as unknown[];
+      if (others.length === 0) throw new ConflictException('The last active admin cannot be disabled or demoted');
     }
     if (dto.displayName !== undefined) user.displayName = dto.displayName;
     if (dto.role !== undefined) user.role = dto.role;

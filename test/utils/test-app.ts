@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
@@ -24,7 +25,10 @@ export interface TestApp {
  * The real AppModule on its own freshly cloned, migrated database. Only the
  * environment differs from production; nothing inside is mocked.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  extra: { controllers?: Type[] } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const validated = validateEnv({
     NODE_ENV: 'test',
@@ -37,12 +41,21 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     LOGIN_ACCOUNT_LIMIT: '100000',
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(validated)] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(validated)],
+    controllers: extra.controllers ?? [],
+  }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(validated), {
     bufferLogs: true,
   });
-  await configureApp(app);
-  await app.init();
+  try {
+    await configureApp(app);
+    await app.init();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await database.drop();
+    throw error;
+  }
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,

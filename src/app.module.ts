@@ -27,7 +27,7 @@ export class AppModule {
         DatabaseModule,
         AuditModule,
         AuthModule,
-        HealthModule,
+        HealthModule.forRoot(env.SHUTDOWN_GRACE_MS),
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -152,6 +152,12 @@ export class EnvSchema {
   @Max(600000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 600000' })
   SHUTDOWN_TIMEOUT_MS = 15000;
 
+  @Type(() => Number)
+  @IsInt({ message: 'SHUTDOWN_GRACE_MS must be an integer from 0 to 60000' })
+  @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer from 0 to 60000' })
+  @Max(60000, { message: 'SHUTDOWN_GRACE_MS must be an integer from 0 to 60000' })
+  SHUTDOWN_GRACE_MS = 1000;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })

@@ -36,6 +36,7 @@ export async function createTestApp(
     JWT_ACCESS_SECRET: 'test-secret-that-is-long-enough-for-hs256',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DB_POOL_SIZE: '5',
+    SHUTDOWN_GRACE_MS: '0',
     // Files log in many times from 127.0.0.1; the rate-limit tests set their own limits.
     LOGIN_IP_LIMIT: '100000',
     LOGIN_ACCOUNT_LIMIT: '100000',

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, startServer } from './utils/server-process.js';
+
+const ADMIN = { email: 'first.admin@example.org', password: 'a-long-admin-password' };
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function json(res: Response): Promise<Record<string, unknown>> {
+  return (await res.json()) as Record<string, unknown>;
+}
+
+describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
+  let dataDir: string;
+  let env: Record<string, string | undefined>;
+
+  beforeAll(async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'consilium-start-'));
+    await chmod(parent, 0o755); // as root, PostgreSQL runs as "postgres" and must enter it
+    dataDir = path.join(parent, 'data');
+    env = {
+      DATABASE_URL: undefined,
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      JWT_ACCESS_SECRET: undefined,
+      SHUTDOWN_GRACE_MS: '0',
+    };
+  });
+  afterAll(async () => {
+    await rm(path.dirname(dataDir), { recursive: true, force: true });
+  });
+
+  it('should start a real PostgreSQL, migrate, serve, stop cleanly, and keep the data on restart', async () => {
+    const first = await startServer(env, 90000);
+    try {
+      expect(first.output()).toContain(`data in ${path.join(dataDir, 'pg')}`);
+      expect(first.output()).toContain('DATABASE_URL');
+      const login = await fetch(`${first.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(ADMIN),
+      });
+      expect(login.status).toBe(200);
+      const { accessToken } = (await json(login)) as { accessToken: string };
+      const created = await fetch(`${first.baseUrl}/api/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+        body: JSON.stringify({ email: 'kept@example.org', displayName: 'Kept', role: 'coordinator', password: 'a-kept-password' }),
+      });
+      expect(created.status).toBe(201);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    expect(await first.exited).toBe(0);
+    // The embedded PostgreSQL stopped with the app.
+    await expect(isListening(Number(env.EMBEDDED_PG_PORT))).resolves.toBe(false);
+
+    const second = await startServer(env, 90000);
+    try {
+      expect(second.output()).toContain('database schema is up to date');
+      const login = await fetch(`${second.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'kept@example.org', password: 'a-kept-password' }),
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      second.child.kill('SIGINT');
+    }
+    expect(await second.exited).toBe(0);
+    await expect(isListening(Number(env.EMBEDDED_PG_PORT))).resolves.toBe(false);
+  });
+});

@@ -85,3 +85,17 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
     await expect(isListening(Number(env.EMBEDDED_PG_PORT))).resolves.toBe(false);
   });
 });
+
+describe('npm start with a bad configuration', () => {
+  it('should stop at once with one line naming the variable and what it expects', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { MAIN } = await import('./utils/server-process.js');
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: { ...process.env, PORT: 'eighty', DATABASE_URL: undefined },
+      encoding: 'utf8',
+      timeout: 30000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe('Invalid configuration: PORT must be an integer from 0 to 65535 (got "eighty")');
+  });
+});

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -11,7 +12,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateIf,
 } from 'class-validator';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -164,8 +164,8 @@ export class EnvSchema {
   ADMIN_EMAIL?: string;
 
   @Transform(emptyToUndefined)
-  @ValidateIf((env: EnvSchema) => env.ADMIN_EMAIL !== undefined || env.ADMIN_PASSWORD !== undefined)
-  @IsString({ message: 'ADMIN_PASSWORD must be set (12 to 256 characters) when ADMIN_EMAIL is' })
+  @IsOptional()
+  @IsString({ message: 'ADMIN_PASSWORD must be 12 to 256 characters' })
   @MinLength(12, { message: 'ADMIN_PASSWORD must be 12 to 256 characters' })
   @MaxLength(256, { message: 'ADMIN_PASSWORD must be 12 to 256 characters' })
   ADMIN_PASSWORD?: string;

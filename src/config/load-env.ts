@@ -30,9 +30,15 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       const message = Object.values(e.constraints ?? {})[0] ?? `${e.property} is invalid`;
-      return `Invalid configuration: ${message} (got ${JSON.stringify(redact(e.property, input[e.property]))})`;
+      const got = input[e.property];
+      return `Invalid configuration: ${message} (${got === undefined ? 'not set' : `got ${JSON.stringify(redact(e.property, got))}`})`;
     });
     throw new ConfigError(lines.join('\n'));
+  }
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together (ADMIN_PASSWORD must be set, 12 to 256 characters, when ADMIN_EMAIL is)',
+    );
   }
   if (env.NODE_ENV === 'production' && env.JWT_ACCESS_SECRET === undefined) {
     throw new ConfigError(

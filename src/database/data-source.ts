@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
+import { embeddedUrl } from './embedded-postgres.js';
 import { ENTITIES } from './entities.js';
 
 /**
@@ -37,8 +38,6 @@ export async function runMigrations(url: string): Promise<string[]> {
 
 // For the TypeORM CLI (`npm run migration:*`): DATABASE_URL, else the
 // embedded server that `npm start` runs on its default port.
-const cliUrl =
-  process.env.DATABASE_URL ??
-  `postgres://postgres:consilium-embedded@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? '54329'}/consilium`;
+const cliUrl = process.env.DATABASE_URL ?? embeddedUrl(Number(process.env.EMBEDDED_PG_PORT ?? '54329'), 'consilium');
 
 export default new DataSource(dataSourceOptions(cliUrl));

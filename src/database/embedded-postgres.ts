@@ -25,6 +25,11 @@ export interface EmbeddedPostgresHandle {
 const USER = 'postgres';
 const PASSWORD = 'consilium-embedded';
 
+/** The URL of a database on the embedded cluster listening on `port`. */
+export function embeddedUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
 export class EmbeddedPostgresError extends Error {
   override readonly name = 'EmbeddedPostgresError';
 }
@@ -76,8 +81,7 @@ export async function startEmbeddedPostgres(
   const handle: EmbeddedPostgresHandle = {
     dataDir,
     port: options.port,
-    url: (database = options.database) =>
-      `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`,
+    url: (database = options.database) => embeddedUrl(options.port, database),
     stop: () => server.stop(),
   };
   try {

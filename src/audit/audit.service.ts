@@ -31,20 +31,26 @@ export class AuditService {
    * the error propagates and the change rolls back.
    */
   async record(entry: AuditEntry, manager: EntityManager = this.tx.manager): Promise<void> {
-    await manager.insert(AuditEventEntity, {
-      actorId: entry.actorId ?? null,
-      actorRole: entry.actorRole ?? null,
-      action: entry.action,
-      entityType: entry.entityType ?? null,
-      entityId: entry.entityId ?? null,
-      patientId: entry.patientId ?? null,
-      caseId: entry.caseId ?? null,
-      outcome: entry.outcome,
-      statusCode: entry.statusCode ?? null,
-      reason: entry.reason ?? null,
-      requestId: entry.requestId ?? null,
-      ip: entry.ip ?? null,
-    });
+    // Plain SQL: this runs on every request, and needs nothing back.
+    await manager.query(
+      `INSERT INTO audit_event
+         (actor_id, actor_role, action, entity_type, entity_id, patient_id, case_id, outcome, status_code, reason, request_id, ip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        entry.actorId ?? null,
+        entry.actorRole ?? null,
+        entry.action,
+        entry.entityType ?? null,
+        entry.entityId ?? null,
+        entry.patientId ?? null,
+        entry.caseId ?? null,
+        entry.outcome,
+        entry.statusCode ?? null,
+        entry.reason ?? null,
+        entry.requestId ?? null,
+        entry.ip ?? null,
+      ],
+    );
   }
 
   async list(query: ListAuditEventsQuery): Promise<Page<AuditEventResponseDto>> {

@@ -1,0 +1,141 @@
+// npm run bench:http — authenticated GET /api/users/me on the real app
+// (JWT check, one read, one audit insert) against a raw node:http + pg server
+// doing the same SQL, each loaded by autocannon in the same run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { runMigrations } from '../../src/database/data-source.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/database/embedded-postgres.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const MAIN = path.resolve(here, '../../src/main.js');
+const BASELINE = path.resolve(here, 'baseline-server.js');
+const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
+const ADMIN = { email: 'bench@example.org', password: 'a-long-bench-password' };
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}`);
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function load(url: string, token: string, duration: number): Promise<autocannon.Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration, headers: { authorization: `Bearer ${token}` } });
+}
+
+async function main(): Promise<void> {
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let adminUrl = process.env.DATABASE_URL;
+  let scratch: string | undefined;
+  if (adminUrl === undefined || adminUrl === '') {
+    scratch = await mkdtemp(path.join(tmpdir(), 'consilium-bench-'));
+    await chmod(scratch, 0o755);
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), database: 'postgres' });
+    adminUrl = embedded.url('postgres');
+  }
+  const dbName = `consilium_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+  const children: ChildProcess[] = [];
+  try {
+    await runMigrations(databaseUrl);
+
+    const appPort = await freePort();
+    const app = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        DATABASE_URL: databaseUrl,
+        PORT: String(appPort),
+        HOST: '127.0.0.1',
+        JWT_ACCESS_SECRET: SECRET,
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        LOG_LEVEL: 'warn',
+        SHUTDOWN_GRACE_MS: '0',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(app);
+    const appUrl = `http://127.0.0.1:${appPort}`;
+    await waitFor(`${appUrl}/api/health`, app);
+    const login = await fetch(`${appUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+
+    const basePort = await freePort();
+    const baseline = spawn(process.execPath, [BASELINE, databaseUrl, String(basePort), SECRET], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(baseline);
+    const baseUrl = `http://127.0.0.1:${basePort}/api/users/me`;
+    await waitFor(baseUrl, baseline);
+
+    const check = await fetch(`${appUrl}/api/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const checkBase = await fetch(baseUrl, { headers: { authorization: `Bearer ${accessToken}` } });
+    if (check.status !== 200 || checkBase.status !== 200) throw new Error(`warm-up failed: ${check.status} ${checkBase.status}`);
+
+    // Warm both (JIT, pools), then measure each in turn.
+    await load(baseUrl, accessToken, 2);
+    await load(`${appUrl}/api/users/me`, accessToken, 2);
+    const base = await load(baseUrl, accessToken, DURATION);
+    const real = await load(`${appUrl}/api/users/me`, accessToken, DURATION);
+    for (const [name, r] of [['baseline', base], ['app', real]] as const) {
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      process.stdout.write(
+        `${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.requests.total} requests\n`,
+      );
+    }
+    const ratio = real.requests.average / base.requests.average;
+    process.stdout.write(
+      `bench:http ratio=${ratio.toFixed(2)} p99_ms=${real.latency.p99} rps=${real.requests.average.toFixed(0)} baseline_rps=${base.requests.average.toFixed(0)}\n`,
+    );
+  } finally {
+    await Promise.all(children.map(stop));
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    await embedded?.stop();
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();

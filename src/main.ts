@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   let jwtSecret = env.JWT_ACCESS_SECRET;
   if (jwtSecret === undefined) {
     jwtSecret = randomBytes(48).toString('base64url');
-    log.warn('JWT_ACCESS_SECRET is not set: using a random secret; access tokens end at restart (refresh tokens keep working)');
+    log.warn(
+      'JWT_ACCESS_SECRET is not set: using a random secret; access tokens end at restart (refresh tokens keep working)',
+    );
   }
 
   try {

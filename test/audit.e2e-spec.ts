@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { auditRowsAfter, bearer, createTestApp, createUser, lastAuditId, login, type TestApp, type Tokens } from './utils/test-app.js';
+import {
+  auditRowsAfter,
+  bearer,
+  createTestApp,
+  createUser,
+  lastAuditId,
+  login,
+  type TestApp,
+  type Tokens,
+} from './utils/test-app.js';
 
 describe('Audit trail', () => {
   let t: TestApp;
@@ -18,14 +27,16 @@ describe('Audit trail', () => {
   });
 
   it('should refuse UPDATE, DELETE and TRUNCATE from the application connection', async () => {
-    const [row] = (await t.dataSource.query('SELECT id FROM audit_event ORDER BY id DESC LIMIT 1')) as { id: string }[];
+    const [row] = await t.dataSource.query<{ id: string }[]>('SELECT id FROM audit_event ORDER BY id DESC LIMIT 1');
     expect(row).toBeDefined();
-    await expect(t.dataSource.query(`UPDATE audit_event SET action = 'tampered' WHERE id = $1`, [row?.id])).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(
+      t.dataSource.query(`UPDATE audit_event SET action = 'tampered' WHERE id = $1`, [row?.id]),
+    ).rejects.toThrow(/append-only/);
     await expect(t.dataSource.query('DELETE FROM audit_event WHERE id = $1', [row?.id])).rejects.toThrow(/append-only/);
     await expect(t.dataSource.query('TRUNCATE audit_event')).rejects.toThrow(/append-only/);
-    const [still] = (await t.dataSource.query('SELECT action FROM audit_event WHERE id = $1', [row?.id])) as { action: string }[];
+    const [still] = await t.dataSource.query<{ action: string }[]>('SELECT action FROM audit_event WHERE id = $1', [
+      row?.id,
+    ]);
     expect(still?.action).not.toBe('tampered');
   });
 
@@ -47,8 +58,8 @@ describe('Audit trail', () => {
         .send({ email: 'ghost@example.org', displayName: 'Ghost', role: 'clinician', password: 'a-strong-password' });
       expect(res.status).toBe(500);
       expect(res.body.detail).not.toContain('audit store unavailable');
-      expect(res.body.detail).toContain(res.headers['x-request-id'] as string);
-      const users = (await t.dataSource.query(`SELECT id FROM app_user WHERE email = 'ghost@example.org'`)) as unknown[];
+      expect(res.body.detail).toContain(res.headers['x-request-id']);
+      const users = await t.dataSource.query<unknown[]>(`SELECT id FROM app_user WHERE email = 'ghost@example.org'`);
       expect(users).toHaveLength(0);
     } finally {
       await t.dataSource.query('DROP TRIGGER test_fail_user_create_audit ON audit_event');
@@ -86,7 +97,12 @@ describe('Audit trail', () => {
     expect(res.status).toBe(404);
     const rows = await auditRowsAfter(t, before);
     expect(rows).toEqual([
-      expect.objectContaining({ action: 'user.update', outcome: 'failure', status_code: 404, entity_id: '00000000-0000-4000-8000-000000000000' }),
+      expect.objectContaining({
+        action: 'user.update',
+        outcome: 'failure',
+        status_code: 404,
+        entity_id: '00000000-0000-4000-8000-000000000000',
+      }),
     ]);
   });
 
@@ -110,7 +126,12 @@ describe('Audit trail', () => {
     expect(second.body.nextCursor).toBeNull();
     const ids = [...first.body.items, ...second.body.items].map((e: { id: string }) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
-    expect(first.body.items[0]).toMatchObject({ actorId: clinician.id, actorRole: 'clinician', outcome: 'success', ip: expect.any(String) });
+    expect(first.body.items[0]).toMatchObject({
+      actorId: clinician.id,
+      actorRole: 'clinician',
+      outcome: 'success',
+      ip: expect.any(String),
+    });
 
     const forbidden = await request(t.http).get('/api/audit-events').set(bearer(clinicianTokens));
     expect(forbidden.status).toBe(403);
@@ -122,6 +143,10 @@ describe('Audit trail', () => {
       .query({ actorId: 'nope', outcome: 'maybe', limit: 0 })
       .set(bearer(adminTokens));
     expect(res.status).toBe(400);
-    expect((res.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['actorId', 'limit', 'outcome']);
+    expect((res.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+      'actorId',
+      'limit',
+      'outcome',
+    ]);
   });
 });

@@ -28,7 +28,9 @@ describe('Authentication and authorization', () => {
 
   it('should log in with the right password and audit the success', async () => {
     const before = await lastAuditId(t);
-    const res = await request(t.http).post('/api/auth/login').send({ email: clinician.email, password: clinician.password });
+    const res = await request(t.http)
+      .post('/api/auth/login')
+      .send({ email: clinician.email, password: clinician.password });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
     expect(res.body.accessToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -39,13 +41,19 @@ describe('Authentication and authorization', () => {
   });
 
   it('should accept the email in any case', async () => {
-    await expect(login(t, { email: clinician.email.toUpperCase(), password: clinician.password })).resolves.toBeDefined();
+    await expect(
+      login(t, { email: clinician.email.toUpperCase(), password: clinician.password }),
+    ).resolves.toBeDefined();
   });
 
   it('should refuse a wrong password and an unknown account alike, and audit both', async () => {
     const before = await lastAuditId(t);
-    const wrong = await request(t.http).post('/api/auth/login').send({ email: clinician.email, password: 'not-the-password' });
-    const unknown = await request(t.http).post('/api/auth/login').send({ email: 'nobody@example.org', password: 'whatever-it-is' });
+    const wrong = await request(t.http)
+      .post('/api/auth/login')
+      .send({ email: clinician.email, password: 'not-the-password' });
+    const unknown = await request(t.http)
+      .post('/api/auth/login')
+      .send({ email: 'nobody@example.org', password: 'whatever-it-is' });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body.detail).toBe(unknown.body.detail);
@@ -65,7 +73,12 @@ describe('Authentication and authorization', () => {
     expect(res.body).toMatchObject({ status: 401, title: 'Unauthorized' });
     const rows = await auditRowsAfter(t, before);
     expect(rows).toEqual([
-      expect.objectContaining({ action: 'user.read_self', outcome: 'denied', status_code: 401, reason: 'missing_token' }),
+      expect.objectContaining({
+        action: 'user.read_self',
+        outcome: 'denied',
+        status_code: 401,
+        reason: 'missing_token',
+      }),
     ]);
     expect(rows[0]?.request_id).toBe(res.headers['x-request-id']);
   });
@@ -128,12 +141,19 @@ describe('Authentication and authorization', () => {
     expect(me.status).toBe(401);
 
     const rows = await auditRowsAfter(t, before);
-    expect(rows[0]).toMatchObject({ action: 'auth.refresh', outcome: 'denied', reason: 'reuse_detected', actor_id: clinician.id });
+    expect(rows[0]).toMatchObject({
+      action: 'auth.refresh',
+      outcome: 'denied',
+      reason: 'reuse_detected',
+      actor_id: clinician.id,
+    });
     expect(rows[1]).toMatchObject({ action: 'auth.refresh', outcome: 'denied', reason: 'revoked' });
   });
 
   it('should refuse an unknown or malformed refresh token with 401 or 400', async () => {
-    const unknown = await request(t.http).post('/api/auth/refresh').send({ refreshToken: 'x'.repeat(43) });
+    const unknown = await request(t.http)
+      .post('/api/auth/refresh')
+      .send({ refreshToken: 'x'.repeat(43) });
     expect(unknown.status).toBe(401);
     const malformed = await request(t.http).post('/api/auth/refresh').send({ refreshToken: 'short' });
     expect(malformed.status).toBe(400);
@@ -145,7 +165,9 @@ describe('Authentication and authorization', () => {
     const out = await request(t.http).post('/api/auth/logout').set(bearer(tokens));
     expect(out.status).toBe(204);
     expect((await request(t.http).get('/api/users/me').set(bearer(tokens))).status).toBe(401);
-    expect((await request(t.http).post('/api/auth/refresh').send({ refreshToken: tokens.refreshToken })).status).toBe(401);
+    expect((await request(t.http).post('/api/auth/refresh').send({ refreshToken: tokens.refreshToken })).status).toBe(
+      401,
+    );
   });
 
   it('should refuse a refresh after the idle limit and after the absolute limit', async () => {
@@ -177,13 +199,17 @@ describe('Authentication and authorization', () => {
     const res = await request(t.http)
       .patch(`/api/users/${victim.id}`)
       .set(bearer(adminTokens))
-      .set('If-Match', current.headers.etag as string)
+      .set('If-Match', current.headers.etag)
       .send({ active: false });
     expect(res.status).toBe(200);
     expect(res.body.active).toBe(false);
     expect((await request(t.http).get('/api/users/me').set(bearer(victimTokens))).status).toBe(401);
-    expect((await request(t.http).post('/api/auth/refresh').send({ refreshToken: victimTokens.refreshToken })).status).toBe(401);
-    const again = await request(t.http).post('/api/auth/login').send({ email: victim.email, password: victim.password });
+    expect(
+      (await request(t.http).post('/api/auth/refresh').send({ refreshToken: victimTokens.refreshToken })).status,
+    ).toBe(401);
+    const again = await request(t.http)
+      .post('/api/auth/login')
+      .send({ email: victim.email, password: victim.password });
     expect(again.status).toBe(401);
   });
 
@@ -227,14 +253,23 @@ describe('Login rate limiting', () => {
       expect(Number(eleventh.headers['retry-after'])).toBeLessThanOrEqual(60);
       expect(eleventh.headers['content-type']).toContain('application/problem+json');
       const rows = await auditRowsAfter(t, before);
-      expect(rows.at(-1)).toMatchObject({ action: 'auth.login', outcome: 'denied', status_code: 429, reason: 'rate_limited_ip' });
+      expect(rows.at(-1)).toMatchObject({
+        action: 'auth.login',
+        outcome: 'denied',
+        status_code: 429,
+        reason: 'rate_limited_ip',
+      });
     } finally {
       await t.close();
     }
   });
 
   it('should limit attempts per account even when they come from many IPs', async () => {
-    const t = await createTestApp({ LOGIN_ACCOUNT_LIMIT: '3', LOGIN_ACCOUNT_WINDOW_SECONDS: '900', TRUST_PROXY: 'true' });
+    const t = await createTestApp({
+      LOGIN_ACCOUNT_LIMIT: '3',
+      LOGIN_ACCOUNT_WINDOW_SECONDS: '900',
+      TRUST_PROXY: 'true',
+    });
     try {
       const user = await createUser(t, 'clinician');
       for (let i = 0; i < 3; i++) {

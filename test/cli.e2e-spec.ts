@@ -27,7 +27,10 @@ describe('npm run user:create', () => {
   }
 
   it('should create a user with an argon2id hash and an audit row', async () => {
-    const res = run(['--email', 'Chair@Example.org', '--role', 'admin', '--name', 'Board Chair'], 'a-long-cli-password');
+    const res = run(
+      ['--email', 'Chair@Example.org', '--role', 'admin', '--name', 'Board Chair'],
+      'a-long-cli-password',
+    );
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/^created admin chair@example.org \([0-9a-f-]{36}\)\n$/);
@@ -36,9 +39,10 @@ describe('npm run user:create', () => {
     try {
       const users = await client.query(`SELECT id, password_hash FROM app_user WHERE email = 'chair@example.org'`);
       expect(users.rows[0]?.password_hash).toMatch(/^\$argon2id\$/);
-      const audit = await client.query(`SELECT reason FROM audit_event WHERE action = 'user.create' AND entity_id = $1`, [
-        users.rows[0]?.id,
-      ]);
+      const audit = await client.query(
+        `SELECT reason FROM audit_event WHERE action = 'user.create' AND entity_id = $1`,
+        [users.rows[0]?.id],
+      );
       expect(audit.rows).toEqual([{ reason: 'cli' }]);
     } finally {
       await client.end();

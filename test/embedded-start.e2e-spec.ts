@@ -59,7 +59,12 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
       const created = await fetch(`${first.baseUrl}/api/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-        body: JSON.stringify({ email: 'kept@example.org', displayName: 'Kept', role: 'coordinator', password: 'a-kept-password' }),
+        body: JSON.stringify({
+          email: 'kept@example.org',
+          displayName: 'Kept',
+          role: 'coordinator',
+          password: 'a-kept-password',
+        }),
       });
       expect(created.status).toBe(201);
     } finally {

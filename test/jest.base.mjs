@@ -15,7 +15,11 @@ export const base = {
     // Node 20 can require() them, jest's runtime cannot, so they are compiled to CommonJS.
     '/node_modules/content-disposition/.+\\.js$': [
       'ts-jest',
-      { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10' }, diagnostics: false },
+      {
+        useESM: false,
+        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10' },
+        diagnostics: false,
+      },
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],

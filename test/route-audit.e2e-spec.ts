@@ -26,7 +26,13 @@ describe('Audit declarations on every route', () => {
 
   it('should find the registered routes', () => {
     expect(routes.map((r) => r.route)).toEqual(
-      expect.arrayContaining(['POST /auth/login', 'GET /users/me', 'PATCH /users/:id', 'GET /audit-events', 'GET /health']),
+      expect.arrayContaining([
+        'POST /auth/login',
+        'GET /users/me',
+        'PATCH /users/:id',
+        'GET /audit-events',
+        'GET /health',
+      ]),
     );
   });
 

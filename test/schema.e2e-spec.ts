@@ -24,14 +24,16 @@ describe('Schema from migrations', () => {
   });
 
   it('should have btree_gist for the scheduler', async () => {
-    const rows = (await ds.query(`SELECT extname FROM pg_extension WHERE extname = 'btree_gist'`)) as unknown[];
+    const rows = await ds.query<unknown[]>(`SELECT extname FROM pg_extension WHERE extname = 'btree_gist'`);
     expect(rows).toHaveLength(1);
   });
 
   it('should revert every migration and apply them again', async () => {
     const count = ds.migrations.length;
     for (let i = 0; i < count; i++) await ds.undoLastMigration({ transaction: 'each' });
-    const tables = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migration'`)) as unknown[];
+    const tables = await ds.query<unknown[]>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migration'`,
+    );
     expect(tables).toEqual([]);
     const applied = await ds.runMigrations({ transaction: 'each' });
     expect(applied).toHaveLength(count);

@@ -11,7 +11,11 @@ function post(url: string, body: unknown): Promise<{ status: number; at: number 
     // One connection per request: each is a separate in-flight request.
     const req = httpRequest(
       url,
-      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, at: Date.now() }));

@@ -31,12 +31,23 @@ describe('User management', () => {
     const res = await request(t.http)
       .post('/api/users')
       .set(bearer(adminTokens))
-      .send({ email: 'New.Person@Example.org', displayName: 'New Person', role: 'coordinator', password: 'a-strong-password' });
+      .send({
+        email: 'New.Person@Example.org',
+        displayName: 'New Person',
+        role: 'coordinator',
+        password: 'a-strong-password',
+      });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email: 'new.person@example.org', role: 'coordinator', active: true, version: 1 });
     const rows = await auditRowsAfter(t, before);
     expect(rows).toEqual([
-      expect.objectContaining({ action: 'user.create', outcome: 'success', entity_id: res.body.id, actor_id: adminId, status_code: 201 }),
+      expect.objectContaining({
+        action: 'user.create',
+        outcome: 'success',
+        entity_id: res.body.id,
+        actor_id: adminId,
+        status_code: 201,
+      }),
     ]);
     await expect(login(t, { email: 'new.person@example.org', password: 'a-strong-password' })).resolves.toBeDefined();
   });
@@ -82,7 +93,10 @@ describe('User management', () => {
     const read = await request(t.http).get(`/api/users/${user.id}`).set(bearer(adminTokens));
     expect(read.headers.etag).toBe('"1"');
 
-    const missing = await request(t.http).patch(`/api/users/${user.id}`).set(bearer(adminTokens)).send({ displayName: 'X' });
+    const missing = await request(t.http)
+      .patch(`/api/users/${user.id}`)
+      .set(bearer(adminTokens))
+      .send({ displayName: 'X' });
     expect(missing.status).toBe(428);
 
     const ok = await request(t.http)
@@ -108,7 +122,11 @@ describe('User management', () => {
     const user = await createUser(t, 'clinician');
     const edits = await Promise.all(
       ['First', 'Second'].map((name) =>
-        request(t.http).patch(`/api/users/${user.id}`).set(bearer(adminTokens)).set('If-Match', '"1"').send({ displayName: name }),
+        request(t.http)
+          .patch(`/api/users/${user.id}`)
+          .set(bearer(adminTokens))
+          .set('If-Match', '"1"')
+          .send({ displayName: name }),
       ),
     );
     expect(edits.map((r) => r.status).sort()).toEqual([200, 412]);
@@ -119,13 +137,15 @@ describe('User management', () => {
     const res = await request(t.http)
       .patch(`/api/users/${adminId}`)
       .set(bearer(adminTokens))
-      .set('If-Match', me.headers.etag as string)
+      .set('If-Match', me.headers.etag)
       .send({ role: 'clinician' });
     expect(res.status).toBe(409);
   });
 
   it('should answer 404 for an unknown user and 400 for a malformed id', async () => {
-    const unknown = await request(t.http).get('/api/users/00000000-0000-4000-8000-000000000000').set(bearer(adminTokens));
+    const unknown = await request(t.http)
+      .get('/api/users/00000000-0000-4000-8000-000000000000')
+      .set(bearer(adminTokens));
     expect(unknown.status).toBe(404);
     const malformed = await request(t.http).get('/api/users/not-a-uuid').set(bearer(adminTokens));
     expect(malformed.status).toBe(400);

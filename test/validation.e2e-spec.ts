@@ -28,13 +28,17 @@ describe('Bad input', () => {
   });
 
   it('should answer unknown fields with 400 naming them', async () => {
-    const res = await request(t.http).post('/api/auth/login').send({ email: 'a@example.org', password: 'x', role: 'admin' });
+    const res = await request(t.http)
+      .post('/api/auth/login')
+      .send({ email: 'a@example.org', password: 'x', role: 'admin' });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ field: 'role', messages: ['property role should not exist'] }]);
   });
 
   it('should answer wrong types with 400 naming the field', async () => {
-    const res = await request(t.http).post('/api/auth/login').send({ email: 42, password: ['x'] });
+    const res = await request(t.http)
+      .post('/api/auth/login')
+      .send({ email: 42, password: ['x'] });
     expect(res.status).toBe(400);
     expect((res.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['email', 'password']);
     expect(res.body.detail).toContain('email');
@@ -110,7 +114,10 @@ describe('Bad input', () => {
   it('should never answer 500 to arbitrary query strings on lists', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.dictionary(fc.constantFrom('limit', 'cursor', 'role', 'active', 'actorId', 'outcome', 'from', 'to', 'x'), fc.string()),
+        fc.dictionary(
+          fc.constantFrom('limit', 'cursor', 'role', 'active', 'actorId', 'outcome', 'from', 'to', 'x'),
+          fc.string(),
+        ),
         fc.constantFrom('/api/users', '/api/audit-events'),
         async (query, path) => {
           const res = await request(t.http).get(path).query(query).set(bearer(adminTokens));

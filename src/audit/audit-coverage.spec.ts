@@ -20,7 +20,9 @@ describe(auditCoverageProblems.name, () => {
 
   it('should flag an authenticated route that opts out of auditing', () => {
     expect(
-      auditCoverageProblems([{ route: 'GET /patients', isPublic: false, declaration: { mode: 'none', reason: 'lazy' } }]),
+      auditCoverageProblems([
+        { route: 'GET /patients', isPublic: false, declaration: { mode: 'none', reason: 'lazy' } },
+      ]),
     ).toEqual([expect.objectContaining({ problem: expect.stringContaining('@NotAudited') })]);
   });
 });

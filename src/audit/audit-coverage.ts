@@ -54,7 +54,10 @@ export function auditCoverageProblems(routes: RouteAudit[]): AuditCoverageProble
   const problems: AuditCoverageProblem[] = [];
   for (const r of routes) {
     if (r.declaration === undefined) {
-      problems.push({ route: r.route, problem: 'has no audit declaration (@Audited, @AuditedByService or @NotAudited)' });
+      problems.push({
+        route: r.route,
+        problem: 'has no audit declaration (@Audited, @AuditedByService or @NotAudited)',
+      });
     } else if (r.declaration.mode === 'none' && !r.isPublic) {
       problems.push({ route: r.route, problem: 'is authenticated (may reach patient data) but declared @NotAudited' });
     }

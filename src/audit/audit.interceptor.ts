@@ -1,10 +1,4 @@
-import {
-  Injectable,
-  Logger,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
@@ -81,7 +75,9 @@ export class AuditInterceptor implements NestInterceptor {
         } catch (error) {
           await this.audit
             .record({ ...entry('failure', statusOf(error)), reason: 'request_failed' })
-            .catch((auditError: unknown) => this.logger.error({ err: auditError }, 'could not record a failed request'));
+            .catch((auditError: unknown) =>
+              this.logger.error({ err: auditError }, 'could not record a failed request'),
+            );
           throw error;
         }
       }),
@@ -91,7 +87,7 @@ export class AuditInterceptor implements NestInterceptor {
 
 function idOf(result: unknown): string | null {
   if (typeof result === 'object' && result !== null && 'id' in result) {
-    const id = (result as { id: unknown }).id;
+    const id = result.id;
     if (typeof id === 'string' || typeof id === 'number') return String(id);
   }
   return null;

@@ -71,7 +71,10 @@ export class AuditService {
       }
       qb.andWhere('a.id < :cursorId', { cursorId: id });
     }
-    const rows = await qb.orderBy('a.id', 'DESC').limit(query.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('a.id', 'DESC')
+      .limit(query.limit + 1)
+      .getMany();
     return toPage(rows, query.limit, toAuditEventResponse, (row) => encodeCursor({ id: row.id }));
   }
 }

@@ -2,7 +2,6 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { TransactionContext } from '../database/transaction-context.js';
-import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 
 /** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD if that account does not exist. */
@@ -23,12 +22,12 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
     const email = admin.email.toLowerCase();
     const passwordHash = await this.passwords.hash(admin.password);
     await this.tx.run(async (manager) => {
-      const inserted = (await manager.query(
+      const inserted = await manager.query<{ id: string }[]>(
         `INSERT INTO app_user (email, display_name, role, password_hash, active, version)
          VALUES ($1, 'Administrator', 'admin', $2, true, 1)
          ON CONFLICT (email) DO NOTHING RETURNING id`,
         [email, passwordHash],
-      )) as { id: string }[];
+      );
       const id = inserted[0]?.id;
       if (id === undefined) return;
       await this.audit.record(

@@ -46,7 +46,13 @@ async function main(): Promise<number> {
   try {
     await runMigrations(database.url);
     const app = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ ...env, DATABASE_URL: database.url, JWT_ACCESS_SECRET: env.JWT_ACCESS_SECRET ?? 'x'.repeat(32), ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined }),
+      AppModule.forRoot({
+        ...env,
+        DATABASE_URL: database.url,
+        JWT_ACCESS_SECRET: env.JWT_ACCESS_SECRET ?? 'x'.repeat(32),
+        ADMIN_EMAIL: undefined,
+        ADMIN_PASSWORD: undefined,
+      }),
       { logger: ['error'] },
     );
     try {
@@ -74,7 +80,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

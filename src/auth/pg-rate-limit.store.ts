@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 
 export interface RateLimitState {
   hits: number;
@@ -25,7 +25,7 @@ export class PgRateLimitStore {
   async hit(key: string, limit: number, ttl: number, blockDuration: number): Promise<RateLimitState> {
     const reset = `r.window_ends_at <= now() AND coalesce(r.blocked_until <= now(), true)`;
     const hits = `CASE WHEN ${reset} THEN 1 ELSE r.hits + 1 END`;
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Row[]>(
       `INSERT INTO rate_limit AS r (key, hits, window_ends_at, blocked_until)
        VALUES ($1, 1, now() + make_interval(secs => $2 / 1000.0), NULL)
        ON CONFLICT (key) DO UPDATE SET
@@ -39,7 +39,7 @@ export class PgRateLimitStore {
          greatest(0, ceil(extract(epoch FROM r.window_ends_at - now()) * 1000))::float8 AS window_ms,
          coalesce(greatest(0, ceil(extract(epoch FROM r.blocked_until - now()) * 1000)), 0)::float8 AS block_ms`,
       [key, ttl, limit, blockDuration],
-    )) as Row[];
+    );
     const row = rows[0];
     if (row === undefined) throw new Error('rate limit upsert returned no row');
     const blocked = row.hits > limit && row.block_ms > 0;

@@ -18,7 +18,11 @@ export interface AccessClaims {
 
 export type RefreshOutcome =
   | { ok: true; userId: string; role: Role; tokens: TokenPairDto }
-  | { ok: false; reason: 'unknown_token' | 'reuse_detected' | 'revoked' | 'expired' | 'idle_timeout' | 'user_inactive'; userId?: string };
+  | {
+      ok: false;
+      reason: 'unknown_token' | 'reuse_detected' | 'revoked' | 'expired' | 'idle_timeout' | 'user_inactive';
+      userId?: string;
+    };
 
 interface PrincipalRow {
   id: string;
@@ -59,7 +63,11 @@ export class SessionsService {
     private readonly tx: TransactionContext,
   ) {}
 
-  async start(manager: EntityManager, userId: string, role: Role): Promise<{ sessionId: string; tokens: TokenPairDto }> {
+  async start(
+    manager: EntityManager,
+    userId: string,
+    role: Role,
+  ): Promise<{ sessionId: string; tokens: TokenPairDto }> {
     const { absoluteTimeoutSeconds } = this.config.auth;
     const now = new Date();
     const session = await manager.save(
@@ -79,7 +87,7 @@ export class SessionsService {
   async refresh(refreshToken: string): Promise<RefreshOutcome> {
     const { idleTimeoutSeconds } = this.config.auth;
     return this.tx.run(async (manager) => {
-      const rows = (await manager.query(
+      const rows = await manager.query<RefreshRow[]>(
         `SELECT t.id AS token_id, t.used_at, s.id AS session_id, s.user_id, s.revoked_at,
                 s.expires_at <= now() AS expired,
                 s.last_used_at + make_interval(secs => $2) <= now() AS idle,
@@ -90,7 +98,7 @@ export class SessionsService {
           WHERE t.token_hash = $1
           FOR UPDATE OF t, s`,
         [sha256(refreshToken), idleTimeoutSeconds],
-      )) as RefreshRow[];
+      );
       const row = rows[0];
       if (row === undefined) return { ok: false, reason: 'unknown_token' } as const;
       const fail = async (reason: Exclude<RefreshOutcome, { ok: true }>['reason'], revoke: boolean) => {
@@ -141,12 +149,12 @@ export class SessionsService {
 
   /** The caller, if the session is live and the user active (one read). */
   async principal(claims: AccessClaims): Promise<AuthenticatedUser | undefined> {
-    const rows = (await this.tx.manager.query(
+    const rows = await this.tx.manager.query<PrincipalRow[]>(
       `SELECT u.id, u.email, u.display_name, u.role, u.version, u.created_at, u.updated_at
          FROM auth_session s JOIN app_user u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [claims.sid, claims.sub],
-    )) as PrincipalRow[];
+    );
     const row = rows[0];
     if (row === undefined) return undefined;
     return {

@@ -53,7 +53,10 @@ export class UsersService {
       const { email } = decodeCursor(query.cursor, { email: 'string' });
       qb.andWhere('u.email > :email', { email });
     }
-    const rows = await qb.orderBy('u.email', 'ASC').limit(query.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('u.email', 'ASC')
+      .limit(query.limit + 1)
+      .getMany();
     return toPage(rows, query.limit, toUserResponse, (u) => encodeCursor({ email: u.email }));
   }
 
@@ -71,13 +74,16 @@ export class UsersService {
         `The user was changed by someone else (version ${user.version}); reload and retry`,
       );
     }
-    const losesAdmin = user.role === 'admin' && user.active && (dto.active === false || (dto.role !== undefined && dto.role !== 'admin'));
+    const losesAdmin =
+      user.role === 'admin' &&
+      user.active &&
+      (dto.active === false || (dto.role !== undefined && dto.role !== 'admin'));
     if (losesAdmin) {
       // Locks the other admins' rows so two admins cannot demote each other at once.
-      const others = (await manager.query(
+      const others = await manager.query<unknown[]>(
         `SELECT id FROM app_user WHERE role = 'admin' AND active AND id <> $1 FOR UPDATE`,
         [id],
-      )) as unknown[];
+      );
       if (others.length === 0) throw new ConflictException('The last active admin cannot be disabled or demoted');
     }
     if (dto.displayName !== undefined) user.displayName = dto.displayName;

@@ -30,7 +30,21 @@ describe('cursors', () => {
 describe(toPage.name, () => {
   it('should return a next cursor only when more rows exist', () => {
     const rows = [1, 2, 3];
-    expect(toPage(rows, 2, (r) => r * 10, (r) => `c${r}`)).toEqual({ items: [10, 20], nextCursor: 'c2' });
-    expect(toPage(rows, 3, (r) => r, (r) => `c${r}`)).toEqual({ items: [1, 2, 3], nextCursor: null });
+    expect(
+      toPage(
+        rows,
+        2,
+        (r) => r * 10,
+        (r) => `c${r}`,
+      ),
+    ).toEqual({ items: [10, 20], nextCursor: 'c2' });
+    expect(
+      toPage(
+        rows,
+        3,
+        (r) => r,
+        (r) => `c${r}`,
+      ),
+    ).toEqual({ items: [1, 2, 3], nextCursor: null });
   });
 });

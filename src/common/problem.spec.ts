@@ -27,7 +27,11 @@ describe(flattenValidationErrors.name, () => {
 describe(toProblem.name, () => {
   it('should carry field errors for validation failures', () => {
     const p = toProblem(RequestValidationException.field('cursor', 'cursor is bad'), 'req-1');
-    expect(p).toMatchObject({ status: 400, errors: [{ field: 'cursor', messages: ['cursor is bad'] }], requestId: 'req-1' });
+    expect(p).toMatchObject({
+      status: 400,
+      errors: [{ field: 'cursor', messages: ['cursor is bad'] }],
+      requestId: 'req-1',
+    });
     expect(p.detail).toContain('cursor');
   });
 

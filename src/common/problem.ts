@@ -119,10 +119,16 @@ export function toProblem(exception: unknown, requestId?: string): ProblemDetail
   }
   const err = (typeof exception === 'object' && exception !== null ? exception : {}) as ErrorWithCode;
   if (err.name === 'QueryFailedError' && typeof err.code === 'string' && err.code in PG_CONFLICTS) {
-    return { type: `${PROBLEM_BASE}conflict`, title: title(409), status: 409, detail: PG_CONFLICTS[err.code]!, ...base };
+    return { type: `${PROBLEM_BASE}conflict`, title: title(409), status: 409, detail: PG_CONFLICTS[err.code], ...base };
   }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return { type: 'about:blank', title: title(err.statusCode), status: err.statusCode, detail: title(err.statusCode), ...base };
+    return {
+      type: 'about:blank',
+      title: title(err.statusCode),
+      status: err.statusCode,
+      detail: title(err.statusCode),
+      ...base,
+    };
   }
   return {
     type: 'about:blank',

@@ -18,7 +18,11 @@ describe(validateEnv.name, () => {
   });
 
   it('should convert numbers and booleans', () => {
-    const env = validateEnv({ PORT: '8080', TRUST_PROXY: 'true', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    const env = validateEnv({
+      PORT: '8080',
+      TRUST_PROXY: 'true',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+    });
     expect(env.PORT).toBe(8080);
     expect(env.TRUST_PROXY).toBe(true);
   });
@@ -26,7 +30,11 @@ describe(validateEnv.name, () => {
   it.each([
     ['PORT', 'abc', /PORT must be an integer from 0 to 65535 \(got "abc"\)/],
     ['PORT', '70000', /PORT must be an integer/],
-    ['DATABASE_URL', 'mysql://x', /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ connection URL \(got "<redacted>"\)/],
+    [
+      'DATABASE_URL',
+      'mysql://x',
+      /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ connection URL \(got "<redacted>"\)/,
+    ],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error/],
     ['JWT_ACCESS_SECRET', 'short', /JWT_ACCESS_SECRET must be at least 32 characters \(got "<redacted>"\)/],
     ['CORS_ORIGINS', 'not a url', /CORS_ORIGINS must be empty/],
@@ -44,7 +52,9 @@ describe(validateEnv.name, () => {
   });
 
   it('should never print a secret it refuses', () => {
-    expect(() => validateEnv({ ADMIN_EMAIL: 'a@example.org', ADMIN_PASSWORD: 'tiny-secret' })).toThrow(/ADMIN_PASSWORD/);
+    expect(() => validateEnv({ ADMIN_EMAIL: 'a@example.org', ADMIN_PASSWORD: 'tiny-secret' })).toThrow(
+      /ADMIN_PASSWORD/,
+    );
     try {
       validateEnv({ ADMIN_EMAIL: 'a@example.org', ADMIN_PASSWORD: 'tiny-secret' });
     } catch (error) {
@@ -68,7 +78,15 @@ describe(validateEnv.name, () => {
   });
 
   it('should either accept a value or refuse it with a ConfigError, never crash', () => {
-    const names = ['PORT', 'DB_POOL_SIZE', 'LOG_LEVEL', 'CORS_ORIGINS', 'TRUST_PROXY', 'DATABASE_URL', 'BODY_LIMIT_BYTES'];
+    const names = [
+      'PORT',
+      'DB_POOL_SIZE',
+      'LOG_LEVEL',
+      'CORS_ORIGINS',
+      'TRUST_PROXY',
+      'DATABASE_URL',
+      'BODY_LIMIT_BYTES',
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...names), fc.string(), (name, value) => {
         try {

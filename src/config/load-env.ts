@@ -8,7 +8,9 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const KNOWN_KEYS = new Set(Object.keys(new EnvSchema()).concat(['DATABASE_URL', 'JWT_ACCESS_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']));
+const KNOWN_KEYS = new Set(
+  Object.keys(new EnvSchema()).concat(['DATABASE_URL', 'JWT_ACCESS_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']),
+);
 
 /** Names of every variable the platform reads (for docs and the compose test). */
 export function knownEnvNames(): string[] {

@@ -39,9 +39,7 @@ export class EmbeddedPostgresError extends Error {
  * server runs as the `postgres` system user (created if missing) and the data
  * folder is handed to it; PostgreSQL refuses to run as root.
  */
-export async function startEmbeddedPostgres(
-  options: EmbeddedPostgresOptions,
-): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   const isRoot = userInfo().uid === 0;
   const log = options.onLog ?? (() => undefined);

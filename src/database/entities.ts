@@ -5,10 +5,4 @@ import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
 import { UserEntity } from '../auth/entities/user.entity.js';
 
 /** Every entity of every module; the data source and the CLI need them all. */
-export const ENTITIES = [
-  UserEntity,
-  AuthSessionEntity,
-  RefreshTokenEntity,
-  RateLimitEntity,
-  AuditEventEntity,
-];
+export const ENTITIES = [UserEntity, AuthSessionEntity, RefreshTokenEntity, RateLimitEntity, AuditEventEntity];

@@ -26,7 +26,9 @@ function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -62,7 +64,11 @@ async function main(): Promise<void> {
   if (adminUrl === undefined || adminUrl === '') {
     scratch = await mkdtemp(path.join(tmpdir(), 'consilium-bench-'));
     await chmod(scratch, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), database: 'postgres' });
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(scratch, 'pg'),
+      port: await freePort(),
+      database: 'postgres',
+    });
     adminUrl = embedded.url('postgres');
   }
   const dbName = `consilium_bench_${Date.now()}`;
@@ -112,14 +118,18 @@ async function main(): Promise<void> {
 
     const check = await fetch(`${appUrl}/api/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
     const checkBase = await fetch(baseUrl, { headers: { authorization: `Bearer ${accessToken}` } });
-    if (check.status !== 200 || checkBase.status !== 200) throw new Error(`warm-up failed: ${check.status} ${checkBase.status}`);
+    if (check.status !== 200 || checkBase.status !== 200)
+      throw new Error(`warm-up failed: ${check.status} ${checkBase.status}`);
 
     // Warm both (JIT, pools), then measure each in turn.
     await load(baseUrl, accessToken, 2);
     await load(`${appUrl}/api/users/me`, accessToken, 2);
     const base = await load(baseUrl, accessToken, DURATION);
     const real = await load(`${appUrl}/api/users/me`, accessToken, DURATION);
-    for (const [name, r] of [['baseline', base], ['app', real]] as const) {
+    for (const [name, r] of [
+      ['baseline', base],
+      ['app', real],
+    ] as const) {
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
       process.stdout.write(
         `${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.requests.total} requests\n`,

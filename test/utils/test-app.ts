@@ -60,7 +60,7 @@ export async function createTestApp(
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,
-    http: app.getHttpServer() as Server,
+    http: app.getHttpServer(),
     dataSource: app.get(DataSource),
     databaseUrl: database.url,
     close: async () => {
@@ -120,10 +120,10 @@ export interface AuditRow {
 
 /** Audit rows written since `afterId`, oldest first. */
 export async function auditRowsAfter(t: TestApp, afterId = '0'): Promise<AuditRow[]> {
-  return (await t.dataSource.query(`SELECT * FROM audit_event WHERE id > $1 ORDER BY id`, [afterId])) as AuditRow[];
+  return await t.dataSource.query<AuditRow[]>(`SELECT * FROM audit_event WHERE id > $1 ORDER BY id`, [afterId]);
 }
 
 export async function lastAuditId(t: TestApp): Promise<string> {
-  const rows = (await t.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM audit_event`)) as { id: string }[];
+  const rows = await t.dataSource.query<{ id: string }[]>(`SELECT coalesce(max(id), 0)::text AS id FROM audit_event`);
   return rows[0]?.id ?? '0';
 }

@@ -44,7 +44,9 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
   await withAdmin(adminUrl, async (client) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`);
+        await client.query(
+          `CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`,
+        );
         return;
       } catch (error) {
         // 55006: the template is briefly in use by a concurrent clone.
@@ -57,8 +59,8 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
     url: databaseUrl(adminUrl, name),
     name,
     drop: () =>
-      withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)).then(
-        () => undefined,
-      ),
+      withAdmin(adminUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
+      ).then(() => undefined),
   };
 }

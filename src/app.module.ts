@@ -27,7 +27,7 @@ export class AppModule {
         DatabaseModule,
         AuditModule,
         AuthModule,
-        HealthModule.forRoot(env.SHUTDOWN_GRACE_MS),
+        HealthModule.forRoot(),
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

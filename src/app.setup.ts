@@ -15,7 +15,10 @@ export function createFastifyAdapter(env: Env): FastifyAdapter {
     bodyLimit: env.BODY_LIMIT_BYTES,
     trustProxy: env.TRUST_PROXY,
     logger: false,
-    return503OnClosing: true,
+    // Shutdown drains: during the grace period (terminus) requests already on
+    // the wire are still served and /api/health answers 503; then the server
+    // stops accepting and finishes what is in flight.
+    return503OnClosing: false,
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

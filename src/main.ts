@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { createApp } from './app.setup.js';
 import { ConfigError, loadEnv } from './config/load-env.js';
 import type { Env } from './config/env.schema.js';
 import { runMigrations } from './database/data-source.js';
 import { resolveDatabase } from './database/resolve-database.js';
+import { DrainState } from './health/drain-state.js';
 
 async function main(): Promise<void> {
   let env: Env;
@@ -57,8 +59,12 @@ async function main(): Promise<void> {
         process.exit(1);
       }, env.SHUTDOWN_TIMEOUT_MS);
       force.unref();
-      app
-        .close()
+      // Drain first: health answers 503 while requests already on the wire
+      // are still served; then the server stops accepting, finishes what is
+      // in flight, closes the pool, and the embedded PostgreSQL stops last.
+      app.get(DrainState).draining = true;
+      sleep(env.SHUTDOWN_GRACE_MS)
+        .then(() => app.close())
         .then(stopDatabase)
         .then(() => {
           log.info('stopped cleanly');

@@ -52,6 +52,10 @@ describe('Graceful shutdown', () => {
     await new Promise((r) => setTimeout(r, 150));
     const signalledAt = Date.now();
     server.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    // Draining: the load balancer is told to stop sending traffic.
+    const health = await fetch(`${server.baseUrl}/api/health`);
+    expect(health.status).toBe(503);
     const results = await Promise.all(burst);
     const code = await server.exited;
 

@@ -1,8 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { NotAudited } from '../audit/audit.decorators.js';
 import { Public } from '../common/auth.decorators.js';
+import { DrainState } from './drain-state.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -10,6 +11,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly drain: DrainState,
   ) {}
 
   @Get()
@@ -17,6 +19,9 @@ export class HealthController {
   @NotAudited('liveness probe; no patient or user data')
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
+    if (this.drain.draining) {
+      throw new ServiceUnavailableException({ status: 'shutting_down', message: 'The server is shutting down' });
+    }
     return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);
   }
 }

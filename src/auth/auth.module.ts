@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -19,7 +20,9 @@ import { UsersService } from './users.service.js';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.auth.accessSecret,
+        // A KeyObject: given a string, jsonwebtoken first tries (and fails) to
+        // parse it as a public key on every verification.
+        secret: createSecretKey(Buffer.from(config.auth.accessSecret, 'utf8')),
         signOptions: { algorithm: 'HS256', issuer: 'consilium' },
         verifyOptions: { algorithms: ['HS256'], issuer: 'consilium' },
       }),

@@ -1,6 +1,7 @@
 // The benchmark's baseline: what GET /api/users/me does, by hand, on raw
 // node:http + pg. Same JWT check (jsonwebtoken, as @nestjs/jwt uses), same
 // principal read, same audit insert, same pool size.
+import { createSecretKey } from 'node:crypto';
 import { createServer } from 'node:http';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
@@ -9,6 +10,8 @@ const [databaseUrl, port, secret] = process.argv.slice(2);
 if (databaseUrl === undefined || port === undefined || secret === undefined) {
   throw new Error('usage: baseline-server <databaseUrl> <port> <jwtSecret>');
 }
+// Same key handling as the app (see auth.module.ts).
+const key = createSecretKey(Buffer.from(secret, 'utf8'));
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
 
 interface Claims {
@@ -26,7 +29,7 @@ const server = createServer((req, res) => {
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
     let claims: Claims;
     try {
-      claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: 'consilium' }) as Claims;
+      claims = jwt.verify(token, key, { algorithms: ['HS256'], issuer: 'consilium' }) as Claims;
     } catch {
       send(401, { status: 401 });
       return;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -80,7 +81,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     dataDir,
     port: options.port,
     url: (database = options.database) => embeddedUrl(options.port, database),
-    stop: () => server.stop(),
+    // When Ctrl+C reaches the whole process group, PostgreSQL has already
+    // shut itself down and the library would wait for an exit it missed.
+    stop: () => Promise.race([server.stop(), whenPortCloses(options.port)]),
   };
   try {
     await ensureDatabase(handle.url('postgres'), options.database);
@@ -106,6 +109,22 @@ async function assertTraversableByOthers(dir: string): Promise<void> {
       );
     }
     if (path.dirname(current) === current) return;
+  }
+}
+
+/** Resolves once nothing accepts connections on 127.0.0.1:`port`. */
+async function whenPortCloses(port: number): Promise<void> {
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (!open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -28,15 +28,12 @@ describe('User management', () => {
 
   it('should create a user, audit it in the same transaction, and let them log in', async () => {
     const before = await lastAuditId(t);
-    const res = await request(t.http)
-      .post('/api/users')
-      .set(bearer(adminTokens))
-      .send({
-        email: 'New.Person@Example.org',
-        displayName: 'New Person',
-        role: 'coordinator',
-        password: 'a-strong-password',
-      });
+    const res = await request(t.http).post('/api/users').set(bearer(adminTokens)).send({
+      email: 'New.Person@Example.org',
+      displayName: 'New Person',
+      role: 'coordinator',
+      password: 'a-strong-password',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email: 'new.person@example.org', role: 'coordinator', active: true, version: 1 });
     const rows = await auditRowsAfter(t, before);

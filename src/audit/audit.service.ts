@@ -30,9 +30,11 @@ export class AuditService {
    * that a change and its audit row commit together. If the insert fails,
    * the error propagates and the change rolls back.
    */
-  async record(entry: AuditEntry, manager: EntityManager = this.tx.manager): Promise<void> {
+  async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
     // Plain SQL: this runs on every request, and needs nothing back.
-    await manager.query(
+    const run = <T>(sql: string, params: unknown[]) =>
+      manager !== undefined ? manager.query<T[]>(sql, params) : this.tx.query<T>(sql, params);
+    await run(
       `INSERT INTO audit_event
          (actor_id, actor_role, action, entity_type, entity_id, patient_id, case_id, outcome, status_code, reason, request_id, ip)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,

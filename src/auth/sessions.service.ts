@@ -149,7 +149,7 @@ export class SessionsService {
 
   /** The caller, if the session is live and the user active (one read). */
   async principal(claims: AccessClaims): Promise<AuthenticatedUser | undefined> {
-    const rows = await this.tx.manager.query<PrincipalRow[]>(
+    const rows = await this.tx.query<PrincipalRow>(
       `SELECT u.id, u.email, u.display_name, u.role, u.version, u.created_at, u.updated_at
          FROM auth_session s JOIN app_user u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,

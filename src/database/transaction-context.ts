@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /**
  * Carries the current request's transaction. The audit interceptor opens one
@@ -21,6 +23,20 @@ export class TransactionContext {
 
   get inTransaction(): boolean {
     return this.storage.getStore() !== undefined;
+  }
+
+  /**
+   * One SQL statement: inside the current transaction if there is one, else
+   * straight on the driver's pool. Used on the per-request hot path (the
+   * session check and the audit insert), where TypeORM's query-runner
+   * bookkeeping would cost more than the statement.
+   */
+  async query<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const manager = this.storage.getStore();
+    if (manager !== undefined) return manager.query<T[]>(sql, params);
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const result = await pool.query(sql, params);
+    return result.rows as T[];
   }
 
   /** Runs `work` in a new transaction (or joins the current one). */

@@ -50,7 +50,7 @@ export async function createTestApp(
     bufferLogs: true,
   });
   try {
-    await configureApp(app);
+    configureApp(app);
     await app.init();
   } catch (error) {
     await app.close().catch(() => undefined);

@@ -2,25 +2,12 @@
 // data source and launcher: `npm run test:e2e` builds first.
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/src/database');
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function withAdmin(adminUrl, work) {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -43,6 +30,7 @@ export default async function globalSetup() {
   }
   const { runMigrations } = await import(path.join(dist, 'data-source.js'));
   const { startEmbeddedPostgres } = await import(path.join(dist, 'embedded-postgres.js'));
+  const { freePort } = await import(path.join(dist, '../../test/utils/free-port.js'));
 
   let adminUrl = process.env.DATABASE_URL;
   let embedded;

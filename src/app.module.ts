@@ -3,6 +3,8 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ClinicsModule } from './clinics/clinics.module.js';
+import { SpecialistsModule } from './specialists/specialists.module.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
@@ -28,6 +30,8 @@ export class AppModule {
         AuditModule,
         AuthModule,
         HealthModule.forRoot(),
+        ClinicsModule,
+        SpecialistsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

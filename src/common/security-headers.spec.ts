@@ -14,6 +14,8 @@ describe(securityHeaders.name, () => {
   });
 
   it('should refuse an invalid policy at start-up', () => {
-    expect(() => securityHeaders({ contentSecurityPolicy: { directives: { defaultSrc: ['self'] } } })).toThrow(/should be quoted/);
+    expect(() => securityHeaders({ contentSecurityPolicy: { directives: { defaultSrc: ['self'] } } })).toThrow(
+      /should be quoted/,
+    );
   });
 });

@@ -18,6 +18,10 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTableName: 'schema_migration',
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+; no uuid-ossp needed.
+    uuidExtension: 'pgcrypto',
+    // Extensions come from migrations (btree_gist), like the rest of the schema.
+    installExtensions: false,
     migrationsRun: false,
     logging: false,
     extra: { max: poolSize, application_name: 'consilium' },

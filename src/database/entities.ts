@@ -3,6 +3,25 @@ import { AuthSessionEntity } from '../auth/entities/auth-session.entity.js';
 import { RateLimitEntity } from '../auth/entities/rate-limit.entity.js';
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
 import { UserEntity } from '../auth/entities/user.entity.js';
+import { ClinicMemberEntity } from '../clinics/entities/clinic-member.entity.js';
+import { ClinicEntity } from '../clinics/entities/clinic.entity.js';
+import { RoomEntity } from '../clinics/entities/room.entity.js';
+import { AvailabilityEntity, AvailabilityExceptionEntity } from '../specialists/entities/availability.entity.js';
+import { SpecialistClinicEntity } from '../specialists/entities/specialist-clinic.entity.js';
+import { SpecialistEntity } from '../specialists/entities/specialist.entity.js';
 
 /** Every entity of every module; the data source and the CLI need them all. */
-export const ENTITIES = [UserEntity, AuthSessionEntity, RefreshTokenEntity, RateLimitEntity, AuditEventEntity];
+export const ENTITIES = [
+  UserEntity,
+  AuthSessionEntity,
+  RefreshTokenEntity,
+  RateLimitEntity,
+  AuditEventEntity,
+  ClinicEntity,
+  ClinicMemberEntity,
+  RoomEntity,
+  SpecialistEntity,
+  SpecialistClinicEntity,
+  AvailabilityEntity,
+  AvailabilityExceptionEntity,
+];

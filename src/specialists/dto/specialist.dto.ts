@@ -1,0 +1,93 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CLOCK_TIME, DISCIPLINES, type Discipline } from '../../common/clinical-codes.js';
+
+export class CreateSpecialistDto {
+  @ApiProperty() @IsUUID() userId!: string;
+
+  @ApiProperty({ enum: DISCIPLINES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(DISCIPLINES, { each: true })
+  disciplines!: Discipline[];
+
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  clinicIds!: string[];
+}
+
+export class WeeklyWindowDto {
+  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday' }) @IsInt() @Min(1) @Max(7) weekday!: number;
+  @ApiProperty({ example: '08:00' }) @Matches(CLOCK_TIME, { message: 'start must be a time HH:mm' }) start!: string;
+  @ApiProperty({ example: '12:00' }) @Matches(CLOCK_TIME, { message: 'end must be a time HH:mm' }) end!: string;
+}
+
+export class SetAvailabilityDto {
+  @ApiProperty() @IsUUID() clinicId!: string;
+
+  @ApiProperty({ type: [WeeklyWindowDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => WeeklyWindowDto)
+  windows!: WeeklyWindowDto[];
+}
+
+export class CreateExceptionDto {
+  @ApiProperty() @IsUUID() clinicId!: string;
+  @ApiProperty({ example: '2026-12-24' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' }) @IsDateString() date!: string;
+  @ApiProperty({ enum: ['away', 'extra'] }) @IsIn(['away', 'extra']) kind!: 'away' | 'extra';
+  @ApiPropertyOptional() @IsOptional() @Matches(CLOCK_TIME, { message: 'start must be a time HH:mm' }) start?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(CLOCK_TIME, { message: 'end must be a time HH:mm' }) end?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
+}
+
+export class AvailabilityQuery {
+  @ApiProperty() @IsUUID() clinicId!: string;
+  @ApiProperty({ example: '2026-12-01' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' }) @IsDateString() date!: string;
+}
+
+export class ListSpecialistsQuery {
+  @ApiProperty() @IsUUID() clinicId!: string;
+}
+
+export class SpecialistResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ enum: DISCIPLINES, isArray: true }) disciplines!: Discipline[];
+  @ApiProperty({ type: [String] }) clinicIds!: string[];
+}
+
+export class IntervalDto {
+  @ApiProperty() start!: string;
+  @ApiProperty() end!: string;
+}
+
+export class DayAvailabilityDto {
+  @ApiProperty() date!: string;
+  @ApiProperty() timeZone!: string;
+  @ApiProperty({ type: [IntervalDto] }) free!: IntervalDto[];
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audit.decorators.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser, Roles } from '../common/auth.decorators.js';
+import {
+  AvailabilityQuery,
+  CreateExceptionDto,
+  CreateSpecialistDto,
+  DayAvailabilityDto,
+  ListSpecialistsQuery,
+  SetAvailabilityDto,
+  SpecialistResponseDto,
+} from './dto/specialist.dto.js';
+import { SpecialistsService } from './specialists.service.js';
+
+@ApiTags('specialists')
+@ApiBearerAuth()
+@Controller('specialists')
+export class SpecialistsController {
+  constructor(private readonly specialists: SpecialistsService) {}
+
+  @Post()
+  @Roles('admin', 'coordinator')
+  @Audited('specialist.create', { entity: 'specialist' })
+  @ApiCreatedResponse({ type: SpecialistResponseDto })
+  create(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateSpecialistDto): Promise<SpecialistResponseDto> {
+    return this.specialists.create(user, dto);
+  }
+
+  @Get()
+  @Audited('specialist.list', { entity: 'specialist' })
+  @ApiOkResponse({ type: [SpecialistResponseDto] })
+  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListSpecialistsQuery): Promise<SpecialistResponseDto[]> {
+    return this.specialists.list(user, query.clinicId);
+  }
+
+  @Get(':id')
+  @Audited('specialist.read', { entity: 'specialist', idParam: 'id' })
+  @ApiOkResponse({ type: SpecialistResponseDto })
+  get(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SpecialistResponseDto> {
+    return this.specialists.get(user, id);
+  }
+
+  @Put(':id/availability')
+  @HttpCode(204)
+  @Roles('admin', 'coordinator')
+  @Audited('specialist.availability.set', { entity: 'specialist', idParam: 'id' })
+  @ApiNoContentResponse()
+  setAvailability(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: SetAvailabilityDto,
+  ): Promise<void> {
+    return this.specialists.setAvailability(user, id, dto);
+  }
+
+  @Post(':id/exceptions')
+  @Roles('admin', 'coordinator')
+  @Audited('specialist.exception.create', { entity: 'specialist_exception' })
+  @ApiCreatedResponse()
+  addException(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateExceptionDto,
+  ): Promise<{ id: string }> {
+    return this.specialists.addException(user, id, dto);
+  }
+
+  @Get(':id/availability')
+  @Audited('specialist.availability.read', { entity: 'specialist', idParam: 'id' })
+  @ApiOkResponse({ type: DayAvailabilityDto })
+  availability(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: AvailabilityQuery,
+  ): Promise<DayAvailabilityDto> {
+    return this.specialists.availability(user, id, query);
+  }
+}

@@ -1,0 +1,194 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { In } from 'typeorm';
+import { AuditScope } from '../audit/audit-scope.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { ClinicAccessService } from '../clinics/clinic-access.service.js';
+import { ClinicsService } from '../clinics/clinics.service.js';
+import { minutesOfDay } from '../common/clinical-codes.js';
+import { RequestValidationException } from '../common/problem.js';
+import { TransactionContext } from '../database/transaction-context.js';
+import { availabilityOn, type Interval } from './availability.js';
+import type {
+  AvailabilityQuery,
+  CreateExceptionDto,
+  CreateSpecialistDto,
+  DayAvailabilityDto,
+  SetAvailabilityDto,
+  SpecialistResponseDto,
+} from './dto/specialist.dto.js';
+import { AvailabilityEntity, AvailabilityExceptionEntity } from './entities/availability.entity.js';
+import { SpecialistClinicEntity } from './entities/specialist-clinic.entity.js';
+import { SpecialistEntity } from './entities/specialist.entity.js';
+
+const hhmm = (time: string): string => time.slice(0, 5);
+
+interface SpecialistRow {
+  id: string;
+  user_id: string;
+  display_name: string;
+  disciplines: string[];
+  clinic_ids: string[];
+}
+
+@Injectable()
+export class SpecialistsService {
+  constructor(
+    private readonly tx: TransactionContext,
+    private readonly access: ClinicAccessService,
+    private readonly clinics: ClinicsService,
+  ) {}
+
+  async create(user: AuthenticatedUser, dto: CreateSpecialistDto): Promise<SpecialistResponseDto> {
+    for (const clinicId of dto.clinicIds) await this.access.assertCanManage(user, clinicId);
+    const manager = this.tx.manager;
+    if (await manager.existsBy(SpecialistEntity, { userId: dto.userId })) {
+      throw new ConflictException('This user is already a specialist');
+    }
+    const users = await manager.query<{ id: string }[]>('SELECT id FROM app_user WHERE id = $1', [dto.userId]);
+    if (users.length === 0) throw RequestValidationException.field('userId', 'userId must name an existing user');
+    const specialist = await manager.save(
+      manager.create(SpecialistEntity, { userId: dto.userId, disciplines: dto.disciplines }),
+    );
+    await manager.insert(
+      SpecialistClinicEntity,
+      dto.clinicIds.map((clinicId) => ({ specialistId: specialist.id, clinicId })),
+    );
+    // A specialist sees the clinics they work in.
+    await manager.query(
+      `INSERT INTO clinic_member (clinic_id, user_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING`,
+      [dto.clinicIds, dto.userId],
+    );
+    AuditScope.describe({ entityId: specialist.id });
+    return this.get(user, specialist.id);
+  }
+
+  async list(user: AuthenticatedUser, clinicId: string): Promise<SpecialistResponseDto[]> {
+    await this.access.assertCanRead(user, clinicId);
+    const rows = await this.rows(
+      'EXISTS (SELECT 1 FROM specialist_clinic x WHERE x.specialist_id = s.id AND x.clinic_id = $1)',
+      [clinicId],
+    );
+    return rows.map(toResponse);
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<SpecialistResponseDto> {
+    const [row] = await this.rows('s.id = $1', [id]);
+    if (row === undefined) throw new NotFoundException('Specialist not found');
+    if (user.role !== 'admin') {
+      const mine = await this.access.clinicIdsOf(user.id);
+      if (!row.clinic_ids.some((c) => mine.includes(c))) throw new NotFoundException('Specialist not found');
+    }
+    return toResponse(row);
+  }
+
+  /** Replaces the specialist's weekly windows in one clinic. */
+  async setAvailability(user: AuthenticatedUser, id: string, dto: SetAvailabilityDto): Promise<void> {
+    await this.access.assertCanManage(user, dto.clinicId);
+    await this.assertWorksIn(id, dto.clinicId);
+    dto.windows.forEach((w, i) => {
+      if (minutesOfDay(w.start) >= minutesOfDay(w.end)) {
+        throw RequestValidationException.field(`windows[${i}].end`, `windows[${i}].end must be later than start`);
+      }
+    });
+    const manager = this.tx.manager;
+    await manager.delete(AvailabilityEntity, { specialistId: id, clinicId: dto.clinicId });
+    if (dto.windows.length > 0) {
+      await manager.insert(
+        AvailabilityEntity,
+        dto.windows.map((w) => ({
+          specialistId: id,
+          clinicId: dto.clinicId,
+          weekday: w.weekday,
+          startTime: w.start,
+          endTime: w.end,
+        })),
+      );
+    }
+  }
+
+  async addException(user: AuthenticatedUser, id: string, dto: CreateExceptionDto): Promise<{ id: string }> {
+    await this.access.assertCanManage(user, dto.clinicId);
+    await this.assertWorksIn(id, dto.clinicId);
+    if ((dto.start === undefined) !== (dto.end === undefined)) {
+      throw RequestValidationException.field(dto.start === undefined ? 'start' : 'end', 'start and end go together');
+    }
+    if (dto.start !== undefined && dto.end !== undefined && minutesOfDay(dto.start) >= minutesOfDay(dto.end)) {
+      throw RequestValidationException.field('end', 'end must be later than start');
+    }
+    if (dto.kind === 'extra' && dto.start === undefined) {
+      throw RequestValidationException.field('start', 'extra hours need start and end');
+    }
+    const saved = await this.tx.manager.save(
+      this.tx.manager.create(AvailabilityExceptionEntity, {
+        specialistId: id,
+        clinicId: dto.clinicId,
+        date: dto.date,
+        kind: dto.kind,
+        startTime: dto.start ?? null,
+        endTime: dto.end ?? null,
+        reason: dto.reason ?? null,
+      }),
+    );
+    AuditScope.describe({ entityId: saved.id });
+    return { id: saved.id };
+  }
+
+  async availability(user: AuthenticatedUser, id: string, query: AvailabilityQuery): Promise<DayAvailabilityDto> {
+    await this.access.assertCanRead(user, query.clinicId);
+    await this.assertWorksIn(id, query.clinicId);
+    const clinic = await this.clinics.find(query.clinicId);
+    const free = await this.freeOn(id, query.clinicId, query.date, clinic.timeZone);
+    return {
+      date: query.date,
+      timeZone: clinic.timeZone,
+      free: free.map((i) => ({ start: i.start.toISOString(), end: i.end.toISOString() })),
+    };
+  }
+
+  /** Free intervals of a specialist on a clinic day (for the scheduler). */
+  async freeOn(specialistId: string, clinicId: string, date: string, zone: string): Promise<Interval[]> {
+    const manager = this.tx.manager;
+    const [weekly, exceptions] = await Promise.all([
+      manager.find(AvailabilityEntity, { where: { specialistId, clinicId } }),
+      manager.find(AvailabilityExceptionEntity, { where: { specialistId, clinicId, date: In([date]) } }),
+    ]);
+    return availabilityOn(
+      date,
+      zone,
+      weekly.map((w) => ({ weekday: w.weekday, start: hhmm(w.startTime), end: hhmm(w.endTime) })),
+      exceptions.map((x) => ({
+        date: x.date,
+        kind: x.kind,
+        start: x.startTime === null ? null : hhmm(x.startTime),
+        end: x.endTime === null ? null : hhmm(x.endTime),
+      })),
+    );
+  }
+
+  private async assertWorksIn(specialistId: string, clinicId: string): Promise<void> {
+    const found = await this.tx.manager.existsBy(SpecialistClinicEntity, { specialistId, clinicId });
+    if (!found) throw new NotFoundException('Specialist not found in this clinic');
+  }
+
+  private rows(where: string, params: unknown[]): Promise<SpecialistRow[]> {
+    return this.tx.manager.query<SpecialistRow[]>(
+      `SELECT s.id, s.user_id, u.display_name, s.disciplines,
+              array(SELECT sc.clinic_id FROM specialist_clinic sc WHERE sc.specialist_id = s.id ORDER BY sc.clinic_id) AS clinic_ids
+         FROM specialist s
+         JOIN app_user u ON u.id = s.user_id
+        WHERE ${where}
+        ORDER BY u.display_name, s.id`,
+      params,
+    );
+  }
+}
+
+function toResponse(row: SpecialistRow): SpecialistResponseDto {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    displayName: row.display_name,
+    disciplines: row.disciplines as SpecialistResponseDto['disciplines'],
+    clinicIds: row.clinic_ids,
+  };
+}

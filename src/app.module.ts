@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CasesModule } from './cases/cases.module.js';
 import { ClinicsModule } from './clinics/clinics.module.js';
 import { SpecialistsModule } from './specialists/specialists.module.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
@@ -32,6 +33,7 @@ export class AppModule {
         HealthModule.forRoot(),
         ClinicsModule,
         SpecialistsModule,
+        CasesModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

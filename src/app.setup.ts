@@ -19,6 +19,8 @@ export function createFastifyAdapter(env: Env): FastifyAdapter {
     // the wire are still served and /api/health answers 503; then the server
     // stops accepting and finishes what is in flight.
     return503OnClosing: false,
+    // Record uploads (POST /api/cases/:id/records): one file, a few fields.
+    multipart: { limits: { fileSize: env.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 2000, parts: 12 } },
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

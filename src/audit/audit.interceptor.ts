@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { defaultIfEmpty, from, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { HiddenResourceException } from '../common/hidden-resource.exception.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { AUDIT, type AuditDeclaration } from './audit.decorators.js';
 import { AuditScope, type AuditSubject } from './audit-scope.js';
@@ -73,8 +74,12 @@ export class AuditInterceptor implements NestInterceptor {
         try {
           return await work();
         } catch (error) {
+          const hidden = error instanceof HiddenResourceException;
           await this.audit
-            .record({ ...entry('failure', statusOf(error)), reason: 'request_failed' })
+            .record({
+              ...entry('failure', statusOf(error)),
+              ...(hidden ? { outcome: 'denied' as const, reason: 'not_in_scope' } : { reason: 'request_failed' }),
+            })
             .catch((auditError: unknown) =>
               this.logger.error({ err: auditError }, 'could not record a failed request'),
             );

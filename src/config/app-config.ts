@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Env } from './env.schema.js';
 
@@ -39,6 +40,11 @@ export class AppConfig {
 
   get logLevel(): Env['LOG_LEVEL'] {
     return this.env.LOG_LEVEL;
+  }
+
+  /** Absolute; records and the embedded database live under it. */
+  get dataDir(): string {
+    return path.resolve(this.env.DATA_DIR);
   }
 
   get uploadMaxBytes(): number {

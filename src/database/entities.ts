@@ -3,6 +3,11 @@ import { AuthSessionEntity } from '../auth/entities/auth-session.entity.js';
 import { RateLimitEntity } from '../auth/entities/rate-limit.entity.js';
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
 import { UserEntity } from '../auth/entities/user.entity.js';
+import { BoardEventEntity } from '../board/entities/board-event.entity.js';
+import { CaseEntity } from '../cases/entities/case.entity.js';
+import { PatientEntity } from '../cases/entities/patient.entity.js';
+import { ReadinessWaiverEntity, RecordEntity } from '../cases/entities/record.entity.js';
+import { DiagnosisAssessmentEntity } from '../diagnoses/entities/diagnosis-assessment.entity.js';
 import { ClinicMemberEntity } from '../clinics/entities/clinic-member.entity.js';
 import { ClinicEntity } from '../clinics/entities/clinic.entity.js';
 import { RoomEntity } from '../clinics/entities/room.entity.js';
@@ -24,4 +29,10 @@ export const ENTITIES = [
   SpecialistClinicEntity,
   AvailabilityEntity,
   AvailabilityExceptionEntity,
+  PatientEntity,
+  CaseEntity,
+  DiagnosisAssessmentEntity,
+  BoardEventEntity,
+  RecordEntity,
+  ReadinessWaiverEntity,
 ];

@@ -13,6 +13,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 @Injectable()
 export class TransactionContext {
   private readonly storage = new AsyncLocalStorage<EntityManager>();
+  private readonly compensations = new WeakMap<EntityManager, (() => Promise<void>)[]>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -43,6 +44,26 @@ export class TransactionContext {
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const current = this.storage.getStore();
     if (current !== undefined) return work(current);
-    return this.dataSource.transaction((manager) => this.storage.run(manager, () => work(manager)));
+    let manager: EntityManager | undefined;
+    try {
+      return await this.dataSource.transaction((m) => {
+        manager = m;
+        return this.storage.run(m, () => work(m));
+      });
+    } catch (error) {
+      const undo = manager === undefined ? [] : (this.compensations.get(manager) ?? []);
+      for (const step of undo.reverse()) await step().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Undoes a side effect outside the database (a stored file) if the current
+   * transaction rolls back, so that nothing is left that no row refers to.
+   */
+  onRollback(step: () => Promise<void>): void {
+    const manager = this.storage.getStore();
+    if (manager === undefined) throw new Error('onRollback needs a transaction');
+    this.compensations.set(manager, [...(this.compensations.get(manager) ?? []), step]);
   }
 }

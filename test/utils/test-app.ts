@@ -1,7 +1,10 @@
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
@@ -15,6 +18,7 @@ export const TEST_PASSWORD = 'a-long-test-password';
 
 export interface TestApp {
   app: NestFastifyApplication;
+  dataDir: string;
   http: Server;
   dataSource: DataSource;
   databaseUrl: string;
@@ -30,6 +34,7 @@ export async function createTestApp(
   extra: { controllers?: Type[] } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'consilium-test-data-'));
   const validated = validateEnv({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
@@ -37,6 +42,7 @@ export async function createTestApp(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DB_POOL_SIZE: '5',
     SHUTDOWN_GRACE_MS: '0',
+    DATA_DIR: dataDir,
     // Files log in many times from 127.0.0.1; the rate-limit tests set their own limits.
     LOGIN_IP_LIMIT: '100000',
     LOGIN_ACCOUNT_LIMIT: '100000',
@@ -55,17 +61,20 @@ export async function createTestApp(
   } catch (error) {
     await app.close().catch(() => undefined);
     await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,
+    dataDir,
     http: app.getHttpServer(),
     dataSource: app.get(DataSource),
     databaseUrl: database.url,
     close: async () => {
       await app.close();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

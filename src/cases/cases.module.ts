@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { Module } from '@nestjs/common';
+import { BoardModule } from '../board/board.module.js';
+import { ClinicsModule } from '../clinics/clinics.module.js';
+import { AppConfig } from '../config/app-config.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { DiagnosesModule } from '../diagnoses/diagnoses.module.js';
+import { CaseAccessService } from './case-access.service.js';
+import { CasesController } from './cases.controller.js';
+import { CasesService } from './cases.service.js';
+import { ReadinessService } from './readiness.service.js';
+import { FileSystemRecordStorage, RecordStorage } from './record-storage.js';
+import { RecordsController } from './records.controller.js';
+import { RecordsService } from './records.service.js';
+
+@Module({
+  imports: [DatabaseModule, ClinicsModule, DiagnosesModule, BoardModule],
+  controllers: [CasesController, RecordsController],
+  providers: [
+    CasesService,
+    CaseAccessService,
+    ReadinessService,
+    RecordsService,
+    {
+      provide: RecordStorage,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new FileSystemRecordStorage(path.join(config.dataDir, 'records')),
+    },
+  ],
+  exports: [CasesService, CaseAccessService],
+})
+export class CasesModule {}

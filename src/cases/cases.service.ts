@@ -1,0 +1,171 @@
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditScope } from '../audit/audit-scope.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { EventLogService } from '../board/event-log.service.js';
+import { ClinicsService } from '../clinics/clinics.service.js';
+import { decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination.js';
+import { RequestValidationException } from '../common/problem.js';
+import { TransactionContext } from '../database/transaction-context.js';
+import { DiagnosesService } from '../diagnoses/diagnoses.service.js';
+import { CaseAccessService } from './case-access.service.js';
+import { OWNED_ELSEWHERE, canTransition, manualTransitions, type CaseStatus } from './case-workflow.js';
+import { ReadinessService } from './readiness.service.js';
+import { toCaseDetail, toCaseSummary, type CaseListRow } from './cases.mapper.js';
+import type { CaseDetailDto, CaseSummaryDto, ListCasesQuery, TransitionDto } from './dto/case.dto.js';
+import type { CreateCaseDto, PatientDto } from './dto/intake.dto.js';
+import { CaseEntity } from './entities/case.entity.js';
+import { PatientEntity } from './entities/patient.entity.js';
+
+@Injectable()
+export class CasesService {
+  constructor(
+    private readonly tx: TransactionContext,
+    private readonly access: CaseAccessService,
+    private readonly clinics: ClinicsService,
+    private readonly diagnoses: DiagnosesService,
+    private readonly events: EventLogService,
+    private readonly readiness: ReadinessService,
+  ) {}
+
+  /** Takes in a referral: patient (matched by MRN), case, referring diagnosis and recommendation. */
+  async create(user: AuthenticatedUser, dto: CreateCaseDto): Promise<CaseDetailDto> {
+    const clinicId = dto.clinicId ?? (await this.route(dto.referringDiagnosis.primarySite));
+    if (!(await this.access.canSeeClinic(user, clinicId))) {
+      throw RequestValidationException.field('clinicId', 'clinicId must be a clinic you belong to');
+    }
+    return this.tx.run(async (manager) => {
+      const patient = await this.matchOrCreatePatient(manager, dto.patient);
+      const created = await manager.save(
+        manager.create(CaseEntity, {
+          patientId: patient.id,
+          clinicId,
+          status: 'referred' as CaseStatus,
+          reason: dto.reason,
+          initiator: dto.initiator,
+          urgency: dto.urgency,
+          referringClinician: dto.referringClinician,
+          referringInstitution: dto.referringInstitution,
+          referringRecommendation: dto.referringRecommendation.items,
+          firstTreatmentDate: dto.firstTreatmentDate ?? null,
+          createdBy: user.id,
+        }),
+      );
+      const referring = await this.diagnoses.record(manager, created.id, 'referring', dto.referringDiagnosis, user.id);
+      await this.events.append(
+        { type: 'case.referred', caseId: created.id, actorId: user.id, payload: { clinicId, urgency: created.urgency } },
+        manager,
+      );
+      AuditScope.describe({ entityId: created.id, caseId: created.id, patientId: patient.id });
+      return toCaseDetail(created, patient, referring);
+    });
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<CaseDetailDto> {
+    const c = await this.access.load(user, id);
+    const patient = await this.tx.manager.findOneOrFail(PatientEntity, { where: { id: c.patientId } });
+    return toCaseDetail(c, patient, await this.diagnoses.current(c.id, 'referring'));
+  }
+
+  async list(user: AuthenticatedUser, query: ListCasesQuery): Promise<Page<CaseSummaryDto>> {
+    if (query.q !== undefined && user.role !== 'coordinator') {
+      throw new ForbiddenException('Searching patients by name or MRN is for coordinators');
+    }
+    let clinics = await this.access.visibleClinicIds(user);
+    if (query.clinicId !== undefined) clinics = clinics.filter((c) => c === query.clinicId);
+    if (clinics.length === 0) return { items: [], nextCursor: null };
+
+    const params: unknown[] = [clinics];
+    const where = ['c.clinic_id = ANY($1::uuid[])'];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (query.status !== undefined) add('c.status = ?', query.status);
+    if (query.urgency !== undefined) add('c.urgency = ?', query.urgency);
+    if (query.from !== undefined) add('c.created_at >= ?::timestamptz', query.from);
+    if (query.to !== undefined) add('c.created_at < ?::timestamptz', query.to);
+    if (query.q !== undefined) {
+      params.push(`${query.q.toLowerCase()}%`, `${query.q.toUpperCase()}%`);
+      where.push(`(lower(p.family_name) LIKE $${params.length - 1} OR p.mrn LIKE $${params.length})`);
+    }
+    if (query.cursor !== undefined) {
+      const { at, id } = decodeCursor(query.cursor, { at: 'string', id: 'string' });
+      if (!/^[0-9a-f-]{36}$/.test(String(id)) || Number.isNaN(Date.parse(String(at).replace(' ', 'T')))) {
+        throw RequestValidationException.field('cursor', 'cursor must be a cursor returned by a previous page');
+      }
+      params.push(at, id);
+      where.push(`(c.created_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(query.limit + 1);
+    const rows = await this.tx.query<CaseListRow>(
+      `SELECT c.id, c.status, c.clinic_id, c.urgency, c.reason, c.synthetic, c.created_at,
+              c.created_at::text AS created_key,
+              p.id AS patient_id, p.mrn, p.family_name, p.given_name, p.birth_date::text AS birth_date
+         FROM second_opinion_case c
+         JOIN patient p ON p.id = c.patient_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY c.created_at DESC, c.id DESC
+        LIMIT $${params.length}`,
+      params,
+    );
+    return toPage(rows, query.limit, toCaseSummary, (r) => encodeCursor({ at: r.created_key, id: r.id }));
+  }
+
+  /** A manual workflow move; illegal ones are 409s naming what is allowed. */
+  async transition(user: AuthenticatedUser, id: string, dto: TransitionDto): Promise<CaseDetailDto> {
+    const manager = this.tx.manager;
+    const c = await this.access.load(user, id, { lock: true });
+    const allowed = manualTransitions(c.status);
+    if (!allowed.includes(dto.to)) {
+      const owner = OWNED_ELSEWHERE[dto.to];
+      const detail =
+        owner !== undefined && canTransition(c.status, dto.to)
+          ? `A case becomes ${dto.to} through ${owner}`
+          : `A ${c.status} case cannot move to ${dto.to}; allowed: ${allowed.join(', ') || 'none'}`;
+      throw new ConflictException({ message: detail, from: c.status, allowed });
+    }
+    if (dto.to === 'ready') await this.readiness.assertReady(c);
+    const from = c.status;
+    c.status = dto.to;
+    const saved = await manager.save(c);
+    await this.events.append({
+      type: 'case.transitioned',
+      caseId: c.id,
+      actorId: user.id,
+      payload: { from, to: dto.to, ...(dto.reason !== undefined ? { reason: dto.reason } : {}) },
+    });
+    const patient = await manager.findOneOrFail(PatientEntity, { where: { id: c.patientId } });
+    return toCaseDetail(saved, patient, await this.diagnoses.current(c.id, 'referring', manager));
+  }
+
+  private async route(primarySite: string): Promise<string> {
+    const clinic = await this.clinics.routeBySite(primarySite);
+    if (clinic === undefined) {
+      throw RequestValidationException.field(
+        'clinicId',
+        `no single clinic takes primary site ${primarySite}; give clinicId`,
+      );
+    }
+    return clinic.id;
+  }
+
+  private async matchOrCreatePatient(manager: EntityManager, dto: PatientDto): Promise<PatientEntity> {
+    const mrn = dto.mrn.toUpperCase();
+    await manager.query(
+      `INSERT INTO patient (mrn, family_name, given_name, birth_date, sex, phone, email, consent_to_record, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT (mrn) DO NOTHING`,
+      [mrn, dto.familyName, dto.givenName, dto.birthDate, dto.sex, dto.phone ?? null, dto.email ?? null, dto.consentToRecord ?? false],
+    );
+    const patient = await manager.findOne(PatientEntity, { where: { mrn }, lock: { mode: 'pessimistic_write' } });
+    if (patient === null) throw new NotFoundException('Patient not found');
+    // An MRN names one person: a referral whose name or birth date differ is a mix-up, not an update.
+    if (patient.familyName.toLowerCase() !== dto.familyName.toLowerCase() || patient.birthDate !== dto.birthDate) {
+      throw new ConflictException({
+        message: 'This MRN belongs to a patient with a different family name or birth date; check the referral',
+        field: 'patient.mrn',
+      });
+    }
+    return patient;
+  }
+}

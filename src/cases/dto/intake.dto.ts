@@ -1,0 +1,114 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { NCT_FORM, NCT_ID } from '../../common/clinical-codes.js';
+import { AssessmentDto } from '../../diagnoses/dto/assessment.dto.js';
+import {
+  INITIATORS,
+  INTENTS,
+  MODALITIES,
+  REASONS,
+  URGENCIES,
+  type Initiator,
+  type Intent,
+  type Modality,
+  type Reason,
+  type Urgency,
+} from '../entities/case.entity.js';
+import { SEXES, type Sex } from '../entities/patient.entity.js';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class PatientDto {
+  @ApiProperty({ example: 'MRN-0012345' })
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[A-Za-z0-9-]{3,32}$/, { message: 'mrn must be 3–32 letters, digits or dashes' })
+  mrn!: string;
+
+  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) familyName!: string;
+  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) givenName!: string;
+
+  @ApiProperty({ example: '1968-04-12' })
+  @Matches(DATE, { message: 'birthDate must be a date YYYY-MM-DD' })
+  @IsDateString({ strict: true }, { message: 'birthDate must be a real date' })
+  birthDate!: string;
+
+  @ApiProperty({ enum: SEXES }) @IsIn(SEXES) sex!: Sex;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^\+?[0-9 ()-]{5,30}$/, { message: 'phone must be a phone number' }) phone?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
+  @ApiPropertyOptional({ default: false, description: 'consent to record the board discussion' })
+  @IsOptional()
+  @IsBoolean()
+  consentToRecord?: boolean;
+}
+
+export class TreatmentItemDto {
+  @ApiProperty({ enum: MODALITIES }) @IsIn(MODALITIES) modality!: Modality;
+  @ApiProperty({ enum: INTENTS }) @IsIn(INTENTS) intent!: Intent;
+  @ApiProperty({ minimum: 1, maximum: 50, description: 'order in the sequence, e.g. 1 neoadjuvant, 2 surgery' })
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  sequence!: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) rationale?: string;
+  @ApiPropertyOptional({ example: 'NCCN Breast 4.2025 BINV-4' }) @IsOptional() @IsString() @MaxLength(200) guidelineReference?: string;
+  @ApiPropertyOptional({ example: 'NCT01234567' }) @IsOptional() @Matches(NCT_ID, { message: `nctId must be ${NCT_FORM}` }) nctId?: string;
+}
+
+export class RecommendationDto {
+  @ApiProperty({ type: [TreatmentItemDto] })
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => TreatmentItemDto)
+  items!: TreatmentItemDto[];
+}
+
+/** A referral, in one request. */
+export class CreateCaseDto {
+  @ApiProperty({ type: PatientDto }) @ValidateNested() @Type(() => PatientDto) patient!: PatientDto;
+
+  @ApiPropertyOptional({ description: 'routed by the referring primary site when absent' })
+  @IsOptional()
+  @IsUUID()
+  clinicId?: string;
+
+  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) referringClinician!: string;
+  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) referringInstitution!: string;
+  @ApiProperty({ enum: REASONS }) @IsIn(REASONS) reason!: Reason;
+  @ApiProperty({ enum: INITIATORS }) @IsIn(INITIATORS) initiator!: Initiator;
+  @ApiProperty({ enum: URGENCIES }) @IsIn(URGENCIES) urgency!: Urgency;
+
+  @ApiPropertyOptional({ example: '2026-12-15' })
+  @IsOptional()
+  @Matches(DATE, { message: 'firstTreatmentDate must be a date YYYY-MM-DD' })
+  @IsDateString({ strict: true }, { message: 'firstTreatmentDate must be a real date' })
+  firstTreatmentDate?: string;
+
+  @ApiProperty({ type: AssessmentDto }) @ValidateNested() @Type(() => AssessmentDto) referringDiagnosis!: AssessmentDto;
+
+  @ApiProperty({ type: RecommendationDto })
+  @ValidateNested()
+  @Type(() => RecommendationDto)
+  referringRecommendation!: RecommendationDto;
+}

@@ -1,0 +1,76 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { AuditScope } from '../audit/audit-scope.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { EventLogService } from '../board/event-log.service.js';
+import { ClinicsService } from '../clinics/clinics.service.js';
+import { TransactionContext } from '../database/transaction-context.js';
+import { CaseAccessService } from './case-access.service.js';
+import type { WaiverDto } from './dto/record.dto.js';
+import type { CaseEntity } from './entities/case.entity.js';
+import { ReadinessWaiverEntity } from './entities/record.entity.js';
+import { assessReadiness, readinessGaps, type ReadinessItem } from './readiness.js';
+import type { RecordType } from '../common/clinical-codes.js';
+
+export interface ReadinessReport {
+  caseId: string;
+  ready: boolean;
+  items: ReadinessItem[];
+}
+
+@Injectable()
+export class ReadinessService {
+  constructor(
+    private readonly tx: TransactionContext,
+    private readonly access: CaseAccessService,
+    private readonly clinics: ClinicsService,
+    private readonly events: EventLogService,
+  ) {}
+
+  async report(user: AuthenticatedUser, caseId: string): Promise<ReadinessReport> {
+    const c = await this.access.load(user, caseId);
+    const items = await this.assess(c);
+    return { caseId, ready: readinessGaps(items).length === 0, items };
+  }
+
+  /** Refuses `ready` while any item is neither current nor waived (409 listing them). */
+  async assertReady(c: CaseEntity): Promise<void> {
+    const gaps = readinessGaps(await this.assess(c));
+    if (gaps.length > 0) {
+      throw new ConflictException({
+        message: `The case is not ready: ${gaps.map((g) => `${g.item} ${g.status}`).join(', ')}; add the records or waive each gap with a reason`,
+        gaps,
+      });
+    }
+  }
+
+  async waive(user: AuthenticatedUser, caseId: string, dto: WaiverDto): Promise<ReadinessReport> {
+    const c = await this.access.load(user, caseId, { lock: true });
+    const waiver = await this.tx.manager.save(
+      this.tx.manager.create(ReadinessWaiverEntity, { caseId, item: dto.item, reason: dto.reason, createdBy: user.id }),
+    );
+    await this.events.append({ type: 'readiness.waived', caseId, actorId: user.id, payload: { item: dto.item, waiverId: waiver.id } });
+    AuditScope.describe({ entityId: waiver.id });
+    const items = await this.assess(c);
+    return { caseId, ready: readinessGaps(items).length === 0, items };
+  }
+
+  private async assess(c: CaseEntity): Promise<ReadinessItem[]> {
+    const clinic = await this.clinics.find(c.clinicId);
+    const manager = this.tx.manager;
+    const records = await manager.query<{ type: RecordType; date: string }[]>(
+      `SELECT r.type, coalesce(r.document_date, (r.created_at AT TIME ZONE $2)::date)::text AS date
+         FROM case_record r
+        WHERE r.case_id = $1 AND NOT EXISTS (SELECT 1 FROM case_record n WHERE n.supersedes_id = r.id)`,
+      [c.id, clinic.timeZone],
+    );
+    const waivers = await manager.find(ReadinessWaiverEntity, { where: { caseId: c.id }, order: { createdAt: 'ASC' } });
+    return assessReadiness({
+      requiredRecordTypes: clinic.requiredRecordTypes,
+      rules: clinic.readinessRules,
+      records,
+      waivers: waivers.map((w) => ({ item: w.item, reason: w.reason, by: w.createdBy, at: w.createdAt.toISOString() })),
+      today: DateTime.now().setZone(clinic.timeZone).toISODate() ?? new Date().toISOString().slice(0, 10),
+    });
+  }
+}

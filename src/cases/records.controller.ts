@@ -1,0 +1,85 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Audited } from '../audit/audit.decorators.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser, Roles } from '../common/auth.decorators.js';
+import { ImagingReferenceDto, RecordResponseDto, WaiverDto } from './dto/record.dto.js';
+import { ReadinessService, type ReadinessReport } from './readiness.service.js';
+import { RecordsService } from './records.service.js';
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases/:id')
+export class RecordsController {
+  constructor(
+    private readonly records: RecordsService,
+    private readonly readiness: ReadinessService,
+  ) {}
+
+  @Post('records')
+  @Roles('coordinator', 'clinician')
+  @Audited('record.create', { entity: 'record' })
+  @ApiConsumes('multipart/form-data')
+  @ApiCreatedResponse({ type: RecordResponseDto, description: 'fields type, documentDate?, source?, supersedesId?, then file' })
+  upload(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<RecordResponseDto> {
+    return this.records.upload(user, id, request);
+  }
+
+  @Post('records/imaging-references')
+  @Roles('coordinator', 'clinician')
+  @Audited('record.create', { entity: 'record' })
+  @ApiCreatedResponse({ type: RecordResponseDto })
+  addImagingReference(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ImagingReferenceDto,
+  ): Promise<RecordResponseDto> {
+    return this.records.addImagingReference(user, id, dto);
+  }
+
+  @Get('records')
+  @Roles('coordinator', 'clinician')
+  @Audited('record.list', { entity: 'record' })
+  @ApiOkResponse({ type: [RecordResponseDto] })
+  list(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<RecordResponseDto[]> {
+    return this.records.list(user, id);
+  }
+
+  @Get('records/:recordId/content')
+  @Roles('coordinator', 'clinician')
+  @Audited('record.download', { entity: 'record', idParam: 'recordId' })
+  @ApiOkResponse({ description: 'the file' })
+  async content(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('recordId', new ParseUUIDPipe()) recordId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const file = await this.records.content(user, id, recordId);
+    void reply.header('cache-control', 'no-store');
+    return new StreamableFile(file.stream, { type: file.mediaType, disposition: `attachment; filename="${file.filename}"` });
+  }
+
+  @Get('readiness')
+  @Roles('coordinator', 'clinician')
+  @Audited('case.readiness.read', { entity: 'case', idParam: 'id' })
+  report(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ReadinessReport> {
+    return this.readiness.report(user, id);
+  }
+
+  @Post('readiness/waivers')
+  @Roles('coordinator')
+  @Audited('case.readiness.waive', { entity: 'readiness_waiver' })
+  waive(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: WaiverDto,
+  ): Promise<ReadinessReport> {
+    return this.readiness.waive(user, id, dto);
+  }
+}

@@ -1,0 +1,222 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { MultipartFile } from '@fastify/multipart';
+import { ConflictException, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { FastifyRequest } from 'fastify';
+import { fileTypeFromFile } from 'file-type';
+import { AuditScope } from '../audit/audit-scope.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { EventLogService } from '../board/event-log.service.js';
+import { RequestValidationException } from '../common/problem.js';
+import { TransactionContext } from '../database/transaction-context.js';
+import { CaseAccessService } from './case-access.service.js';
+import { ImagingReferenceDto, RecordFieldsDto, type RecordResponseDto } from './dto/record.dto.js';
+import { RecordEntity } from './entities/record.entity.js';
+import { RecordStorage } from './record-storage.js';
+
+/** Types a record file may have, judged from its bytes, never from its name or header. */
+const ALLOWED = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'application/dicom', 'text/plain']);
+
+@Injectable()
+export class RecordsService {
+  constructor(
+    private readonly tx: TransactionContext,
+    private readonly access: CaseAccessService,
+    private readonly storage: RecordStorage,
+    private readonly events: EventLogService,
+  ) {}
+
+  /** A multipart upload: form fields first, then one file. */
+  async upload(user: AuthenticatedUser, caseId: string, request: FastifyRequest): Promise<RecordResponseDto> {
+    await this.access.load(user, caseId);
+    if (!request.isMultipart()) {
+      throw new HttpException('Send the record as multipart/form-data with a file part', HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+    }
+    const fields: Record<string, string> = {};
+    let stored: { sha256: string; size: number; mediaType: string; filename: string; temp: string } | undefined;
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          fields[part.fieldname] = String(part.value);
+          continue;
+        }
+        if (part.fieldname !== 'file' || stored !== undefined) {
+          part.file.resume();
+          throw RequestValidationException.field(part.fieldname, 'send exactly one file, in the part named "file"');
+        }
+        validateFields(RecordFieldsDto, fields);
+        stored = await this.receive(part);
+      }
+      if (stored === undefined) throw RequestValidationException.field('file', 'file is required');
+      const dto = validateFields(RecordFieldsDto, fields);
+      const file = stored;
+      return await this.tx.run(async (manager) => {
+        await this.assertSupersedable(caseId, dto.supersedesId);
+        const { created } = await this.storage.put(file.temp, file.sha256);
+        if (created) this.tx.onRollback(() => this.storage.remove(file.sha256));
+        const record = await manager.save(
+          manager.create(RecordEntity, {
+            caseId,
+            type: dto.type,
+            kind: 'file' as const,
+            documentDate: dto.documentDate ?? null,
+            source: dto.source ?? null,
+            contentSha256: file.sha256,
+            sizeBytes: String(file.size),
+            mediaType: file.mediaType,
+            filename: file.filename,
+            supersedesId: dto.supersedesId ?? null,
+            createdBy: user.id,
+          }),
+        );
+        return this.added(user, record);
+      });
+    } finally {
+      if (stored !== undefined) await rm(stored.temp, { force: true });
+    }
+  }
+
+  async addImagingReference(user: AuthenticatedUser, caseId: string, dto: ImagingReferenceDto): Promise<RecordResponseDto> {
+    await this.access.load(user, caseId);
+    await this.assertSupersedable(caseId, dto.supersedesId);
+    const manager = this.tx.manager;
+    const record = await manager.save(
+      manager.create(RecordEntity, {
+        caseId,
+        type: dto.type,
+        kind: 'dicomweb' as const,
+        documentDate: dto.documentDate ?? null,
+        source: dto.source ?? null,
+        studyUid: dto.studyUid,
+        dicomwebUrl: dto.url,
+        supersedesId: dto.supersedesId ?? null,
+        createdBy: user.id,
+      }),
+    );
+    return this.added(user, record);
+  }
+
+  async list(user: AuthenticatedUser, caseId: string): Promise<RecordResponseDto[]> {
+    await this.access.load(user, caseId);
+    const rows = await this.tx.manager.find(RecordEntity, { where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const supersededBy = new Map(rows.filter((r) => r.supersedesId !== null).map((r) => [r.supersedesId, r.id]));
+    return rows.map((r) => toRecordResponse(r, supersededBy.get(r.id) ?? null));
+  }
+
+  async content(user: AuthenticatedUser, caseId: string, recordId: string): Promise<{ stream: Readable; mediaType: string; filename: string }> {
+    await this.access.load(user, caseId);
+    const record = await this.tx.manager.findOne(RecordEntity, { where: { id: recordId, caseId } });
+    if (record === null) throw new NotFoundException('Record not found');
+    AuditScope.describe({ entityId: record.id });
+    if (record.kind !== 'file' || record.contentSha256 === null || record.mediaType === null) {
+      throw new ConflictException('This record is an imaging reference; open its DICOMweb URL');
+    }
+    return { stream: this.storage.open(record.contentSha256), mediaType: record.mediaType, filename: `record-${record.id}` };
+  }
+
+  private async added(user: AuthenticatedUser, record: RecordEntity): Promise<RecordResponseDto> {
+    await this.events.append({
+      type: 'record.added',
+      caseId: record.caseId,
+      actorId: user.id,
+      payload: { recordId: record.id, type: record.type, kind: record.kind },
+    });
+    AuditScope.describe({ entityId: record.id });
+    return toRecordResponse(record, null);
+  }
+
+  private async assertSupersedable(caseId: string, supersedesId: string | undefined): Promise<void> {
+    if (supersedesId === undefined) return;
+    const rows = await this.tx.manager.query<{ superseded: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM case_record n WHERE n.supersedes_id = r.id) AS superseded
+         FROM case_record r WHERE r.id = $1 AND r.case_id = $2`,
+      [supersedesId, caseId],
+    );
+    if (rows.length === 0) throw RequestValidationException.field('supersedesId', 'supersedesId must be a record of this case');
+    if (rows[0]?.superseded === true) throw new ConflictException('That record has already been superseded; supersede the newer one');
+  }
+
+  /** Streams one file to a scratch file, hashing and counting; sniffs its type from the bytes. */
+  private async receive(part: MultipartFile): Promise<{ sha256: string; size: number; mediaType: string; filename: string; temp: string }> {
+    const temp = await this.storage.tempPath(`${randomUUID()}.part`);
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      await pipeline(
+        part.file,
+        new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            hash.update(chunk);
+            size += chunk.length;
+            done(null, chunk);
+          },
+        }),
+        createWriteStream(temp, { flags: 'wx', mode: 0o600 }),
+      );
+      if (part.file.truncated) throw new HttpException('The file is larger than the upload limit', HttpStatus.PAYLOAD_TOO_LARGE);
+      if (size === 0) throw RequestValidationException.field('file', 'file is empty');
+      const mediaType = await sniff(temp);
+      if (mediaType === undefined || !ALLOWED.has(mediaType)) {
+        throw new HttpException(
+          'The file must be a PDF, PNG, JPEG, TIFF, DICOM or plain-text document',
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        );
+      }
+      return { sha256: hash.digest('hex'), size, mediaType, filename: sanitize(part.filename), temp };
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+}
+
+async function sniff(file: string): Promise<string | undefined> {
+  const detected = await fileTypeFromFile(file);
+  if (detected !== undefined) return detected.mime;
+  // No magic number: accept plain UTF-8 text without control bytes.
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
+    const head = buffer.subarray(0, bytesRead);
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
+    const binary = head.some((b) => b < 0x09 || (b > 0x0d && b < 0x20)) || text.includes('\ufffd');
+    return binary ? undefined : 'text/plain';
+  } finally {
+    await handle.close();
+  }
+}
+
+function sanitize(name: string): string {
+  return name.replace(/[^\w.() -]/g, '_').slice(0, 200);
+}
+
+function validateFields<T extends object>(cls: new () => T, fields: Record<string, string>): T {
+  const dto = plainToInstance(cls, fields);
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) throw RequestValidationException.fromValidationErrors(errors);
+  return dto;
+}
+
+export function toRecordResponse(r: RecordEntity, supersededBy: string | null): RecordResponseDto {
+  return {
+    id: r.id,
+    caseId: r.caseId,
+    type: r.type,
+    kind: r.kind,
+    documentDate: r.documentDate,
+    source: r.source,
+    mediaType: r.mediaType,
+    sizeBytes: r.sizeBytes === null ? null : Number(r.sizeBytes),
+    sha256: r.contentSha256,
+    studyUid: r.studyUid,
+    url: r.dicomwebUrl,
+    supersedesId: r.supersedesId,
+    supersededBy,
+    createdAt: r.createdAt.toISOString(),
+  };
+}

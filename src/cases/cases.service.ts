@@ -91,7 +91,7 @@ export class CasesService {
     }
     if (query.cursor !== undefined) {
       const { at, id } = decodeCursor(query.cursor, { at: 'string', id: 'string' });
-      if (!/^[0-9a-f-]{36}$/.test(String(id)) || Number.isNaN(Date.parse(String(at).replace(' ', 'T')))) {
+      if (!/^[0-9a-f-]{36}$/.test(String(id)) || !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(String(at))) {
         throw RequestValidationException.field('cursor', 'cursor must be a cursor returned by a previous page');
       }
       params.push(at, id);

@@ -47,3 +47,48 @@ export async function addMember(t: TestApp, admin: Tokens, clinicId: string, use
   const res = await request(t.http).put(`/api/clinics/${clinicId}/members/${userId}`).set(bearer(admin));
   if (res.status !== 204) throw new Error(`member: ${res.status} ${JSON.stringify(res.body)}`);
 }
+
+let mrnCounter = 0;
+
+/** A referral as a coordinator would send it. */
+export function referralBody(clinicId?: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  mrnCounter += 1;
+  return {
+    patient: {
+      mrn: `T${Date.now().toString(36)}${mrnCounter}`.toUpperCase(),
+      familyName: 'Testpatient',
+      givenName: 'Synthetic',
+      birthDate: '1968-04-12',
+      sex: 'female',
+      consentToRecord: true,
+    },
+    ...(clinicId !== undefined ? { clinicId } : {}),
+    referringClinician: 'Dr. R. Referrer',
+    referringInstitution: 'Community Hospital',
+    reason: 'patient_request',
+    initiator: 'patient',
+    urgency: 'routine',
+    referringDiagnosis: {
+      primarySite: 'C50.4',
+      histology: '8500/3',
+      laterality: 'left',
+      grade: 'G2',
+      clinicalStage: { t: 'T2', n: 'N0', m: 'M0', stageGroup: 'IIA' },
+      ajccEdition: 8,
+      biomarkers: [
+        { name: 'ER', value: 'positive (90%)', method: 'IHC' },
+        { name: 'HER2', value: '1+', method: 'IHC' },
+      ],
+      malignant: true,
+      ecog: 0,
+    },
+    referringRecommendation: {
+      items: [
+        { modality: 'surgery', intent: 'curative', sequence: 1, description: 'lumpectomy with sentinel node biopsy' },
+        { modality: 'radiation', intent: 'curative', sequence: 2 },
+        { modality: 'systemic_therapy', intent: 'curative', sequence: 3, description: 'endocrine therapy' },
+      ],
+    },
+    ...overrides,
+  };
+}

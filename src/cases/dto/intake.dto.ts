@@ -8,6 +8,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -86,7 +87,7 @@ export class RecommendationDto {
 
 /** A referral, in one request. */
 export class CreateCaseDto {
-  @ApiProperty({ type: PatientDto }) @ValidateNested() @Type(() => PatientDto) patient!: PatientDto;
+  @ApiProperty({ type: PatientDto }) @IsObject() @ValidateNested() @Type(() => PatientDto) patient!: PatientDto;
 
   @ApiPropertyOptional({ description: 'routed by the referring primary site when absent' })
   @IsOptional()
@@ -105,9 +106,10 @@ export class CreateCaseDto {
   @IsDateString({ strict: true }, { message: 'firstTreatmentDate must be a real date' })
   firstTreatmentDate?: string;
 
-  @ApiProperty({ type: AssessmentDto }) @ValidateNested() @Type(() => AssessmentDto) referringDiagnosis!: AssessmentDto;
+  @ApiProperty({ type: AssessmentDto }) @IsObject() @ValidateNested() @Type(() => AssessmentDto) referringDiagnosis!: AssessmentDto;
 
   @ApiProperty({ type: RecommendationDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => RecommendationDto)
   referringRecommendation!: RecommendationDto;

@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -65,9 +66,10 @@ export class AssessmentDto {
   @ApiPropertyOptional({ enum: LATERALITIES }) @IsOptional() @IsIn(LATERALITIES) laterality?: Laterality;
   @ApiPropertyOptional({ enum: GRADES }) @IsOptional() @IsIn(GRADES) grade?: Grade;
 
-  @ApiPropertyOptional({ type: TnmStageDto }) @IsOptional() @ValidateNested() @Type(() => TnmStageDto) clinicalStage?: TnmStageDto;
+  @ApiPropertyOptional({ type: TnmStageDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => TnmStageDto) clinicalStage?: TnmStageDto;
   @ApiPropertyOptional({ type: TnmStageDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TnmStageDto)
   pathologicalStage?: TnmStageDto;

@@ -1,0 +1,464 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import fc from 'fast-check';
+import request from 'supertest';
+import { addMember, breastClinicBody, createClinic, referralBody } from './utils/factories.js';
+import {
+  auditRowsAfter,
+  bearer,
+  createTestApp,
+  createUser,
+  lastAuditId,
+  login,
+  type TestApp,
+  type TestUser,
+  type Tokens,
+} from './utils/test-app.js';
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+async function countRows(t: TestApp, table: string): Promise<number> {
+  const [row] = await t.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`);
+  return row?.n ?? 0;
+}
+
+async function storedFiles(t: TestApp): Promise<string[]> {
+  const root = path.join(t.dataDir, 'records');
+  try {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
+describe('Second-opinion cases', () => {
+  let t: TestApp;
+  let admin: Tokens;
+  let coordinator: TestUser;
+  let coord: Tokens;
+  let clinician: Tokens;
+  let outsiderClinician: Tokens;
+  let clinicId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ UPLOAD_MAX_BYTES: String(64 * 1024) });
+    admin = await login(t, await createUser(t, 'admin'));
+    coordinator = await createUser(t, 'coordinator');
+    coord = await login(t, coordinator);
+    const doctor = await createUser(t, 'clinician');
+    clinician = await login(t, doctor);
+    outsiderClinician = await login(t, await createUser(t, 'clinician'));
+    clinicId = (await createClinic(t, admin)).id;
+    await addMember(t, admin, clinicId, coordinator.id);
+    await addMember(t, admin, clinicId, doctor.id);
+    // The outsider belongs to another clinic.
+    const other = await createClinic(t, admin, { ...breastClinicBody(), cancerTypes: ['C18-C21'] });
+    const outsiderUser = await t.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM app_user WHERE role = 'clinician' ORDER BY created_at DESC LIMIT 1`,
+    );
+    await addMember(t, admin, other.id, outsiderUser[0].id);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function newCase(overrides: Record<string, unknown> = {}): Promise<{ id: string; patient: { id: string } }> {
+    const res = await request(t.http).post('/api/cases').set(bearer(coord)).send(referralBody(clinicId, overrides));
+    if (res.status !== 201) throw new Error(`case: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { id: string; patient: { id: string } };
+  }
+
+  function upload(
+    caseId: string,
+    type: string,
+    content: Buffer,
+    filename = 'report.pdf',
+    extra: Record<string, string> = {},
+  ) {
+    let req = request(t.http).post(`/api/cases/${caseId}/records`).set(bearer(coord)).field('type', type);
+    for (const [k, v] of Object.entries(extra)) req = req.field(k, v);
+    return req.attach('file', content, filename);
+  }
+
+  it('should take a referral in one request and route it by primary site', async () => {
+    const before = await lastAuditId(t);
+    const res = await request(t.http).post('/api/cases').set(bearer(coord)).send(referralBody());
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'referred',
+      clinicId,
+      referringDiagnosis: {
+        source: 'referring',
+        primarySite: 'C50.4',
+        histology: '8500/3',
+        clinicalStage: { t: 'T2' },
+      },
+      allowedTransitions: ['records_pending', 'ready', 'withdrawn'],
+    });
+    expect(res.body.referringRecommendation).toHaveLength(3);
+    const [row] = await auditRowsAfter(t, before);
+    expect(row).toMatchObject({ action: 'case.create', outcome: 'success', entity_id: res.body.id });
+    const events = await t.dataSource.query<{ type: string }[]>('SELECT type FROM board_event WHERE case_id = $1', [
+      res.body.id,
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['case.referred']);
+  });
+
+  it('should match a returning patient by MRN, and refuse an MRN that names someone else', async () => {
+    const first = referralBody(clinicId);
+    const a = await request(t.http).post('/api/cases').set(bearer(coord)).send(first);
+    const b = await request(t.http).post('/api/cases').set(bearer(coord)).send(first);
+    expect(b.status).toBe(201);
+    expect(b.body.patient.id).toBe(a.body.patient.id);
+    const mixup = await request(t.http)
+      .post('/api/cases')
+      .set(bearer(coord))
+      .send({ ...first, patient: { ...(first.patient as object), familyName: 'Someone-Else' } });
+    expect(mixup.status).toBe(409);
+  });
+
+  it('should name the field and the expected form of a wrong code', async () => {
+    const body = referralBody(clinicId);
+    const diagnosis = body.referringDiagnosis as Record<string, unknown>;
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ primarySite: 'C99.9' }, 'referringDiagnosis.primarySite', /ICD-O-3 topography/],
+      [{ histology: '8500/5' }, 'referringDiagnosis.histology', /NNNN\/B/],
+      [{ clinicalStage: { t: 'T9' } }, 'referringDiagnosis.clinicalStage.t', /TNM T category/],
+      [{ ajccEdition: 3 }, 'referringDiagnosis.ajccEdition', /ajccEdition/],
+      [{ ecog: 7 }, 'referringDiagnosis.ecog', /ecog/],
+    ];
+    for (const [patch, field, message] of cases) {
+      const res = await request(t.http)
+        .post('/api/cases')
+        .set(bearer(coord))
+        .send({ ...body, referringDiagnosis: { ...diagnosis, ...patch } });
+      expect(res.status).toBe(400);
+      const error = (res.body.errors as { field: string; messages: string[] }[]).find((e) => e.field === field);
+      expect(error?.messages.join(' ')).toMatch(message);
+    }
+    const trial = await request(t.http)
+      .post('/api/cases')
+      .set(bearer(coord))
+      .send({
+        ...body,
+        referringRecommendation: {
+          items: [{ modality: 'clinical_trial', intent: 'curative', sequence: 1, nctId: 'NCT123' }],
+        },
+      });
+    expect(trial.status).toBe(400);
+    expect(trial.body.errors[0].field).toBe('referringRecommendation.items[0].nctId');
+  });
+
+  it('should go from intake through record uploads and readiness to ready', async () => {
+    const c = await newCase();
+    const blocked = await request(t.http)
+      .post(`/api/cases/${c.id}/transitions`)
+      .set(bearer(coord))
+      .send({ to: 'ready' });
+    expect(blocked.status).toBe(409);
+    expect((blocked.body.gaps as { item: string }[]).map((g) => g.item).sort()).toEqual(
+      ['imaging_mri', 'lab_result', 'medication_list', 'pathology_report'].sort(),
+    );
+    expect(
+      (await request(t.http).post(`/api/cases/${c.id}/transitions`).set(bearer(coord)).send({ to: 'records_pending' }))
+        .status,
+    ).toBe(200);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const pathology = await upload(c.id, 'pathology_report', PDF, 'path.pdf', {
+      documentDate: today,
+      source: 'Community Hospital',
+    });
+    expect(pathology.status).toBe(201);
+    expect(pathology.body).toMatchObject({
+      type: 'pathology_report',
+      kind: 'file',
+      mediaType: 'application/pdf',
+      sizeBytes: PDF.length,
+    });
+    expect(
+      (await upload(c.id, 'medication_list', Buffer.from('tamoxifen 20 mg daily\nmetformin 500 mg\n'), 'meds.txt')).body
+        .mediaType,
+    ).toBe('text/plain');
+    const mri = await request(t.http).post(`/api/cases/${c.id}/records/imaging-references`).set(bearer(coord)).send({
+      type: 'imaging_mri',
+      documentDate: today,
+      studyUid: '1.2.840.113619.2.55.3',
+      url: 'https://pacs.example.org/dicomweb/studies/1.2.840.113619.2.55.3',
+    });
+    expect(mri.status).toBe(201);
+
+    const readiness = await request(t.http).get(`/api/cases/${c.id}/readiness`).set(bearer(clinician));
+    expect(readiness.body.ready).toBe(false);
+    expect(readiness.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ item: 'lab_result', status: 'missing' }),
+        expect.objectContaining({ item: 'imaging_mri', status: 'current' }),
+      ]),
+    );
+
+    const before = await lastAuditId(t);
+    const waiver = await request(t.http)
+      .post(`/api/cases/${c.id}/readiness/waivers`)
+      .set(bearer(coord))
+      .send({ item: 'lab_result', reason: 'Blood counts will be drawn on the clinic day' });
+    expect(waiver.status).toBe(201);
+    expect(waiver.body.ready).toBe(true);
+    expect(await auditRowsAfter(t, before)).toEqual([
+      expect.objectContaining({ action: 'case.readiness.waive', outcome: 'success', actor_id: coordinator.id }),
+    ]);
+
+    const ready = await request(t.http)
+      .post(`/api/cases/${c.id}/transitions`)
+      .set(bearer(coord))
+      .send({ to: 'ready', reason: 'all in' });
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('ready');
+    const events = await t.dataSource.query<{ type: string; payload: { to?: string } }[]>(
+      'SELECT type, payload FROM board_event WHERE case_id = $1 ORDER BY id',
+      [c.id],
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'case.referred',
+      'case.transitioned',
+      'record.added',
+      'record.added',
+      'record.added',
+      'readiness.waived',
+      'case.transitioned',
+    ]);
+
+    const download = await request(t.http)
+      .get(`/api/cases/${c.id}/records/${pathology.body.id}/content`)
+      .set(bearer(clinician))
+      .buffer(true);
+    expect(download.status).toBe(200);
+    expect(download.headers['content-type']).toContain('application/pdf');
+    expect(Buffer.compare(download.body as Buffer, PDF)).toBe(0);
+  });
+
+  it('should answer an illegal transition with 409 naming the allowed ones', async () => {
+    const c = await newCase();
+    const res = await request(t.http).post(`/api/cases/${c.id}/transitions`).set(bearer(coord)).send({ to: 'closed' });
+    expect(res.status).toBe(409);
+    expect(res.body.allowed).toEqual(['records_pending', 'ready', 'withdrawn']);
+    expect(res.body.detail).toContain('records_pending, ready, withdrawn');
+    const owned = await request(t.http)
+      .post(`/api/cases/${c.id}/transitions`)
+      .set(bearer(coord))
+      .send({ to: 'scheduled' });
+    expect(owned.status).toBe(409);
+  });
+
+  it('should refuse files by their bytes: empty 400, wrong type 415, too large 413, leaving nothing behind', async () => {
+    const c = await newCase();
+    const rowsBefore = await countRows(t, 'case_record');
+    const filesBefore = (await storedFiles(t)).length;
+    expect((await upload(c.id, 'pathology_report', Buffer.alloc(0))).status).toBe(400);
+    const exe = await upload(
+      c.id,
+      'pathology_report',
+      Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00]),
+      'report.pdf',
+    );
+    expect(exe.status).toBe(415);
+    const big = await upload(c.id, 'pathology_report', Buffer.concat([PDF, Buffer.alloc(80 * 1024, 0x20)]));
+    expect(big.status).toBe(413);
+    const badField = await upload(c.id, 'x-ray-of-the-soul', PDF);
+    expect(badField.status).toBe(400);
+    expect(badField.body.errors[0].field).toBe('type');
+    expect(await countRows(t, 'case_record')).toBe(rowsBefore);
+    expect(await storedFiles(t)).toHaveLength(filesBefore);
+  });
+
+  it('should leave no row and no file when the database refuses the record half-way', async () => {
+    const c = await newCase();
+    await t.dataSource.query(`
+      CREATE FUNCTION test_fail_record() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+    await t.dataSource.query(
+      'CREATE TRIGGER test_fail_record BEFORE INSERT ON case_record FOR EACH ROW EXECUTE FUNCTION test_fail_record()',
+    );
+    try {
+      const unique = Buffer.concat([PDF, Buffer.from(`% ${Date.now()}\n`)]);
+      const res = await upload(c.id, 'pathology_report', unique);
+      expect(res.status).toBe(500);
+      const rows = await t.dataSource.query<unknown[]>('SELECT 1 FROM case_record WHERE case_id = $1', [c.id]);
+      expect(rows).toHaveLength(0);
+      const { createHash } = await import('node:crypto');
+      const sha = createHash('sha256').update(unique).digest('hex');
+      expect(await storedFiles(t)).not.toContain(sha);
+      expect((await storedFiles(t)).filter((f) => f.endsWith('.part'))).toEqual([]);
+    } finally {
+      await t.dataSource.query('DROP TRIGGER test_fail_record ON case_record');
+      await t.dataSource.query('DROP FUNCTION test_fail_record()');
+    }
+  });
+
+  it('should keep records immutable: a correction supersedes, once', async () => {
+    const c = await newCase();
+    const first = await upload(c.id, 'pathology_report', Buffer.concat([PDF, Buffer.from('%a\n')]));
+    const fix = await upload(c.id, 'pathology_report', Buffer.concat([PDF, Buffer.from('%b\n')]), 'fixed.pdf', {
+      supersedesId: first.body.id as string,
+    });
+    expect(fix.status).toBe(201);
+    const again = await upload(c.id, 'pathology_report', Buffer.concat([PDF, Buffer.from('%c\n')]), 'again.pdf', {
+      supersedesId: first.body.id as string,
+    });
+    expect(again.status).toBe(409);
+    const list = await request(t.http).get(`/api/cases/${c.id}/records`).set(bearer(coord));
+    expect(list.body).toEqual([
+      expect.objectContaining({ id: first.body.id, supersededBy: fix.body.id }),
+      expect.objectContaining({ id: fix.body.id, supersedesId: first.body.id, supersededBy: null }),
+    ]);
+    await expect(
+      t.dataSource.query(`UPDATE case_record SET type = 'other' WHERE id = $1`, [first.body.id]),
+    ).rejects.toThrow(/immutable/);
+    await expect(
+      t.dataSource.query(`UPDATE diagnosis_assessment SET histology = '8520/3' WHERE case_id = $1`, [c.id]),
+    ).rejects.toThrow(/immutable/);
+  });
+
+  it('should hide every case route from a clinician of another clinic (404, audited denied), and let members through', async () => {
+    const c = await newCase();
+    const routes: { method: 'get' | 'post'; path: string; body?: object }[] = [
+      { method: 'get', path: `/api/cases/${c.id}` },
+      { method: 'post', path: `/api/cases/${c.id}/transitions`, body: { to: 'withdrawn' } },
+      { method: 'get', path: `/api/cases/${c.id}/records` },
+      {
+        method: 'post',
+        path: `/api/cases/${c.id}/records/imaging-references`,
+        body: { type: 'imaging_ct', studyUid: '1.2.3', url: 'https://pacs.example.org/x' },
+      },
+      { method: 'get', path: `/api/cases/${c.id}/readiness` },
+    ];
+    for (const route of routes) {
+      const before = await lastAuditId(t);
+      const res = await request(t.http)[route.method](route.path).set(bearer(outsiderClinician)).send(route.body);
+      expect(res.status).toBe(404);
+      expect(JSON.stringify(res.body)).not.toContain('Testpatient');
+      const rows = await auditRowsAfter(t, before);
+      expect(rows).toEqual([expect.objectContaining({ outcome: 'denied', status_code: 404 })]);
+      const [audit] = await t.dataSource.query<{ case_id: string; patient_id: string }[]>(
+        'SELECT case_id, patient_id FROM audit_event WHERE id = $1',
+        [rows[0].id],
+      );
+      expect(audit).toEqual({ case_id: c.id, patient_id: c.patient.id });
+    }
+    const list = await request(t.http).get('/api/cases').set(bearer(outsiderClinician));
+    expect((list.body.items as { id: string }[]).map((i) => i.id)).not.toContain(c.id);
+
+    expect((await request(t.http).get(`/api/cases/${c.id}`).set(bearer(clinician))).status).toBe(200);
+    expect((await request(t.http).get(`/api/cases/${c.id}/readiness`).set(bearer(coord))).status).toBe(200);
+    // Admins manage users and clinics, not patient data.
+    expect((await request(t.http).get(`/api/cases/${c.id}`).set(bearer(admin))).status).toBe(403);
+  });
+
+  it('should list cases newest first with filters, keyset pages and a coordinator-only name search', async () => {
+    const mine = [];
+    for (let i = 0; i < 5; i++) {
+      const body = referralBody(clinicId);
+      (body.patient as Record<string, string>).familyName = `Listsearch${i}`;
+      mine.push(
+        (
+          (
+            await request(t.http)
+              .post('/api/cases')
+              .set(bearer(coord))
+              .send({ ...body, urgency: i % 2 === 0 ? 'urgent' : 'routine' })
+          ).body as { id: string }
+        ).id,
+      );
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: request.Response = await request(t.http)
+        .get('/api/cases')
+        .query({ limit: 2, q: 'listsearch', ...(cursor === null ? {} : { cursor }) })
+        .set(bearer(coord));
+      expect(res.status).toBe(200);
+      seen.push(...(res.body.items as { id: string }[]).map((i) => i.id));
+      cursor = res.body.nextCursor as string | null;
+    } while (cursor !== null);
+    expect(seen).toEqual([...mine].reverse());
+
+    const urgent = await request(t.http)
+      .get('/api/cases')
+      .query({ q: 'LISTSEARCH', urgency: 'urgent' })
+      .set(bearer(coord));
+    expect(urgent.body.items).toHaveLength(3);
+    const clinicianSearch = await request(t.http).get('/api/cases').query({ q: 'listsearch' }).set(bearer(clinician));
+    expect(clinicianSearch.status).toBe(403);
+    const bad = await request(t.http).get('/api/cases').query({ q: 'x%' }).set(bearer(coord));
+    expect(bad.status).toBe(400);
+  });
+
+  it('should answer random malformed referrals with 400, never 500, and write nothing', async () => {
+    const before = {
+      cases: await countRows(t, 'second_opinion_case'),
+      patients: await countRows(t, 'patient'),
+      dx: await countRows(t, 'diagnosis_assessment'),
+    };
+    const valid = referralBody(clinicId);
+    const mutation = fc.oneof(
+      fc.record({
+        path: fc.constantFrom(
+          'patient',
+          'referringDiagnosis',
+          'referringRecommendation',
+          'reason',
+          'urgency',
+          'clinicId',
+          'patient.mrn',
+          'patient.birthDate',
+          'referringDiagnosis.primarySite',
+          'referringDiagnosis.histology',
+          'referringDiagnosis.clinicalStage',
+          'referringDiagnosis.malignant',
+        ),
+        value: fc.oneof(
+          fc.string(),
+          fc.integer(),
+          fc.constant(null),
+          fc.boolean(),
+          fc.array(fc.string(), { maxLength: 2 }),
+          fc.object({ maxDepth: 1 }),
+        ),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
+        const body = structuredClone(valid);
+        (body.patient as Record<string, unknown>).mrn = `FC${Math.random().toString(36).slice(2, 10)}`.toUpperCase();
+        for (const { path: p, value } of mutations) {
+          const keys = p.split('.');
+          let target = body;
+          for (const k of keys.slice(0, -1)) {
+            if (typeof target[k] !== 'object' || target[k] === null) target[k] = {};
+            target = target[k] as Record<string, unknown>;
+          }
+          target[keys.at(-1)!] = value;
+        }
+        const res = await request(t.http).post('/api/cases').set(bearer(coord)).send(body);
+        expect(res.status).not.toBe(500);
+        // A mutation may by chance keep the referral valid; anything else is a 400.
+        if (res.status !== 201) expect(res.status).toBe(400);
+        return true;
+      }),
+      { numRuns: 120 },
+    );
+    const accepted = await t.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM patient WHERE mrn LIKE 'FC%'`,
+    );
+    const after = {
+      cases: await countRows(t, 'second_opinion_case'),
+      patients: await countRows(t, 'patient'),
+      dx: await countRows(t, 'diagnosis_assessment'),
+    };
+    const n = accepted[0]?.n ?? 0;
+    expect(after).toEqual({ cases: before.cases + n, patients: before.patients + n, dx: before.dx + n });
+  });
+});

@@ -5,7 +5,9 @@ import { pino } from 'pino';
 import { createApp } from './app.setup.js';
 import { ConfigError, loadEnv } from './config/load-env.js';
 import type { Env } from './config/env.schema.js';
-import { runMigrations } from './database/data-source.js';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations } from './database/data-source.js';
+import { DEMO_CLINIC, databaseEmpty, progressBar, seedDemo } from './demo/demo-data.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import { DrainState } from './health/drain-state.js';
 
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
   try {
     const applied = await runMigrations(database.url);
     log.info(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+    if (database.embedded !== undefined && env.DEMO_DATA) await seedDemoIfEmpty(database.url, (line) => log.info(line));
     const app = await createApp({ ...env, DATABASE_URL: database.url, JWT_ACCESS_SECRET: jwtSecret });
     await app.listen({ port: env.PORT, host: env.HOST });
     log.info(`Consilium is listening on ${await app.getUrl()} (API docs at /api/docs)`);
@@ -81,6 +84,23 @@ async function main(): Promise<void> {
     log.fatal({ err: error }, 'could not start');
     await stopDatabase();
     process.exit(1);
+  }
+}
+
+/** A first start on an empty embedded database gets the synthetic demo clinic. */
+async function seedDemoIfEmpty(url: string, log: (line: string) => void): Promise<void> {
+  const ds = new DataSource(dataSourceOptions(url, 2));
+  await ds.initialize();
+  try {
+    if (!(await databaseEmpty(ds))) return;
+    log(`empty database: seeding ${DEMO_CLINIC} with synthetic cases (DEMO_DATA=false to skip)`);
+    await seedDemo(
+      ds,
+      progressBar((s) => process.stderr.write(s), process.stderr.isTTY),
+    );
+    log('demo data ready: see the README for the demo logins');
+  } finally {
+    await ds.destroy();
   }
 }
 

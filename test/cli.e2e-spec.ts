@@ -56,3 +56,42 @@ describe('npm run user:create', () => {
     expect(res.stderr).toContain('usage:');
   });
 });
+
+describe('npm run seed:demo', () => {
+  const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/src/demo/seed-demo.cli.js');
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('should create the synthetic breast clinic, its team and 70 synthetic cases, once', async () => {
+    const run = () =>
+      spawnSync(process.execPath, [SEED], { env: { ...process.env, DATABASE_URL: db.url }, encoding: 'utf8', timeout: 60000 });
+    const first = run();
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('70 synthetic cases');
+    expect(first.stderr).toContain('70/70 synthetic cases');
+    const again = run();
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('already there');
+
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const counts = await client.query<{ cases: number; synthetic: number; specialists: number; windows: number; referring: number }>(
+        `SELECT (SELECT count(*)::int FROM second_opinion_case) AS cases,
+                (SELECT count(*)::int FROM patient WHERE synthetic) AS synthetic,
+                (SELECT count(*)::int FROM specialist) AS specialists,
+                (SELECT count(*)::int FROM specialist_availability) AS windows,
+                (SELECT count(*)::int FROM diagnosis_assessment WHERE source = 'referring') AS referring`,
+      );
+      expect(counts.rows[0]).toEqual({ cases: 70, synthetic: 70, specialists: 6, windows: 24, referring: 70 });
+    } finally {
+      await client.end();
+    }
+  });
+});

@@ -67,6 +67,21 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
         }),
       });
       expect(created.status).toBe(201);
+
+      // The empty database got the synthetic demo clinic.
+      const demo = await fetch(`${first.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'coordinator@demo.consilium.dev', password: 'consilium-demo' }),
+      });
+      expect(demo.status).toBe(200);
+      const { accessToken: demoToken } = (await json(demo)) as { accessToken: string };
+      const cases = await fetch(`${first.baseUrl}/api/cases?limit=100`, {
+        headers: { authorization: `Bearer ${demoToken}` },
+      });
+      const page = (await json(cases)) as { items: { synthetic: boolean; status: string }[] };
+      expect(page.items).toHaveLength(70);
+      expect(page.items.every((c) => c.synthetic && c.status === 'referred')).toBe(true);
     } finally {
       first.child.kill('SIGTERM');
     }

@@ -75,8 +75,10 @@ export class CasesService {
     if (query.clinicId !== undefined) clinics = clinics.filter((c) => c === query.clinicId);
     if (clinics.length === 0) return { items: [], nextCursor: null };
 
-    const params: unknown[] = [clinics];
-    const where = ['c.clinic_id = ANY($1::uuid[])'];
+    // One clinic (the usual case) as an equality, so the planner walks the
+    // (clinic_id, created_at, id) index in order instead of sorting.
+    const params: unknown[] = [clinics.length === 1 ? clinics[0] : clinics];
+    const where = [clinics.length === 1 ? 'c.clinic_id = $1::uuid' : 'c.clinic_id = ANY($1::uuid[])'];
     const add = (sql: string, value: unknown): void => {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));

@@ -146,6 +146,10 @@ export class EnvSchema {
   @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
   TRUST_PROXY = false;
 
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'DEMO_DATA must be true or false' })
+  DEMO_DATA = true;
+
   @Type(() => Number)
   @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 600000' })
   @Min(0, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 600000' })

@@ -352,8 +352,59 @@ describe('Second-opinion cases', () => {
 
     expect((await request(t.http).get(`/api/cases/${c.id}`).set(bearer(clinician))).status).toBe(200);
     expect((await request(t.http).get(`/api/cases/${c.id}/readiness`).set(bearer(coord))).status).toBe(200);
-    // Admins manage users and clinics, not patient data.
-    expect((await request(t.http).get(`/api/cases/${c.id}`).set(bearer(admin))).status).toBe(403);
+    // Admins manage users and clinics; without break-glass a case is hidden from them too.
+    expect((await request(t.http).get(`/api/cases/${c.id}`).set(bearer(admin))).status).toBe(404);
+  });
+
+  it('should let an admin read a case only under break-glass: reason, time limit, high-severity audit', async () => {
+    const c = await newCase();
+    expect((await request(t.http).get(`/api/cases/${c.id}`).set(bearer(admin))).status).toBe(404);
+    const short = await request(t.http)
+      .post(`/api/cases/${c.id}/break-glass`)
+      .set(bearer(admin))
+      .send({ reason: 'why', minutes: 500 });
+    expect(short.status).toBe(400);
+    expect((short.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['minutes', 'reason']);
+    expect(
+      (
+        await request(t.http)
+          .post(`/api/cases/${c.id}/break-glass`)
+          .set(bearer(coord))
+          .send({ reason: 'I would like to look', minutes: 30 })
+      ).status,
+    ).toBe(403);
+
+    const before = await lastAuditId(t);
+    const grant = await request(t.http)
+      .post(`/api/cases/${c.id}/break-glass`)
+      .set(bearer(admin))
+      .send({ reason: 'Emergency admission; treating team unreachable at night', minutes: 30 });
+    expect(grant.status).toBe(201);
+    const read = await request(t.http).get(`/api/cases/${c.id}`).set(bearer(admin));
+    expect(read.status).toBe(200);
+    const rows = await t.dataSource.query<{ action: string; severity: string; reason: string; patient_id: string }[]>(
+      'SELECT action, severity, reason, patient_id FROM audit_event WHERE id > $1 ORDER BY id',
+      [before],
+    );
+    expect(rows).toEqual([
+      { action: 'case.break_glass', severity: 'high', reason: 'break_glass', patient_id: c.patient.id },
+      { action: 'case.read', severity: 'high', reason: 'break_glass', patient_id: c.patient.id },
+    ]);
+    // Read only: no changes under break-glass.
+    expect(
+      (await request(t.http).post(`/api/cases/${c.id}/transitions`).set(bearer(admin)).send({ to: 'withdrawn' }))
+        .status,
+    ).toBe(403);
+    // Expired grants open nothing.
+    await t.dataSource.query(`UPDATE break_glass_grant SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      grant.body.grantId,
+    ]);
+    expect((await request(t.http).get(`/api/cases/${c.id}`).set(bearer(admin))).status).toBe(404);
+    const review = await request(t.http)
+      .get('/api/audit-events')
+      .query({ severity: 'high', caseId: c.id })
+      .set(bearer(admin));
+    expect(review.body.items).toHaveLength(2);
   });
 
   it('should list cases newest first with filters, keyset pages and a coordinator-only name search', async () => {

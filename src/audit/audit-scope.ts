@@ -5,6 +5,9 @@ export interface AuditSubject {
   entityId?: string;
   patientId?: string;
   caseId?: string;
+  /** Why this access was allowed, when it is unusual (e.g. `break_glass`). */
+  reason?: string;
+  severity?: 'normal' | 'high';
 }
 
 const storage = new AsyncLocalStorage<AuditSubject>();

@@ -53,6 +53,8 @@ export class AuditInterceptor implements NestInterceptor {
       caseId: subject.caseId ?? null,
       outcome,
       statusCode,
+      reason: subject.reason ?? null,
+      severity: subject.severity ?? 'normal',
     });
 
     const handle = (): Promise<unknown> => lastValueFrom(next.handle().pipe(defaultIfEmpty(undefined)));

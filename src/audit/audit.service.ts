@@ -17,6 +17,7 @@ export interface AuditEntry {
   outcome: AuditOutcome;
   statusCode?: number | null;
   reason?: string | null;
+  severity?: 'normal' | 'high';
   requestId?: string | null;
   ip?: string | null;
 }
@@ -36,8 +37,8 @@ export class AuditService {
       manager !== undefined ? manager.query<T[]>(sql, params) : this.tx.query<T>(sql, params);
     await run(
       `INSERT INTO audit_event
-         (actor_id, actor_role, action, entity_type, entity_id, patient_id, case_id, outcome, status_code, reason, request_id, ip)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+         (actor_id, actor_role, action, entity_type, entity_id, patient_id, case_id, outcome, status_code, reason, request_id, ip, severity)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         entry.actorId ?? null,
         entry.actorRole ?? null,
@@ -51,6 +52,7 @@ export class AuditService {
         entry.reason ?? null,
         entry.requestId ?? null,
         entry.ip ?? null,
+        entry.severity ?? 'normal',
       ],
     );
   }
@@ -64,6 +66,7 @@ export class AuditService {
     if (query.outcome !== undefined) qb.andWhere('a.outcome = :outcome', { outcome: query.outcome });
     if (query.entityType !== undefined) qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
     if (query.entityId !== undefined) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
+    if (query.severity !== undefined) qb.andWhere('a.severity = :severity', { severity: query.severity });
     if (query.from !== undefined) qb.andWhere('a.at >= :from', { from: query.from });
     if (query.to !== undefined) qb.andWhere('a.at < :to', { to: query.to });
     if (query.cursor !== undefined) {
@@ -95,6 +98,7 @@ function toAuditEventResponse(row: AuditEventEntity): AuditEventResponseDto {
     outcome: row.outcome,
     statusCode: row.statusCode,
     reason: row.reason,
+    severity: row.severity,
     requestId: row.requestId,
     ip: row.ip,
   };

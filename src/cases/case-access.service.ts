@@ -5,6 +5,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { ClinicAccessService } from '../clinics/clinic-access.service.js';
 import { HiddenResourceException } from '../common/hidden-resource.exception.js';
 import { TransactionContext } from '../database/transaction-context.js';
+import { BreakGlassGrantEntity } from './entities/break-glass.entity.js';
 import { CaseEntity } from './entities/case.entity.js';
 
 /**
@@ -30,8 +31,52 @@ export class CaseAccessService {
     return this.clinics.clinicIdsOf(user.id);
   }
 
+  /** The admin's live break-glass grant for this case, if any. */
+  async activeGrant(userId: string, caseId: string): Promise<string | undefined> {
+    const rows = await this.tx.query<{ id: string }>(
+      'SELECT id FROM break_glass_grant WHERE user_id = $1 AND case_id = $2 AND expires_at > now() ORDER BY expires_at DESC LIMIT 1',
+      [userId, caseId],
+    );
+    return rows[0]?.id;
+  }
+
+  /**
+   * Break-glass: an admin states why they must read one case, for at most
+   * four hours. The grant is a high-severity audit row, and so is every read
+   * made under it.
+   */
+  async breakGlass(
+    user: AuthenticatedUser,
+    caseId: string,
+    reason: string,
+    minutes: number,
+  ): Promise<{ grantId: string; expiresAt: string }> {
+    const found = await this.tx.manager.findOne(CaseEntity, { where: { id: caseId } });
+    if (found === null) throw new NotFoundException('Case not found');
+    const grant = await this.tx.manager.save(
+      this.tx.manager.create(BreakGlassGrantEntity, {
+        userId: user.id,
+        caseId,
+        reason,
+        expiresAt: new Date(Date.now() + minutes * 60_000),
+      }),
+    );
+    AuditScope.describe({
+      entityId: grant.id,
+      caseId,
+      patientId: found.patientId,
+      reason: 'break_glass',
+      severity: 'high',
+    });
+    return { grantId: grant.id, expiresAt: grant.expiresAt.toISOString() };
+  }
+
   /** Loads a case the user may see (locked for update when asked), naming it in the audit row. */
-  async load(user: AuthenticatedUser, caseId: string, options: { lock?: boolean; manager?: EntityManager } = {}): Promise<CaseEntity> {
+  async load(
+    user: AuthenticatedUser,
+    caseId: string,
+    options: { lock?: boolean; manager?: EntityManager } = {},
+  ): Promise<CaseEntity> {
     const manager = options.manager ?? this.tx.manager;
     const found = await manager.findOne(CaseEntity, {
       where: { id: caseId },
@@ -39,6 +84,14 @@ export class CaseAccessService {
     });
     if (found === null) throw new NotFoundException('Case not found');
     AuditScope.describe({ entityId: found.id, caseId: found.id, patientId: found.patientId });
+    if (user.role === 'admin') {
+      // Admins read patient data only under break-glass, and only to read.
+      if (options.lock !== true && (await this.activeGrant(user.id, found.id)) !== undefined) {
+        AuditScope.describe({ reason: 'break_glass', severity: 'high' });
+        return found;
+      }
+      throw new HiddenResourceException('Case');
+    }
     if (!(await this.canSeeClinic(user, found.clinicId))) throw new HiddenResourceException('Case');
     return found;
   }

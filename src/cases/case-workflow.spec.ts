@@ -1,10 +1,26 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { CASE_STATUSES, OWNED_ELSEWHERE, allowedTransitions, canTransition, isTerminal, manualTransitions } from './case-workflow.js';
+import {
+  CASE_STATUSES,
+  OWNED_ELSEWHERE,
+  allowedTransitions,
+  canTransition,
+  isTerminal,
+  manualTransitions,
+} from './case-workflow.js';
 
 describe('case workflow', () => {
   it('should follow the main path of DESIGN.md', () => {
-    const path = ['referred', 'records_pending', 'ready', 'scheduled', 'evaluated', 'in_review', 'consensus', 'closed'] as const;
+    const path = [
+      'referred',
+      'records_pending',
+      'ready',
+      'scheduled',
+      'evaluated',
+      'in_review',
+      'consensus',
+      'closed',
+    ] as const;
     for (let i = 1; i < path.length; i++) expect(canTransition(path[i - 1], path[i])).toBe(true);
   });
 
@@ -13,7 +29,15 @@ describe('case workflow', () => {
   });
 
   it('should allow withdrawal from every open state before consensus', () => {
-    for (const s of ['referred', 'records_pending', 'ready', 'scheduled', 'evaluated', 'in_review', 'third_opinion_requested'] as const) {
+    for (const s of [
+      'referred',
+      'records_pending',
+      'ready',
+      'scheduled',
+      'evaluated',
+      'in_review',
+      'third_opinion_requested',
+    ] as const) {
       expect(canTransition(s, 'withdrawn')).toBe(true);
     }
   });

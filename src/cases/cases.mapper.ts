@@ -30,11 +30,21 @@ export function toCaseSummary(row: CaseListRow): CaseSummaryDto {
     reason: row.reason,
     synthetic: row.synthetic,
     createdAt: row.created_at.toISOString(),
-    patient: { id: row.patient_id, mrn: row.mrn, familyName: row.family_name, givenName: row.given_name, birthDate: row.birth_date },
+    patient: {
+      id: row.patient_id,
+      mrn: row.mrn,
+      familyName: row.family_name,
+      givenName: row.given_name,
+      birthDate: row.birth_date,
+    },
   };
 }
 
-export function toCaseDetail(c: CaseEntity, p: PatientEntity, referring: DiagnosisAssessmentEntity | null): CaseDetailDto {
+export function toCaseDetail(
+  c: CaseEntity,
+  p: PatientEntity,
+  referring: DiagnosisAssessmentEntity | null,
+): CaseDetailDto {
   return {
     id: c.id,
     status: c.status,

@@ -53,7 +53,12 @@ export class CasesService {
       );
       const referring = await this.diagnoses.record(manager, created.id, 'referring', dto.referringDiagnosis, user.id);
       await this.events.append(
-        { type: 'case.referred', caseId: created.id, actorId: user.id, payload: { clinicId, urgency: created.urgency } },
+        {
+          type: 'case.referred',
+          caseId: created.id,
+          actorId: user.id,
+          payload: { clinicId, urgency: created.urgency },
+        },
         manager,
       );
       AuditScope.describe({ entityId: created.id, caseId: created.id, patientId: patient.id });
@@ -93,7 +98,10 @@ export class CasesService {
     }
     if (query.cursor !== undefined) {
       const { at, id } = decodeCursor(query.cursor, { at: 'string', id: 'string' });
-      if (!/^[0-9a-f-]{36}$/.test(String(id)) || !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(String(at))) {
+      if (
+        !/^[0-9a-f-]{36}$/.test(String(id)) ||
+        !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(String(at))
+      ) {
         throw RequestValidationException.field('cursor', 'cursor must be a cursor returned by a previous page');
       }
       params.push(at, id);
@@ -157,7 +165,16 @@ export class CasesService {
     await manager.query(
       `INSERT INTO patient (mrn, family_name, given_name, birth_date, sex, phone, email, consent_to_record, version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT (mrn) DO NOTHING`,
-      [mrn, dto.familyName, dto.givenName, dto.birthDate, dto.sex, dto.phone ?? null, dto.email ?? null, dto.consentToRecord ?? false],
+      [
+        mrn,
+        dto.familyName,
+        dto.givenName,
+        dto.birthDate,
+        dto.sex,
+        dto.phone ?? null,
+        dto.email ?? null,
+        dto.consentToRecord ?? false,
+      ],
     );
     const patient = await manager.findOne(PatientEntity, { where: { mrn }, lock: { mode: 'pessimistic_write' } });
     if (patient === null) throw new NotFoundException('Patient not found');

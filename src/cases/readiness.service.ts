@@ -49,7 +49,12 @@ export class ReadinessService {
     const waiver = await this.tx.manager.save(
       this.tx.manager.create(ReadinessWaiverEntity, { caseId, item: dto.item, reason: dto.reason, createdBy: user.id }),
     );
-    await this.events.append({ type: 'readiness.waived', caseId, actorId: user.id, payload: { item: dto.item, waiverId: waiver.id } });
+    await this.events.append({
+      type: 'readiness.waived',
+      caseId,
+      actorId: user.id,
+      payload: { item: dto.item, waiverId: waiver.id },
+    });
     AuditScope.describe({ entityId: waiver.id });
     const items = await this.assess(c);
     return { caseId, ready: readinessGaps(items).length === 0, items };

@@ -36,20 +36,40 @@ export function assessReadiness(input: ReadinessInput): ReadinessItem[] {
   const items = new Map<RecordType, ReadinessItem>();
   for (const type of input.requiredRecordTypes) {
     const date = newest.get(type);
-    items.set(type, date === undefined ? { item: type, status: 'missing', reason: `no ${type} record` } : { item: type, status: 'current', reason: `${type} dated ${date}` });
+    items.set(
+      type,
+      date === undefined
+        ? { item: type, status: 'missing', reason: `no ${type} record` }
+        : { item: type, status: 'current', reason: `${type} dated ${date}` },
+    );
   }
   for (const rule of input.rules) {
     const date = newest.get(rule.recordType);
     const required = items.has(rule.recordType);
     let item: ReadinessItem;
     if (date === undefined) {
-      item = { item: rule.recordType, status: 'missing', reason: `no ${rule.recordType} record (needed within ${rule.maxAgeDays} days)`, maxAgeDays: rule.maxAgeDays };
+      item = {
+        item: rule.recordType,
+        status: 'missing',
+        reason: `no ${rule.recordType} record (needed within ${rule.maxAgeDays} days)`,
+        maxAgeDays: rule.maxAgeDays,
+      };
     } else {
       const age = days(date, input.today);
       item =
         age > rule.maxAgeDays
-          ? { item: rule.recordType, status: 'stale', reason: `newest ${rule.recordType} is ${age} days old; at most ${rule.maxAgeDays} allowed`, maxAgeDays: rule.maxAgeDays }
-          : { item: rule.recordType, status: 'current', reason: `${rule.recordType} is ${age} days old (limit ${rule.maxAgeDays})`, maxAgeDays: rule.maxAgeDays };
+          ? {
+              item: rule.recordType,
+              status: 'stale',
+              reason: `newest ${rule.recordType} is ${age} days old; at most ${rule.maxAgeDays} allowed`,
+              maxAgeDays: rule.maxAgeDays,
+            }
+          : {
+              item: rule.recordType,
+              status: 'current',
+              reason: `${rule.recordType} is ${age} days old (limit ${rule.maxAgeDays})`,
+              maxAgeDays: rule.maxAgeDays,
+            };
     }
     // The stricter judgement wins when a type is both required and age-limited.
     if (!required || item.status !== 'current') items.set(rule.recordType, item);

@@ -21,7 +21,10 @@ export class RecordsController {
   @Roles('coordinator', 'clinician')
   @Audited('record.create', { entity: 'record' })
   @ApiConsumes('multipart/form-data')
-  @ApiCreatedResponse({ type: RecordResponseDto, description: 'fields type, documentDate?, source?, supersedesId?, then file' })
+  @ApiCreatedResponse({
+    type: RecordResponseDto,
+    description: 'fields type, documentDate?, source?, supersedesId?, then file',
+  })
   upload(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -43,15 +46,18 @@ export class RecordsController {
   }
 
   @Get('records')
-  @Roles('coordinator', 'clinician')
+  @Roles('coordinator', 'clinician', 'admin')
   @Audited('record.list', { entity: 'record' })
   @ApiOkResponse({ type: [RecordResponseDto] })
-  list(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<RecordResponseDto[]> {
+  list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<RecordResponseDto[]> {
     return this.records.list(user, id);
   }
 
   @Get('records/:recordId/content')
-  @Roles('coordinator', 'clinician')
+  @Roles('coordinator', 'clinician', 'admin')
   @Audited('record.download', { entity: 'record', idParam: 'recordId' })
   @ApiOkResponse({ description: 'the file' })
   async content(
@@ -62,13 +68,19 @@ export class RecordsController {
   ): Promise<StreamableFile> {
     const file = await this.records.content(user, id, recordId);
     void reply.header('cache-control', 'no-store');
-    return new StreamableFile(file.stream, { type: file.mediaType, disposition: `attachment; filename="${file.filename}"` });
+    return new StreamableFile(file.stream, {
+      type: file.mediaType,
+      disposition: `attachment; filename="${file.filename}"`,
+    });
   }
 
   @Get('readiness')
-  @Roles('coordinator', 'clinician')
+  @Roles('coordinator', 'clinician', 'admin')
   @Audited('case.readiness.read', { entity: 'case', idParam: 'id' })
-  report(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ReadinessReport> {
+  report(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ReadinessReport> {
     return this.readiness.report(user, id);
   }
 

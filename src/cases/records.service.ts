@@ -20,7 +20,14 @@ import { RecordEntity } from './entities/record.entity.js';
 import { RecordStorage } from './record-storage.js';
 
 /** Types a record file may have, judged from its bytes, never from its name or header. */
-const ALLOWED = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'application/dicom', 'text/plain']);
+const ALLOWED = new Set([
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'image/tiff',
+  'application/dicom',
+  'text/plain',
+]);
 
 @Injectable()
 export class RecordsService {
@@ -35,7 +42,10 @@ export class RecordsService {
   async upload(user: AuthenticatedUser, caseId: string, request: FastifyRequest): Promise<RecordResponseDto> {
     await this.access.load(user, caseId);
     if (!request.isMultipart()) {
-      throw new HttpException('Send the record as multipart/form-data with a file part', HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+      throw new HttpException(
+        'Send the record as multipart/form-data with a file part',
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      );
     }
     const fields: Record<string, string> = {};
     let stored: { sha256: string; size: number; mediaType: string; filename: string; temp: string } | undefined;
@@ -81,7 +91,11 @@ export class RecordsService {
     }
   }
 
-  async addImagingReference(user: AuthenticatedUser, caseId: string, dto: ImagingReferenceDto): Promise<RecordResponseDto> {
+  async addImagingReference(
+    user: AuthenticatedUser,
+    caseId: string,
+    dto: ImagingReferenceDto,
+  ): Promise<RecordResponseDto> {
     await this.access.load(user, caseId);
     await this.assertSupersedable(caseId, dto.supersedesId);
     const manager = this.tx.manager;
@@ -103,12 +117,19 @@ export class RecordsService {
 
   async list(user: AuthenticatedUser, caseId: string): Promise<RecordResponseDto[]> {
     await this.access.load(user, caseId);
-    const rows = await this.tx.manager.find(RecordEntity, { where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const rows = await this.tx.manager.find(RecordEntity, {
+      where: { caseId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
     const supersededBy = new Map(rows.filter((r) => r.supersedesId !== null).map((r) => [r.supersedesId, r.id]));
     return rows.map((r) => toRecordResponse(r, supersededBy.get(r.id) ?? null));
   }
 
-  async content(user: AuthenticatedUser, caseId: string, recordId: string): Promise<{ stream: Readable; mediaType: string; filename: string }> {
+  async content(
+    user: AuthenticatedUser,
+    caseId: string,
+    recordId: string,
+  ): Promise<{ stream: Readable; mediaType: string; filename: string }> {
     await this.access.load(user, caseId);
     const record = await this.tx.manager.findOne(RecordEntity, { where: { id: recordId, caseId } });
     if (record === null) throw new NotFoundException('Record not found');
@@ -116,7 +137,11 @@ export class RecordsService {
     if (record.kind !== 'file' || record.contentSha256 === null || record.mediaType === null) {
       throw new ConflictException('This record is an imaging reference; open its DICOMweb URL');
     }
-    return { stream: this.storage.open(record.contentSha256), mediaType: record.mediaType, filename: `record-${record.id}` };
+    return {
+      stream: this.storage.open(record.contentSha256),
+      mediaType: record.mediaType,
+      filename: `record-${record.id}`,
+    };
   }
 
   private async added(user: AuthenticatedUser, record: RecordEntity): Promise<RecordResponseDto> {
@@ -137,12 +162,16 @@ export class RecordsService {
          FROM case_record r WHERE r.id = $1 AND r.case_id = $2`,
       [supersedesId, caseId],
     );
-    if (rows.length === 0) throw RequestValidationException.field('supersedesId', 'supersedesId must be a record of this case');
-    if (rows[0]?.superseded === true) throw new ConflictException('That record has already been superseded; supersede the newer one');
+    if (rows.length === 0)
+      throw RequestValidationException.field('supersedesId', 'supersedesId must be a record of this case');
+    if (rows[0]?.superseded === true)
+      throw new ConflictException('That record has already been superseded; supersede the newer one');
   }
 
   /** Streams one file to a scratch file, hashing and counting; sniffs its type from the bytes. */
-  private async receive(part: MultipartFile): Promise<{ sha256: string; size: number; mediaType: string; filename: string; temp: string }> {
+  private async receive(
+    part: MultipartFile,
+  ): Promise<{ sha256: string; size: number; mediaType: string; filename: string; temp: string }> {
     const temp = await this.storage.tempPath(`${randomUUID()}.part`);
     const hash = createHash('sha256');
     let size = 0;
@@ -158,7 +187,8 @@ export class RecordsService {
         }),
         createWriteStream(temp, { flags: 'wx', mode: 0o600 }),
       );
-      if (part.file.truncated) throw new HttpException('The file is larger than the upload limit', HttpStatus.PAYLOAD_TOO_LARGE);
+      if (part.file.truncated)
+        throw new HttpException('The file is larger than the upload limit', HttpStatus.PAYLOAD_TOO_LARGE);
       if (size === 0) throw RequestValidationException.field('file', 'file is empty');
       const mediaType = await sniff(temp);
       if (mediaType === undefined || !ALLOWED.has(mediaType)) {

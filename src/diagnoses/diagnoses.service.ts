@@ -39,8 +39,15 @@ export class DiagnosesService {
   }
 
   /** The newest assessment of a source for a case. */
-  async current(caseId: string, source: AssessmentSource, manager = this.tx.manager): Promise<DiagnosisAssessmentEntity | null> {
-    return manager.findOne(DiagnosisAssessmentEntity, { where: { caseId, source }, order: { recordedAt: 'DESC', id: 'DESC' } });
+  async current(
+    caseId: string,
+    source: AssessmentSource,
+    manager = this.tx.manager,
+  ): Promise<DiagnosisAssessmentEntity | null> {
+    return manager.findOne(DiagnosisAssessmentEntity, {
+      where: { caseId, source },
+      order: { recordedAt: 'DESC', id: 'DESC' },
+    });
   }
 }
 

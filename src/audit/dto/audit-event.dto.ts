@@ -11,6 +11,8 @@ export class ListAuditEventsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: AUDIT_OUTCOMES }) @IsOptional() @IsIn(AUDIT_OUTCOMES) outcome?: AuditOutcome;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) entityType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) entityId?: string;
+  @ApiPropertyOptional({ enum: ['normal', 'high'] }) @IsOptional() @IsIn(['normal', 'high']) severity?:
+    'normal' | 'high';
   @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsDateString() from?: string;
   @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsDateString() to?: string;
 }
@@ -28,6 +30,7 @@ export class AuditEventResponseDto {
   @ApiProperty({ enum: AUDIT_OUTCOMES }) outcome!: AuditOutcome;
   @ApiProperty({ nullable: true, type: Number }) statusCode!: number | null;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ enum: ['normal', 'high'] }) severity!: 'normal' | 'high';
   @ApiProperty({ nullable: true, type: String }) requestId!: string | null;
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
 }

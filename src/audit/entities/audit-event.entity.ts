@@ -6,6 +6,7 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 /** Append-only: a database trigger refuses UPDATE, DELETE and TRUNCATE. */
 @Entity({ name: 'audit_event' })
 @Check('CHK_audit_event_outcome', `"outcome" IN ('success', 'failure', 'denied')`)
+@Check('CHK_audit_event_severity', `"severity" IN ('normal', 'high')`)
 @Index('IDX_audit_event_patient', ['patientId', 'id'])
 @Index('IDX_audit_event_case', ['caseId', 'id'])
 @Index('IDX_audit_event_actor', ['actorId', 'id'])
@@ -46,6 +47,10 @@ export class AuditEventEntity {
   /** Short machine reason (e.g. `invalid_token`), never free text with PHI. */
   @Column({ type: 'text', nullable: true })
   reason!: string | null;
+
+  /** `high` for what a privacy officer reviews first (break-glass access). */
+  @Column({ type: 'text', default: 'normal' })
+  severity!: 'normal' | 'high';
 
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId!: string | null;

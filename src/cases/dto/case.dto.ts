@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { CASE_STATUSES, type CaseStatus } from '../case-workflow.js';
 import { URGENCIES, type TreatmentItem, type Urgency } from '../entities/case.entity.js';
@@ -55,8 +67,23 @@ export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty({ nullable: true, type: String }) firstTreatmentDate!: string | null;
   @ApiProperty() referringRecommendation!: TreatmentItem[];
   @ApiProperty({ description: 'the current referring assessment' }) referringDiagnosis!: Record<string, unknown> | null;
-  @ApiProperty({ enum: CASE_STATUSES, isArray: true, description: 'moves you may ask for now' }) allowedTransitions!: CaseStatus[];
+  @ApiProperty({ enum: CASE_STATUSES, isArray: true, description: 'moves you may ask for now' })
+  allowedTransitions!: CaseStatus[];
   @ApiProperty() version!: number;
   @ApiProperty() updatedAt!: string;
   @ApiProperty() patientDetail!: { sex: string; phone: string | null; email: string | null; consentToRecord: boolean };
+}
+
+export class BreakGlassDto {
+  @ApiProperty({ example: 'Patient in the emergency department; treating team unreachable' })
+  @IsString()
+  @MinLength(10)
+  @MaxLength(2000)
+  reason!: string;
+
+  @ApiProperty({ minimum: 5, maximum: 240, description: 'how long the access lasts' })
+  @IsInt()
+  @Min(5)
+  @Max(240)
+  minutes!: number;
 }

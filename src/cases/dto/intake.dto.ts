@@ -54,7 +54,10 @@ export class PatientDto {
   birthDate!: string;
 
   @ApiProperty({ enum: SEXES }) @IsIn(SEXES) sex!: Sex;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\+?[0-9 ()-]{5,30}$/, { message: 'phone must be a phone number' }) phone?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\+?[0-9 ()-]{5,30}$/, { message: 'phone must be a phone number' })
+  phone?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
   @ApiPropertyOptional({ default: false, description: 'consent to record the board discussion' })
   @IsOptional()
@@ -72,8 +75,15 @@ export class TreatmentItemDto {
   sequence!: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) rationale?: string;
-  @ApiPropertyOptional({ example: 'NCCN Breast 4.2025 BINV-4' }) @IsOptional() @IsString() @MaxLength(200) guidelineReference?: string;
-  @ApiPropertyOptional({ example: 'NCT01234567' }) @IsOptional() @Matches(NCT_ID, { message: `nctId must be ${NCT_FORM}` }) nctId?: string;
+  @ApiPropertyOptional({ example: 'NCCN Breast 4.2025 BINV-4' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  guidelineReference?: string;
+  @ApiPropertyOptional({ example: 'NCT01234567' })
+  @IsOptional()
+  @Matches(NCT_ID, { message: `nctId must be ${NCT_FORM}` })
+  nctId?: string;
 }
 
 export class RecommendationDto {
@@ -106,7 +116,11 @@ export class CreateCaseDto {
   @IsDateString({ strict: true }, { message: 'firstTreatmentDate must be a real date' })
   firstTreatmentDate?: string;
 
-  @ApiProperty({ type: AssessmentDto }) @IsObject() @ValidateNested() @Type(() => AssessmentDto) referringDiagnosis!: AssessmentDto;
+  @ApiProperty({ type: AssessmentDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AssessmentDto)
+  referringDiagnosis!: AssessmentDto;
 
   @ApiProperty({ type: RecommendationDto })
   @IsObject()

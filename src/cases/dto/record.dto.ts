@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDateString, IsIn, IsOptional, IsString, IsUUID, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsDateString,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  IsUrl,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { RECORD_TYPES, type RecordType } from '../../common/clinical-codes.js';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
@@ -24,7 +34,12 @@ export class RecordFieldsDto {
   @Matches(DATE, { message: 'documentDate must be a date YYYY-MM-DD' })
   @IsDateString({ strict: true }, { message: 'documentDate must be a real date' })
   documentDate?: string;
-  @ApiPropertyOptional({ example: 'St. Elsewhere Hospital' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(200) source?: string;
+  @ApiPropertyOptional({ example: 'St. Elsewhere Hospital' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  source?: string;
   @ApiPropertyOptional({ description: 'the record this one corrects' }) @IsOptional() @IsUUID() supersedesId?: string;
 }
 
@@ -35,7 +50,10 @@ export class ImagingReferenceDto extends RecordFieldsDto {
   studyUid!: string;
 
   @ApiProperty({ example: 'https://pacs.example.org/dicomweb/studies/1.2.840...' })
-  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'url must be an http(s) DICOMweb URL' })
+  @IsUrl(
+    { protocols: ['https', 'http'], require_protocol: true, require_tld: false },
+    { message: 'url must be an http(s) DICOMweb URL' },
+  )
   @MaxLength(2000)
   url!: string;
 }

@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 import type { ConsensusRule, Discipline, RecordType } from '../../common/clinical-codes.js';
 
 export interface RequiredDiscipline {
@@ -21,7 +30,10 @@ export interface ReadinessRule {
 @Entity({ name: 'clinic' })
 @Unique('UQ_clinic_name', ['name'])
 @Check('CHK_clinic_day', `"day_start" < "day_end"`)
-@Check('CHK_clinic_consensus_rule', `"consensus_rule" IN ('unanimous_required_disciplines', 'majority_without_required_dissent')`)
+@Check(
+  'CHK_clinic_consensus_rule',
+  `"consensus_rule" IN ('unanimous_required_disciplines', 'majority_without_required_dissent')`,
+)
 export class ClinicEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_clinic' })
   id!: string;

@@ -30,9 +30,18 @@ import {
 import { GRADES, LATERALITIES, type Grade, type Laterality } from '../entities/diagnosis-assessment.entity.js';
 
 export class TnmStageDto {
-  @ApiPropertyOptional({ example: 'T2' }) @IsOptional() @Matches(T_CATEGORY, { message: `t must be ${TNM_FORMS.t}` }) t?: string;
-  @ApiPropertyOptional({ example: 'N1a' }) @IsOptional() @Matches(N_CATEGORY, { message: `n must be ${TNM_FORMS.n}` }) n?: string;
-  @ApiPropertyOptional({ example: 'M0' }) @IsOptional() @Matches(M_CATEGORY, { message: `m must be ${TNM_FORMS.m}` }) m?: string;
+  @ApiPropertyOptional({ example: 'T2' })
+  @IsOptional()
+  @Matches(T_CATEGORY, { message: `t must be ${TNM_FORMS.t}` })
+  t?: string;
+  @ApiPropertyOptional({ example: 'N1a' })
+  @IsOptional()
+  @Matches(N_CATEGORY, { message: `n must be ${TNM_FORMS.n}` })
+  n?: string;
+  @ApiPropertyOptional({ example: 'M0' })
+  @IsOptional()
+  @Matches(M_CATEGORY, { message: `m must be ${TNM_FORMS.m}` })
+  m?: string;
   @ApiPropertyOptional({ example: 'IIB' })
   @IsOptional()
   @Matches(STAGE_GROUP, { message: `stageGroup must be ${TNM_FORMS.stage}` })
@@ -46,7 +55,9 @@ export class BiomarkerDto {
 }
 
 export class AdditionalCancerDto {
-  @ApiProperty({ example: 'C50.1' }) @Matches(TOPOGRAPHY, { message: `primarySite must be ${TOPOGRAPHY_FORM}` }) primarySite!: string;
+  @ApiProperty({ example: 'C50.1' })
+  @Matches(TOPOGRAPHY, { message: `primarySite must be ${TOPOGRAPHY_FORM}` })
+  primarySite!: string;
   @ApiPropertyOptional({ example: '8500/3' })
   @IsOptional()
   @Matches(MORPHOLOGY, { message: `histology must be ${MORPHOLOGY_FORM}` })
@@ -56,7 +67,9 @@ export class AdditionalCancerDto {
 
 /** A diagnosis as a referring doctor or the board states it. */
 export class AssessmentDto {
-  @ApiProperty({ example: 'C50.4' }) @Matches(TOPOGRAPHY, { message: `primarySite must be ${TOPOGRAPHY_FORM}` }) primarySite!: string;
+  @ApiProperty({ example: 'C50.4' })
+  @Matches(TOPOGRAPHY, { message: `primarySite must be ${TOPOGRAPHY_FORM}` })
+  primarySite!: string;
 
   @ApiPropertyOptional({ example: '8500/3' })
   @IsOptional()
@@ -66,7 +79,12 @@ export class AssessmentDto {
   @ApiPropertyOptional({ enum: LATERALITIES }) @IsOptional() @IsIn(LATERALITIES) laterality?: Laterality;
   @ApiPropertyOptional({ enum: GRADES }) @IsOptional() @IsIn(GRADES) grade?: Grade;
 
-  @ApiPropertyOptional({ type: TnmStageDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => TnmStageDto) clinicalStage?: TnmStageDto;
+  @ApiPropertyOptional({ type: TnmStageDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TnmStageDto)
+  clinicalStage?: TnmStageDto;
   @ApiPropertyOptional({ type: TnmStageDto })
   @IsOptional()
   @IsObject()
@@ -74,7 +92,12 @@ export class AssessmentDto {
   @Type(() => TnmStageDto)
   pathologicalStage?: TnmStageDto;
 
-  @ApiPropertyOptional({ example: 8, description: 'AJCC edition, 6–9' }) @IsOptional() @IsInt() @Min(6) @Max(9) ajccEdition?: number;
+  @ApiPropertyOptional({ example: 8, description: 'AJCC edition, 6–9' })
+  @IsOptional()
+  @IsInt()
+  @Min(6)
+  @Max(9)
+  ajccEdition?: number;
 
   @ApiPropertyOptional({ type: [BiomarkerDto] })
   @IsOptional()

@@ -39,7 +39,11 @@ export class CreateSpecialistDto {
 }
 
 export class WeeklyWindowDto {
-  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday' }) @IsInt() @Min(1) @Max(7) weekday!: number;
+  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday' })
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekday!: number;
   @ApiProperty({ example: '08:00' }) @Matches(CLOCK_TIME, { message: 'start must be a time HH:mm' }) start!: string;
   @ApiProperty({ example: '12:00' }) @Matches(CLOCK_TIME, { message: 'end must be a time HH:mm' }) end!: string;
 }
@@ -57,7 +61,10 @@ export class SetAvailabilityDto {
 
 export class CreateExceptionDto {
   @ApiProperty() @IsUUID() clinicId!: string;
-  @ApiProperty({ example: '2026-12-24' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' }) @IsDateString() date!: string;
+  @ApiProperty({ example: '2026-12-24' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @IsDateString()
+  date!: string;
   @ApiProperty({ enum: ['away', 'extra'] }) @IsIn(['away', 'extra']) kind!: 'away' | 'extra';
   @ApiPropertyOptional() @IsOptional() @Matches(CLOCK_TIME, { message: 'start must be a time HH:mm' }) start?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(CLOCK_TIME, { message: 'end must be a time HH:mm' }) end?: string;
@@ -66,7 +73,10 @@ export class CreateExceptionDto {
 
 export class AvailabilityQuery {
   @ApiProperty() @IsUUID() clinicId!: string;
-  @ApiProperty({ example: '2026-12-01' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' }) @IsDateString() date!: string;
+  @ApiProperty({ example: '2026-12-01' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @IsDateString()
+  date!: string;
 }
 
 export class ListSpecialistsQuery {

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import request from 'supertest';
+import { listRouteAudits } from '../src/audit/audit-coverage.js';
 import { addMember, breastClinicBody, createClinic, referralBody } from './utils/factories.js';
 import {
   auditRowsAfter,
@@ -40,6 +42,7 @@ describe('Second-opinion cases', () => {
   let coord: Tokens;
   let clinician: Tokens;
   let outsiderClinician: Tokens;
+  let outsiderCoordinator: Tokens;
   let clinicId: string;
 
   beforeAll(async () => {
@@ -59,6 +62,9 @@ describe('Second-opinion cases', () => {
       `SELECT id FROM app_user WHERE role = 'clinician' ORDER BY created_at DESC LIMIT 1`,
     );
     await addMember(t, admin, other.id, outsiderUser[0].id);
+    const otherCoordinator = await createUser(t, 'coordinator');
+    await addMember(t, admin, other.id, otherCoordinator.id);
+    outsiderCoordinator = await login(t, otherCoordinator);
   });
   afterAll(async () => {
     await t.close();
@@ -321,22 +327,48 @@ describe('Second-opinion cases', () => {
     ).rejects.toThrow(/immutable/);
   });
 
-  it('should hide every case route from a clinician of another clinic (404, audited denied), and let members through', async () => {
+  it('should hide every case route from clinicians and coordinators of another clinic (404, audited denied), and let members through', async () => {
     const c = await newCase();
-    const routes: { method: 'get' | 'post'; path: string; body?: object }[] = [
-      { method: 'get', path: `/api/cases/${c.id}` },
-      { method: 'post', path: `/api/cases/${c.id}/transitions`, body: { to: 'withdrawn' } },
-      { method: 'get', path: `/api/cases/${c.id}/records` },
-      {
-        method: 'post',
-        path: `/api/cases/${c.id}/records/imaging-references`,
-        body: { type: 'imaging_ct', studyUid: '1.2.3', url: 'https://pacs.example.org/x' },
+    const first = await upload(c.id, 'pathology_report', Buffer.concat([PDF, Buffer.from('%matrix\n')]));
+    const samples: Record<string, { send?: object; attach?: boolean; coordinatorOnly?: boolean }> = {
+      'GET /cases/:id': {},
+      'POST /cases/:id/transitions': { send: { to: 'withdrawn' } },
+      'POST /cases/:id/records': { attach: true },
+      'POST /cases/:id/records/imaging-references': {
+        send: { type: 'imaging_ct', studyUid: '1.2.3', url: 'https://pacs.example.org/x' },
       },
-      { method: 'get', path: `/api/cases/${c.id}/readiness` },
-    ];
-    for (const route of routes) {
+      'GET /cases/:id/records': {},
+      'GET /cases/:id/records/:recordId/content': {},
+      'GET /cases/:id/readiness': {},
+      'POST /cases/:id/readiness/waivers': {
+        send: { item: 'lab_result', reason: 'not needed for this review' },
+        coordinatorOnly: true,
+      },
+    };
+    // Every registered route of a case is in the matrix (admin-only break-glass is tested on its own).
+    const caseRoutes = listRouteAudits(t.app.get(DiscoveryService), t.app.get(MetadataScanner), t.app.get(Reflector))
+      .map((r) => r.route)
+      .filter((r) => r.includes('/cases/:id') && !r.endsWith('/break-glass'));
+    expect(caseRoutes.sort()).toEqual(Object.keys(samples).sort());
+    const routes = Object.entries(samples).map(([route, sample]) => {
+      const [method, pattern] = route.split(' ') as [string, string];
+      return {
+        method: method.toLowerCase() as 'get' | 'post',
+        path: `/api${pattern.replace(':id', c.id).replace(':recordId', first.body.id as string)}`,
+        ...sample,
+      };
+    });
+    const outsiders = [outsiderClinician, outsiderCoordinator];
+    for (const [route, outsider] of routes.flatMap((r) =>
+      outsiders.filter((o) => o === outsiderCoordinator || r.coordinatorOnly !== true).map((o) => [r, o] as const),
+    )) {
       const before = await lastAuditId(t);
-      const res = await request(t.http)[route.method](route.path).set(bearer(outsiderClinician)).send(route.body);
+      let req = request(t.http)[route.method](route.path).set(bearer(outsider));
+      req =
+        route.attach === true
+          ? req.field('type', 'pathology_report').attach('file', PDF, 'x.pdf')
+          : req.send(route.send);
+      const res = await req;
       expect(res.status).toBe(404);
       expect(JSON.stringify(res.body)).not.toContain('Testpatient');
       const rows = await auditRowsAfter(t, before);

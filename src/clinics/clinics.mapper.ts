@@ -1,9 +1,7 @@
 import type { ClinicResponseDto, RoomResponseDto } from './dto/clinic.dto.js';
 import type { ClinicEntity } from './entities/clinic.entity.js';
 import type { RoomEntity } from './entities/room.entity.js';
-
-/** PostgreSQL `time` comes back as HH:mm:ss; the API speaks HH:mm. */
-const hhmm = (time: string): string => time.slice(0, 5);
+import { hhmm } from '../common/transforms.js';
 
 export function toClinicResponse(c: ClinicEntity): ClinicResponseDto {
   return {

@@ -19,8 +19,7 @@ import type {
 import { AvailabilityEntity, AvailabilityExceptionEntity } from './entities/availability.entity.js';
 import { SpecialistClinicEntity } from './entities/specialist-clinic.entity.js';
 import { SpecialistEntity } from './entities/specialist.entity.js';
-
-const hhmm = (time: string): string => time.slice(0, 5);
+import { hhmm } from '../common/transforms.js';
 
 interface SpecialistRow {
   id: string;

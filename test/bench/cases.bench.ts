@@ -4,14 +4,11 @@
 // each timed over many requests. Baseline in the same run: the first page of
 // a clinic with no cases (the fixed cost of the request path).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { runMigrations } from '../../src/database/data-source.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/database/embedded-postgres.js';
 import { freePort } from '../utils/free-port.js';
+import { openBenchDatabase } from './bench-database.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.resolve(here, '../../src/main.js');
@@ -27,30 +24,11 @@ const p99 = (xs: number[]): number => {
 const p50 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function main(): Promise<void> {
-  let embedded: EmbeddedPostgresHandle | undefined;
-  let scratch: string | undefined;
-  let adminUrl = process.env.DATABASE_URL;
-  if (adminUrl === undefined || adminUrl === '') {
-    scratch = await mkdtemp(path.join(tmpdir(), 'consilium-bench-'));
-    await chmod(scratch, 0o755);
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(scratch, 'pg'),
-      port: await freePort(),
-      database: 'postgres',
-    });
-    adminUrl = embedded.url('postgres');
-  }
-  const dbName = `consilium_bench_cases_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
+  const bench = await openBenchDatabase('cases');
+  const databaseUrl = bench.url;
   let app: ChildProcess | undefined;
   const db = new pg.Client({ connectionString: databaseUrl });
   try {
-    await runMigrations(databaseUrl);
     await db.connect();
     const port = await freePort();
     app = spawn(process.execPath, [MAIN], {
@@ -65,7 +43,7 @@ async function main(): Promise<void> {
         ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: 'warn',
         SHUTDOWN_GRACE_MS: '0',
-        DATA_DIR: scratch ?? path.join(tmpdir(), dbName),
+        DATA_DIR: bench.scratch,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -191,10 +169,7 @@ async function main(): Promise<void> {
       await exited;
     }
     await db.end().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    await embedded?.stop();
-    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

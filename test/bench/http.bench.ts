@@ -2,15 +2,11 @@
 // (JWT check, one read, one audit insert) against a raw node:http + pg server
 // doing the same SQL, each loaded by autocannon in the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { runMigrations } from '../../src/database/data-source.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/database/embedded-postgres.js';
 import { freePort } from '../utils/free-port.js';
+import { openBenchDatabase } from './bench-database.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.resolve(here, '../../src/main.js');
@@ -46,30 +42,10 @@ async function load(url: string, token: string, duration: number): Promise<autoc
 }
 
 async function main(): Promise<void> {
-  let embedded: EmbeddedPostgresHandle | undefined;
-  let adminUrl = process.env.DATABASE_URL;
-  let scratch: string | undefined;
-  if (adminUrl === undefined || adminUrl === '') {
-    scratch = await mkdtemp(path.join(tmpdir(), 'consilium-bench-'));
-    await chmod(scratch, 0o755);
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(scratch, 'pg'),
-      port: await freePort(),
-      database: 'postgres',
-    });
-    adminUrl = embedded.url('postgres');
-  }
-  const dbName = `consilium_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
+  const bench = await openBenchDatabase('http');
+  const databaseUrl = bench.url;
   const children: ChildProcess[] = [];
   try {
-    await runMigrations(databaseUrl);
-
     const appPort = await freePort();
     const app = spawn(process.execPath, [MAIN], {
       env: {
@@ -140,10 +116,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await Promise.all(children.map(stop));
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    await embedded?.stop();
-    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

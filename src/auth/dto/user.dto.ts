@@ -3,8 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { ROLES, type Role } from '../roles.js';
-
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../common/transforms.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'r.oncologist@example.org' })

@@ -34,9 +34,7 @@ import {
   type Urgency,
 } from '../entities/case.entity.js';
 import { SEXES, type Sex } from '../entities/patient.entity.js';
-
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { ISO_DATE, trim } from '../../common/transforms.js';
 
 export class PatientDto {
   @ApiProperty({ example: 'MRN-0012345' })
@@ -49,7 +47,7 @@ export class PatientDto {
   @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) givenName!: string;
 
   @ApiProperty({ example: '1968-04-12' })
-  @Matches(DATE, { message: 'birthDate must be a date YYYY-MM-DD' })
+  @Matches(ISO_DATE, { message: 'birthDate must be a date YYYY-MM-DD' })
   @IsDateString({ strict: true }, { message: 'birthDate must be a real date' })
   birthDate!: string;
 
@@ -112,7 +110,7 @@ export class CreateCaseDto {
 
   @ApiPropertyOptional({ example: '2026-12-15' })
   @IsOptional()
-  @Matches(DATE, { message: 'firstTreatmentDate must be a date YYYY-MM-DD' })
+  @Matches(ISO_DATE, { message: 'firstTreatmentDate must be a date YYYY-MM-DD' })
   @IsDateString({ strict: true }, { message: 'firstTreatmentDate must be a real date' })
   firstTreatmentDate?: string;
 

@@ -12,9 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { RECORD_TYPES, type RecordType } from '../../common/clinical-codes.js';
-
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { ISO_DATE, trim } from '../../common/transforms.js';
 
 export class WaiverDto {
   @ApiProperty({ enum: RECORD_TYPES }) @IsIn(RECORD_TYPES) item!: RecordType;
@@ -31,7 +29,7 @@ export class RecordFieldsDto {
   @ApiProperty({ enum: RECORD_TYPES }) @IsIn(RECORD_TYPES) type!: RecordType;
   @ApiPropertyOptional({ example: '2026-10-02' })
   @IsOptional()
-  @Matches(DATE, { message: 'documentDate must be a date YYYY-MM-DD' })
+  @Matches(ISO_DATE, { message: 'documentDate must be a date YYYY-MM-DD' })
   @IsDateString({ strict: true }, { message: 'documentDate must be a real date' })
   documentDate?: string;
   @ApiPropertyOptional({ example: 'St. Elsewhere Hospital' })

@@ -28,8 +28,7 @@ import {
   type RecordType,
 } from '../../common/clinical-codes.js';
 import { IsIanaTimeZone } from '../../common/time-zone.js';
-
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../common/transforms.js';
 
 export class RequiredDisciplineDto {
   @ApiProperty({ enum: DISCIPLINES }) @IsIn(DISCIPLINES) discipline!: Discipline;

@@ -1,0 +1,311 @@
+/**
+ * One patient's one-day itinerary. Pure: no Nest, no database, no clock.
+ *
+ * Times are integer minutes on one axis (e.g. minutes since the clinic day's
+ * midnight, or since the epoch); the service converts real instants. Every
+ * start lies on the grid (a multiple of `grid` from `day.start`).
+ *
+ * Objective, in order: every required discipline placed; least time in
+ * clinic for the patient (first to last patient-attended appointment); fewest
+ * separate waits between attended appointments; earliest finish of all.
+ * The first criterion and the second are exact (dynamic programming over the
+ * set of attended visits done, for every grid time the patient can start,
+ * which is sound because a visit may always start later than the patient's
+ * previous one ends: an earlier end dominates). The last two break ties.
+ */
+
+export interface Window {
+  start: number;
+  end: number;
+}
+
+export interface SolverTask {
+  discipline: string;
+  minutes: number;
+  /** Patient-attended visits need a room and form the patient's chain; reviews need neither. */
+  patientAttends: boolean;
+}
+
+export interface SolverSpecialist {
+  id: string;
+  disciplines: readonly string[];
+  /** Free windows on the day, sorted or not. */
+  free: readonly Window[];
+}
+
+export interface SolverRoom {
+  id: string;
+  free: readonly Window[];
+}
+
+export interface SolverInput {
+  tasks: readonly SolverTask[];
+  precedence: readonly { before: string; after: string }[];
+  day: Window;
+  grid?: number;
+  specialists: readonly SolverSpecialist[];
+  rooms: readonly SolverRoom[];
+  /** The patient's first attended visit starts in [start, end]. Defaults to the day. */
+  arrival?: Window;
+}
+
+export interface Appointment {
+  discipline: string;
+  specialistId: string;
+  roomId: string | null;
+  start: number;
+  end: number;
+  patientAttends: boolean;
+}
+
+export type SolverResult =
+  | { ok: true; appointments: Appointment[]; timeInClinic: number; waits: number; finish: number }
+  | { ok: false; discipline: string; reason: string };
+
+interface Placement {
+  task: number;
+  start: number;
+  specialist: number;
+  room: number;
+}
+
+const byStart = (a: Window, b: Window): number => a.start - b.start;
+
+/** Earliest grid start ≥ `from` at which `minutes` fit a specialist window (and a room, if needed). */
+function earliestFit(
+  from: number,
+  minutes: number,
+  free: readonly Window[],
+  rooms: readonly (readonly Window[])[] | null,
+  day: Window,
+  grid: number,
+  exactly: boolean,
+): { start: number; room: number } | undefined {
+  const onGrid = (t: number): number => day.start + Math.ceil((t - day.start) / grid) * grid;
+  const candidates = new Set<number>([onGrid(Math.max(from, day.start))]);
+  if (!exactly) {
+    for (const w of free) if (w.start >= from) candidates.add(onGrid(w.start));
+    if (rooms !== null) for (const r of rooms) for (const w of r) if (w.start >= from) candidates.add(onGrid(w.start));
+  }
+  for (const t of [...candidates].sort((a, b) => a - b)) {
+    if (t < from || t + minutes > day.end) continue;
+    if (exactly && t !== from) continue;
+    if (!free.some((w) => w.start <= t && t + minutes <= w.end)) continue;
+    if (rooms === null) return { start: t, room: -1 };
+    const room = rooms.findIndex((r) => r.some((w) => w.start <= t && t + minutes <= w.end));
+    if (room >= 0) return { start: t, room };
+  }
+  return undefined;
+}
+
+/** Removes [start, end) from windows (a specialist's own review time). */
+function without(windows: readonly Window[], busy: readonly Window[]): Window[] {
+  let out = [...windows];
+  for (const b of busy) {
+    const next: Window[] = [];
+    for (const w of out) {
+      if (b.end <= w.start || b.start >= w.end) next.push(w);
+      else {
+        if (b.start > w.start) next.push({ start: w.start, end: b.start });
+        if (b.end < w.end) next.push({ start: b.end, end: w.end });
+      }
+    }
+    out = next;
+  }
+  return out.sort(byStart);
+}
+
+export function solveItinerary(input: SolverInput): SolverResult {
+  const grid = input.grid ?? 5;
+  const day = input.day;
+  const arrival = input.arrival ?? day;
+  const tasks = input.tasks;
+  const index = new Map(tasks.map((t, i) => [t.discipline, i]));
+  const preds: number[][] = tasks.map(() => []);
+  for (const rule of input.precedence) {
+    const b = index.get(rule.before);
+    const a = index.get(rule.after);
+    if (b !== undefined && a !== undefined) preds[a].push(b);
+  }
+  const candidates = tasks.map((t) =>
+    input.specialists.map((s, i) => (s.disciplines.includes(t.discipline) ? i : -1)).filter((i) => i >= 0),
+  );
+  for (let i = 0; i < tasks.length; i++) {
+    if (candidates[i].length === 0)
+      return {
+        ok: false,
+        discipline: tasks[i].discipline,
+        reason: `no specialist of ${tasks[i].discipline} is available in this clinic`,
+      };
+  }
+  for (let i = 0; i < tasks.length; i++) {
+    if (!tasks[i].patientAttends && preds[i].some((p) => tasks[p].patientAttends)) {
+      return {
+        ok: false,
+        discipline: tasks[i].discipline,
+        reason: `${tasks[i].discipline} is a review without the patient and cannot wait for a visit`,
+      };
+    }
+  }
+  const roomFree = input.rooms.map((r) => [...r.free].sort(byStart));
+
+  // Reviews (no patient) first, each as early as it can finish, in dependency order.
+  const reviewAt = new Map<number, Appointment>();
+  const reviewOrder = topological(
+    tasks.map((t, i) => (t.patientAttends ? -1 : i)).filter((i) => i >= 0),
+    preds,
+  );
+  if (reviewOrder === undefined)
+    return { ok: false, discipline: tasks[0]?.discipline ?? '', reason: 'precedence rules form a cycle' };
+  const busy = new Map<number, Window[]>();
+  for (const i of reviewOrder) {
+    const task = tasks[i];
+    const release = Math.max(day.start, ...preds[i].map((p) => reviewAt.get(p)?.end ?? day.start));
+    let best: { start: number; specialist: number } | undefined;
+    for (const s of candidates[i]) {
+      const free = without(input.specialists[s].free, busy.get(s) ?? []);
+      const fit = earliestFit(release, task.minutes, free, null, day, grid, false);
+      if (fit !== undefined && (best === undefined || fit.start < best.start))
+        best = { start: fit.start, specialist: s };
+    }
+    if (best === undefined)
+      return {
+        ok: false,
+        discipline: task.discipline,
+        reason: `no ${task.discipline} specialist has ${task.minutes} free minutes for the review within the day`,
+      };
+    const appt: Appointment = {
+      discipline: task.discipline,
+      specialistId: input.specialists[best.specialist].id,
+      roomId: null,
+      start: best.start,
+      end: best.start + task.minutes,
+      patientAttends: false,
+    };
+    reviewAt.set(i, appt);
+    busy.set(best.specialist, [...(busy.get(best.specialist) ?? []), { start: appt.start, end: appt.end }]);
+  }
+
+  // The patient's visits: exact DP over subsets for every grid start in the arrival window.
+  const visits = tasks.map((t, i) => (t.patientAttends ? i : -1)).filter((i) => i >= 0);
+  if (visits.length === 0) {
+    const reviews = [...reviewAt.values()].sort((a, b) => a.start - b.start);
+    return {
+      ok: true,
+      appointments: reviews,
+      timeInClinic: 0,
+      waits: 0,
+      finish: Math.max(day.start, ...reviews.map((r) => r.end)),
+    };
+  }
+  const bit = new Map(visits.map((v, k) => [v, 1 << k]));
+  const release = visits.map((v) =>
+    Math.max(day.start, ...preds[v].filter((p) => !tasks[p].patientAttends).map((p) => reviewAt.get(p)!.end)),
+  );
+  const needs = visits.map((v) =>
+    preds[v].filter((p) => tasks[p].patientAttends).reduce((m, p) => m | bit.get(p)!, 0),
+  );
+  const free = input.specialists.map((s, i) => without(s.free, busy.get(i) ?? []));
+  const full = (1 << visits.length) - 1;
+
+  let best: { span: number; waits: number; finish: number; plan: Placement[] } | undefined;
+  let deepest = { mask: 0 };
+  const firstStart = day.start + Math.ceil((Math.max(arrival.start, day.start) - day.start) / grid) * grid;
+  for (let s = firstStart; s <= Math.min(arrival.end, day.end); s += grid) {
+    if (best !== undefined && best.span === visits.reduce((n, v) => n + tasks[v].minutes, 0)) break; // cannot do better
+    const end = new Array<number>(full + 1).fill(Number.POSITIVE_INFINITY);
+    const waits = new Array<number>(full + 1).fill(Number.POSITIVE_INFINITY);
+    const plan: (Placement[] | undefined)[] = new Array<Placement[] | undefined>(full + 1).fill(undefined);
+    end[0] = s;
+    waits[0] = 0;
+    plan[0] = [];
+    for (let mask = 0; mask <= full; mask++) {
+      const at = end[mask];
+      if (!Number.isFinite(at)) continue;
+      if (best !== undefined && at - s > best.span) continue;
+      if (popcount(mask) > popcount(deepest.mask)) deepest = { mask };
+      for (let k = 0; k < visits.length; k++) {
+        const b = 1 << k;
+        if ((mask & b) !== 0 || (needs[k] & mask) !== needs[k]) continue;
+        const task = tasks[visits[k]];
+        for (const sp of candidates[visits[k]]) {
+          // The first visit starts exactly at s (other starts are other values of s).
+          if (mask === 0 && release[k] > s) continue;
+          const fit = earliestFit(
+            mask === 0 ? s : Math.max(at, release[k]),
+            task.minutes,
+            free[sp],
+            roomFree,
+            day,
+            grid,
+            mask === 0,
+          );
+          if (fit === undefined) continue;
+          const e = fit.start + task.minutes;
+          const w = waits[mask] + (mask !== 0 && fit.start > at ? 1 : 0);
+          const next = mask | b;
+          if (e < end[next] || (e === end[next] && w < waits[next])) {
+            end[next] = e;
+            waits[next] = w;
+            plan[next] = [...plan[mask]!, { task: visits[k], start: fit.start, specialist: sp, room: fit.room }];
+          }
+        }
+      }
+    }
+    if (!Number.isFinite(end[full])) continue;
+    const span = end[full] - s;
+    const chosen = plan[full]!;
+    const finish = Math.max(end[full], ...[...reviewAt.values()].map((r) => r.end));
+    if (
+      best === undefined ||
+      span < best.span ||
+      (span === best.span && (waits[full] < best.waits || (waits[full] === best.waits && finish < best.finish)))
+    ) {
+      best = { span, waits: waits[full], finish, plan: chosen };
+    }
+  }
+  if (best === undefined) {
+    const missing = visits.findIndex((_, k) => (deepest.mask & (1 << k)) === 0);
+    const task = tasks[visits[Math.max(0, missing)]];
+    return {
+      ok: false,
+      discipline: task.discipline,
+      reason: `no ${task.discipline} specialist and room are free for ${task.minutes} minutes in an order that fits the day, the arrival window and the precedence rules`,
+    };
+  }
+  const appointments: Appointment[] = [
+    ...reviewAt.values(),
+    ...best.plan.map((p) => ({
+      discipline: tasks[p.task].discipline,
+      specialistId: input.specialists[p.specialist].id,
+      roomId: input.rooms[p.room].id,
+      start: p.start,
+      end: p.start + tasks[p.task].minutes,
+      patientAttends: true,
+    })),
+  ].sort((x, y) => x.start - y.start || x.discipline.localeCompare(y.discipline));
+  return { ok: true, appointments, timeInClinic: best.span, waits: best.waits, finish: best.finish };
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (let m = n; m !== 0; m &= m - 1) c++;
+  return c;
+}
+
+function topological(nodes: number[], preds: number[][]): number[] | undefined {
+  const set = new Set(nodes);
+  const out: number[] = [];
+  const state = new Map<number, number>();
+  const visit = (n: number): boolean => {
+    if (state.get(n) === 2) return true;
+    if (state.get(n) === 1) return false;
+    state.set(n, 1);
+    for (const p of preds[n]) if (set.has(p) && !visit(p)) return false;
+    state.set(n, 2);
+    out.push(n);
+    return true;
+  };
+  for (const n of nodes) if (!visit(n)) return undefined;
+  return out;
+}

@@ -2,6 +2,7 @@ import { Foundation1764165600000 } from './1764165600000-foundation.js';
 import { ClinicsAndSpecialists1795708029661 } from './1795708029661-clinics-and-specialists.js';
 import { CasesAndRecords1795708430032 } from './1795708430032-cases-and-records.js';
 import { BreakGlass1795709243749 } from './1795709243749-break-glass.js';
+import { Itineraries1795710352607 } from './1795710352607-itineraries.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ClinicsAndSpecialists1795708029661,
   CasesAndRecords1795708430032,
   BreakGlass1795709243749,
+  Itineraries1795710352607,
 ];

@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { ClinicsModule } from './clinics/clinics.module.js';
+import { SchedulingModule } from './scheduling/scheduling.module.js';
 import { SpecialistsModule } from './specialists/specialists.module.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { createValidationPipe } from './common/validation.js';
@@ -34,6 +35,7 @@ export class AppModule {
         ClinicsModule,
         SpecialistsModule,
         CasesModule,
+        SchedulingModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

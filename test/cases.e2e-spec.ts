@@ -340,6 +340,9 @@ describe('Second-opinion cases', () => {
       'GET /cases/:id/records': {},
       'GET /cases/:id/records/:recordId/content': {},
       'GET /cases/:id/readiness': {},
+      'POST /cases/:id/itinerary': { send: { date: '2026-12-03' }, coordinatorOnly: true },
+      'GET /cases/:id/itinerary': {},
+      'DELETE /cases/:id/itinerary': { coordinatorOnly: true },
       'POST /cases/:id/readiness/waivers': {
         send: { item: 'lab_result', reason: 'not needed for this review' },
         coordinatorOnly: true,
@@ -353,7 +356,7 @@ describe('Second-opinion cases', () => {
     const routes = Object.entries(samples).map(([route, sample]) => {
       const [method, pattern] = route.split(' ') as [string, string];
       return {
-        method: method.toLowerCase() as 'get' | 'post',
+        method: method.toLowerCase() as 'get' | 'post' | 'delete',
         path: `/api${pattern.replace(':id', c.id).replace(':recordId', first.body.id as string)}`,
         ...sample,
       };

@@ -70,7 +70,11 @@ describe('npm run seed:demo', () => {
 
   it('should create the synthetic breast clinic, its team and 70 synthetic cases, once', async () => {
     const run = () =>
-      spawnSync(process.execPath, [SEED], { env: { ...process.env, DATABASE_URL: db.url }, encoding: 'utf8', timeout: 60000 });
+      spawnSync(process.execPath, [SEED], {
+        env: { ...process.env, DATABASE_URL: db.url },
+        encoding: 'utf8',
+        timeout: 60000,
+      });
     const first = run();
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('70 synthetic cases');
@@ -82,7 +86,13 @@ describe('npm run seed:demo', () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const counts = await client.query<{ cases: number; synthetic: number; specialists: number; windows: number; referring: number }>(
+      const counts = await client.query<{
+        cases: number;
+        synthetic: number;
+        specialists: number;
+        windows: number;
+        referring: number;
+      }>(
         `SELECT (SELECT count(*)::int FROM second_opinion_case) AS cases,
                 (SELECT count(*)::int FROM patient WHERE synthetic) AS synthetic,
                 (SELECT count(*)::int FROM specialist) AS specialists,

@@ -153,17 +153,14 @@ describe('Clinics, rooms and specialists', () => {
       .set(bearer(coordinatorTokens));
     expect(dst.body.free).toEqual([{ start: '2026-03-08T07:00:00.000Z', end: '2026-03-08T12:00:00.000Z' }]);
 
-    const away = await request(t.http)
-      .post(`/api/specialists/${id}/exceptions`)
-      .set(bearer(coordinatorTokens))
-      .send({
-        clinicId,
-        date: '2026-12-03',
-        kind: 'away',
-        start: '09:00',
-        end: '10:00',
-        reason: 'tumor board elsewhere',
-      });
+    const away = await request(t.http).post(`/api/specialists/${id}/exceptions`).set(bearer(coordinatorTokens)).send({
+      clinicId,
+      date: '2026-12-03',
+      kind: 'away',
+      start: '09:00',
+      end: '10:00',
+      reason: 'tumor board elsewhere',
+    });
     expect(away.status).toBe(201);
     const thursday = await request(t.http)
       .get(`/api/specialists/${id}/availability`)

@@ -136,17 +136,34 @@ export class CasesService {
       throw new ConflictException({ message: detail, from: c.status, allowed });
     }
     if (dto.to === 'ready') await this.readiness.assertReady(c);
-    const from = c.status;
-    c.status = dto.to;
-    const saved = await manager.save(c);
-    await this.events.append({
-      type: 'case.transitioned',
-      caseId: c.id,
-      actorId: user.id,
-      payload: { from, to: dto.to, ...(dto.reason !== undefined ? { reason: dto.reason } : {}) },
-    });
+    const saved = await this.move(c, dto.to, user.id, dto.reason === undefined ? {} : { reason: dto.reason });
     const patient = await manager.findOneOrFail(PatientEntity, { where: { id: c.patientId } });
     return toCaseDetail(saved, patient, await this.diagnoses.current(c.id, 'referring', manager));
+  }
+
+  /**
+   * Moves a case along the workflow for the module that owns the move (e.g.
+   * booking an itinerary schedules it), in the caller's transaction, with its
+   * event. The caller has loaded (and locked) the case through CaseAccessService.
+   */
+  async move(
+    c: CaseEntity,
+    to: CaseStatus,
+    actorId: string,
+    payload: Record<string, unknown> = {},
+  ): Promise<CaseEntity> {
+    if (!canTransition(c.status, to)) {
+      throw new ConflictException({
+        message: `A ${c.status} case cannot move to ${to}`,
+        from: c.status,
+        allowed: manualTransitions(c.status),
+      });
+    }
+    const from = c.status;
+    c.status = to;
+    const saved = await this.tx.manager.save(c);
+    await this.events.append({ type: 'case.transitioned', caseId: c.id, actorId, payload: { from, to, ...payload } });
+    return saved;
   }
 
   private async route(primarySite: string): Promise<string> {

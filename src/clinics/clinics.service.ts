@@ -129,6 +129,11 @@ export class ClinicsService {
     return rows.map(toRoomResponse);
   }
 
+  /** The clinic's rooms (for the scheduler). */
+  roomsOf(clinicId: string): Promise<RoomEntity[]> {
+    return this.tx.manager.find(RoomEntity, { where: { clinicId }, order: { name: 'ASC' } });
+  }
+
   /** The clinic that takes a referring primary site, if exactly one does. */
   async routeBySite(primarySite: string): Promise<ClinicEntity | undefined> {
     const clinics = await this.tx.manager.find(ClinicEntity, { order: { name: 'ASC' } });

@@ -12,6 +12,7 @@ import { DiagnosisAssessmentEntity } from '../diagnoses/entities/diagnosis-asses
 import { ClinicMemberEntity } from '../clinics/entities/clinic-member.entity.js';
 import { ClinicEntity } from '../clinics/entities/clinic.entity.js';
 import { RoomEntity } from '../clinics/entities/room.entity.js';
+import { AppointmentEntity, ItineraryEntity } from '../scheduling/entities/appointment.entity.js';
 import { AvailabilityEntity, AvailabilityExceptionEntity } from '../specialists/entities/availability.entity.js';
 import { SpecialistClinicEntity } from '../specialists/entities/specialist-clinic.entity.js';
 import { SpecialistEntity } from '../specialists/entities/specialist.entity.js';
@@ -37,4 +38,6 @@ export const ENTITIES = [
   RecordEntity,
   ReadinessWaiverEntity,
   BreakGlassGrantEntity,
+  ItineraryEntity,
+  AppointmentEntity,
 ];

@@ -202,9 +202,7 @@ export function solveItinerary(input: SolverInput): SolverResult {
   const release = visits.map((v) =>
     Math.max(day.start, ...preds[v].filter((p) => !tasks[p].patientAttends).map((p) => reviewAt.get(p)!.end)),
   );
-  const needs = visits.map((v) =>
-    preds[v].filter((p) => tasks[p].patientAttends).reduce((m, p) => m | bit.get(p)!, 0),
-  );
+  const needs = visits.map((v) => preds[v].filter((p) => tasks[p].patientAttends).reduce((m, p) => m | bit.get(p)!, 0));
   const free = input.specialists.map((s, i) => without(s.free, busy.get(i) ?? []));
   const full = (1 << visits.length) - 1;
 

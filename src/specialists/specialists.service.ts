@@ -164,6 +164,15 @@ export class SpecialistsService {
     );
   }
 
+  /** The clinic's specialists and their disciplines (for the scheduler). */
+  async roster(clinicId: string): Promise<{ id: string; disciplines: string[] }[]> {
+    return this.tx.query<{ id: string; disciplines: string[] }>(
+      `SELECT s.id, s.disciplines FROM specialist s JOIN specialist_clinic sc ON sc.specialist_id = s.id
+        WHERE sc.clinic_id = $1 ORDER BY s.id`,
+      [clinicId],
+    );
+  }
+
   private async assertWorksIn(specialistId: string, clinicId: string): Promise<void> {
     const found = await this.tx.manager.existsBy(SpecialistClinicEntity, { specialistId, clinicId });
     if (!found) throw new NotFoundException('Specialist not found in this clinic');

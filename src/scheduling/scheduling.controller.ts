@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Audited } from '../audit/audit.decorators.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser, Roles } from '../common/auth.decorators.js';
+import { BookItineraryDto, ItineraryDto } from './dto/itinerary.dto.js';
+import { SchedulingService } from './scheduling.service.js';
+
+@ApiTags('scheduling')
+@ApiBearerAuth()
+@Controller('cases/:id/itinerary')
+export class ItineraryController {
+  constructor(private readonly scheduling: SchedulingService) {}
+
+  @Post()
+  @Roles('coordinator')
+  @Audited('itinerary.book', { entity: 'itinerary' })
+  @ApiCreatedResponse({ type: ItineraryDto })
+  @ApiConflictResponse({ description: 'not ready, already booked, nothing fits, or a lost race (resource named)' })
+  book(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: BookItineraryDto,
+  ): Promise<ItineraryDto> {
+    return this.scheduling.book(user, id, dto.date);
+  }
+
+  @Get()
+  @Roles('coordinator', 'clinician', 'admin')
+  @Audited('itinerary.read', { entity: 'itinerary' })
+  @ApiOkResponse({ type: ItineraryDto })
+  get(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ItineraryDto> {
+    return this.scheduling.get(user, id);
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @Roles('coordinator')
+  @Audited('itinerary.cancel', { entity: 'itinerary' })
+  @ApiNoContentResponse()
+  cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.scheduling.cancel(user, id);
+  }
+}

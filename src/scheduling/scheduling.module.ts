@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { BoardModule } from '../board/board.module.js';
+import { CasesModule } from '../cases/cases.module.js';
+import { ClinicsModule } from '../clinics/clinics.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { SpecialistsModule } from '../specialists/specialists.module.js';
+import { ItineraryController } from './scheduling.controller.js';
+import { SchedulingService } from './scheduling.service.js';
+
+@Module({
+  imports: [DatabaseModule, CasesModule, ClinicsModule, SpecialistsModule, BoardModule],
+  controllers: [ItineraryController],
+  providers: [SchedulingService],
+})
+export class SchedulingModule {}

@@ -1,0 +1,254 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { AuditScope } from '../audit/audit-scope.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { EventLogService } from '../board/event-log.service.js';
+import { CaseAccessService } from '../cases/case-access.service.js';
+import { CasesService } from '../cases/cases.service.js';
+import { canTransition } from '../cases/case-workflow.js';
+import type { CaseEntity } from '../cases/entities/case.entity.js';
+import { ClinicsService } from '../clinics/clinics.service.js';
+import type { ClinicEntity } from '../clinics/entities/clinic.entity.js';
+import { TransactionContext } from '../database/transaction-context.js';
+import { SpecialistsService } from '../specialists/specialists.service.js';
+import type { ItineraryDto } from './dto/itinerary.dto.js';
+import { AppointmentEntity, ItineraryEntity } from './entities/appointment.entity.js';
+import { solveItinerary, type SolverInput, type Window } from './solver.js';
+
+const EXCLUSION_VIOLATION = '23P01';
+const RESOURCE: Record<string, string> = {
+  EXCL_appointment_specialist: 'specialist',
+  EXCL_appointment_room: 'room',
+  EXCL_appointment_patient: 'patient',
+};
+
+interface BusyRow {
+  specialist_id: string;
+  room_id: string | null;
+  starts_at: Date;
+  ends_at: Date;
+}
+
+/** Computes and books one-day itineraries; the database refuses any overlap. */
+@Injectable()
+export class SchedulingService {
+  constructor(
+    private readonly tx: TransactionContext,
+    private readonly access: CaseAccessService,
+    private readonly cases: CasesService,
+    private readonly clinics: ClinicsService,
+    private readonly specialists: SpecialistsService,
+    private readonly events: EventLogService,
+  ) {}
+
+  /**
+   * Plans the shortest day for the patient on `date` and books it. If another
+   * booking takes a slot first, it tries once more with fresh availability,
+   * then answers 409 naming the resource.
+   */
+  async book(user: AuthenticatedUser, caseId: string, date: string): Promise<ItineraryDto> {
+    const manager = this.tx.manager;
+    const c = await this.access.load(user, caseId, { lock: true });
+    if (!canTransition(c.status, 'scheduled')) {
+      throw new ConflictException(`A ${c.status} case cannot be scheduled; it must be ready`);
+    }
+    const clinic = await this.clinics.find(c.clinicId);
+    for (let attempt = 1; ; attempt++) {
+      await manager.query('SAVEPOINT book_itinerary');
+      try {
+        const dto = await this.planAndInsert(user, c, clinic, date);
+        await manager.query('RELEASE SAVEPOINT book_itinerary');
+        await this.cases.move(c, 'scheduled', user.id, { itineraryId: dto.id, date });
+        await this.events.append({
+          type: 'itinerary.booked',
+          caseId: c.id,
+          actorId: user.id,
+          payload: { itineraryId: dto.id, date },
+        });
+        AuditScope.describe({ entityId: dto.id });
+        return dto;
+      } catch (error) {
+        const e = error as { code?: unknown; constraint?: unknown };
+        if (e.code !== EXCLUSION_VIOLATION) throw error;
+        await manager.query('ROLLBACK TO SAVEPOINT book_itinerary');
+        if (attempt >= 2) {
+          const resource = RESOURCE[String(e.constraint)] ?? 'resource';
+          throw new ConflictException({
+            message: `Another booking took this ${resource}'s time first; try another day`,
+            resource,
+          });
+        }
+      }
+    }
+  }
+
+  async get(user: AuthenticatedUser, caseId: string): Promise<ItineraryDto> {
+    await this.access.load(user, caseId);
+    const itinerary = await this.tx.manager.findOne(ItineraryEntity, { where: { caseId, status: 'booked' } });
+    if (itinerary === null) throw new NotFoundException('This case has no booked itinerary');
+    return this.toDto(itinerary);
+  }
+
+  /** Cancels every appointment of the case's itinerary; the case is ready again. */
+  async cancel(user: AuthenticatedUser, caseId: string): Promise<void> {
+    const manager = this.tx.manager;
+    const c = await this.access.load(user, caseId, { lock: true });
+    const itinerary = await manager.findOne(ItineraryEntity, { where: { caseId, status: 'booked' } });
+    if (itinerary === null) throw new NotFoundException('This case has no booked itinerary');
+    await manager.update(AppointmentEntity, { itineraryId: itinerary.id }, { status: 'cancelled' });
+    await manager.update(ItineraryEntity, { id: itinerary.id }, { status: 'cancelled' });
+    if (c.status === 'scheduled')
+      await this.cases.move(c, 'ready', user.id, { itineraryId: itinerary.id, cancelled: true });
+    await this.events.append({
+      type: 'itinerary.cancelled',
+      caseId,
+      actorId: user.id,
+      payload: { itineraryId: itinerary.id },
+    });
+    AuditScope.describe({ entityId: itinerary.id });
+  }
+
+  private async planAndInsert(
+    user: AuthenticatedUser,
+    c: CaseEntity,
+    clinic: ClinicEntity,
+    date: string,
+  ): Promise<ItineraryDto> {
+    const manager = this.tx.manager;
+    const { input, origin } = await this.solverInput(clinic, date);
+    const result = solveItinerary(input);
+    if (!result.ok) {
+      throw new ConflictException({
+        message: `No itinerary fits on ${date}: ${result.reason}`,
+        discipline: result.discipline,
+      });
+    }
+    const at = (minutes: number): Date => new Date(origin + minutes * 60_000);
+    const itinerary = await manager.save(
+      manager.create(ItineraryEntity, {
+        caseId: c.id,
+        clinicId: clinic.id,
+        date,
+        status: 'booked' as const,
+        createdBy: user.id,
+      }),
+    );
+    await manager.insert(
+      AppointmentEntity,
+      result.appointments.map((a) => ({
+        itineraryId: itinerary.id,
+        caseId: c.id,
+        patientId: c.patientId,
+        discipline: a.discipline,
+        specialistId: a.specialistId,
+        roomId: a.roomId,
+        patientAttends: a.patientAttends,
+        startsAt: at(a.start),
+        endsAt: at(a.end),
+        status: 'booked' as const,
+      })),
+    );
+    return this.toDto(itinerary);
+  }
+
+  /** The clinic day as solver input: minutes from the day's opening, busy time removed. */
+  private async solverInput(clinic: ClinicEntity, date: string): Promise<{ input: SolverInput; origin: number }> {
+    const zone = clinic.timeZone;
+    const open = DateTime.fromISO(`${date}T${clinic.dayStart.slice(0, 5)}`, { zone });
+    const close = DateTime.fromISO(`${date}T${clinic.dayEnd.slice(0, 5)}`, { zone });
+    const origin = open.toMillis();
+    const toMinutes = (d: Date): number => Math.round((d.getTime() - origin) / 60_000);
+    const day: Window = { start: 0, end: Math.round((close.toMillis() - origin) / 60_000) };
+    const roster = await this.specialists.roster(clinic.id);
+    const rooms = await this.clinics.roomsOf(clinic.id);
+    const busy = await this.tx.query<BusyRow>(
+      `SELECT specialist_id, room_id, starts_at, ends_at FROM appointment
+        WHERE status = 'booked' AND starts_at < $2 AND ends_at > $1
+          AND (specialist_id = ANY($3::uuid[]) OR room_id = ANY($4::uuid[]))`,
+      [new Date(origin), close.toJSDate(), roster.map((s) => s.id), rooms.map((r) => r.id)],
+    );
+    const busyOf = (pick: (b: BusyRow) => boolean): Window[] =>
+      busy.filter(pick).map((b) => ({ start: toMinutes(b.starts_at), end: toMinutes(b.ends_at) }));
+    const specialists = await Promise.all(
+      roster.map(async (s) => {
+        const free = (await this.specialists.freeOn(s.id, clinic.id, date, zone)).map((i) => ({
+          start: toMinutes(i.start),
+          end: toMinutes(i.end),
+        }));
+        return {
+          id: s.id,
+          disciplines: s.disciplines,
+          free: subtract(
+            free,
+            busyOf((b) => b.specialist_id === s.id),
+          ),
+        };
+      }),
+    );
+    return {
+      origin,
+      input: {
+        tasks: clinic.requiredDisciplines,
+        precedence: clinic.precedence,
+        day,
+        grid: 5,
+        specialists,
+        rooms: rooms.map((r) => ({
+          id: r.id,
+          free: subtract(
+            [day],
+            busyOf((b) => b.room_id === r.id),
+          ),
+        })),
+      },
+    };
+  }
+
+  private async toDto(itinerary: ItineraryEntity): Promise<ItineraryDto> {
+    const appointments = await this.tx.manager.find(AppointmentEntity, {
+      where: { itineraryId: itinerary.id },
+      order: { startsAt: 'ASC', discipline: 'ASC' },
+    });
+    const visits = appointments.filter((a) => a.patientAttends);
+    const timeInClinic =
+      visits.length === 0
+        ? 0
+        : Math.round(
+            (Math.max(...visits.map((a) => a.endsAt.getTime())) -
+              Math.min(...visits.map((a) => a.startsAt.getTime()))) /
+              60_000,
+          );
+    return {
+      id: itinerary.id,
+      caseId: itinerary.caseId,
+      date: itinerary.date,
+      status: itinerary.status,
+      timeInClinic,
+      appointments: appointments.map((a) => ({
+        id: a.id,
+        discipline: a.discipline,
+        specialistId: a.specialistId,
+        roomId: a.roomId,
+        patientAttends: a.patientAttends,
+        start: a.startsAt.toISOString(),
+        end: a.endsAt.toISOString(),
+        status: a.status,
+      })),
+    };
+  }
+}
+
+function subtract(windows: Window[], busy: Window[]): Window[] {
+  let out = windows;
+  for (const b of busy) {
+    out = out.flatMap((w) =>
+      b.end <= w.start || b.start >= w.end
+        ? [w]
+        : [
+            ...(b.start > w.start ? [{ start: w.start, end: b.start }] : []),
+            ...(b.end < w.end ? [{ start: b.end, end: w.end }] : []),
+          ],
+    );
+  }
+  return out;
+}

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { addMember, breastClinicBody, createClinic, referralBody } from './utils/factories.js';
+import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
+
+// 2026-12-03 is a Thursday (ISO weekday 4); Denver is UTC-7 then.
+const DATE = '2026-12-03';
+
+describe('Booking itineraries', () => {
+  let t: TestApp;
+  let admin: Tokens;
+  let coord: Tokens;
+
+  beforeAll(async () => {
+    t = await createTestApp({ DB_POOL_SIZE: '8' });
+    admin = await login(t, await createUser(t, 'admin'));
+    const coordinator = await createUser(t, 'coordinator');
+    coord = await login(t, coordinator);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** A clinic, its coordinator, one room, and a specialist per discipline with the given Thursday window. */
+  async function clinicWith(
+    disciplines: { discipline: string; minutes: number; patientAttends: boolean }[],
+    window: [string, string],
+  ) {
+    const body = {
+      ...breastClinicBody(),
+      cancerTypes: ['C50'],
+      requiredDisciplines: disciplines,
+      precedence: [],
+      quorumDisciplines: [],
+    };
+    const clinic = await createClinic(t, admin, body);
+    const me = await request(t.http).get('/api/users/me').set(bearer(coord));
+    await addMember(t, admin, clinic.id, me.body.id as string);
+    await request(t.http).post('/api/rooms').set(bearer(coord)).send({ clinicId: clinic.id, name: 'Exam 1' });
+    const specialists: string[] = [];
+    for (const d of disciplines) {
+      const doctor = await createUser(t, 'clinician');
+      const sp = await request(t.http)
+        .post('/api/specialists')
+        .set(bearer(coord))
+        .send({ userId: doctor.id, disciplines: [d.discipline], clinicIds: [clinic.id] });
+      await request(t.http)
+        .put(`/api/specialists/${sp.body.id}/availability`)
+        .set(bearer(coord))
+        .send({ clinicId: clinic.id, windows: [{ weekday: 4, start: window[0], end: window[1] }] });
+      specialists.push(sp.body.id as string);
+    }
+    return { clinicId: clinic.id, specialists };
+  }
+
+  async function readyCases(clinicId: string, n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const res = await request(t.http).post('/api/cases').set(bearer(coord)).send(referralBody(clinicId));
+      ids.push(res.body.id as string);
+    }
+    // Test set-up: readiness is tested elsewhere.
+    await t.dataSource.query(`UPDATE second_opinion_case SET status = 'ready' WHERE id = ANY($1::uuid[])`, [ids]);
+    return ids;
+  }
+
+  it('should book the shortest day, schedule the case, and cancel it again', async () => {
+    const { clinicId } = await clinicWith(
+      [
+        { discipline: 'pathology', minutes: 30, patientAttends: false },
+        { discipline: 'surgical_oncology', minutes: 45, patientAttends: true },
+        { discipline: 'medical_oncology', minutes: 45, patientAttends: true },
+      ],
+      ['09:00', '12:00'],
+    );
+    const [caseId] = await readyCases(clinicId, 1);
+    const res = await request(t.http).post(`/api/cases/${caseId}/itinerary`).set(bearer(coord)).send({ date: DATE });
+    expect(res.status).toBe(201);
+    expect(res.body.timeInClinic).toBe(90);
+    const visits = (
+      res.body.appointments as { start: string; patientAttends: boolean; roomId: string | null }[]
+    ).filter((a) => a.patientAttends);
+    expect(visits).toHaveLength(2);
+    expect(visits.every((a) => a.roomId !== null)).toBe(true);
+    // 09:00 in Denver is 16:00 UTC; nothing starts before the specialists are free.
+    expect((res.body.appointments as { start: string }[]).every((a) => a.start >= '2026-12-03T16:00:00.000Z')).toBe(
+      true,
+    );
+    expect((await request(t.http).get(`/api/cases/${caseId}`).set(bearer(coord))).body.status).toBe('scheduled');
+    expect(
+      (await request(t.http).post(`/api/cases/${caseId}/itinerary`).set(bearer(coord)).send({ date: DATE })).status,
+    ).toBe(409);
+
+    expect((await request(t.http).delete(`/api/cases/${caseId}/itinerary`).set(bearer(coord))).status).toBe(204);
+    const after = await t.dataSource.query<{ status: string }[]>(
+      'SELECT DISTINCT status FROM appointment WHERE case_id = $1',
+      [caseId],
+    );
+    expect(after).toEqual([{ status: 'cancelled' }]);
+    expect((await request(t.http).get(`/api/cases/${caseId}`).set(bearer(coord))).body.status).toBe('ready');
+    const events = await t.dataSource.query<{ type: string }[]>(
+      `SELECT type FROM board_event WHERE case_id = $1 AND type LIKE 'itinerary.%' ORDER BY id`,
+      [caseId],
+    );
+    expect(events.map((e) => e.type)).toEqual(['itinerary.booked', 'itinerary.cancelled']);
+  });
+
+  it('should refuse a case that is not ready, and explain a day that cannot fit', async () => {
+    const { clinicId } = await clinicWith(
+      [{ discipline: 'radiation_oncology', minutes: 30, patientAttends: true }],
+      ['09:00', '09:20'],
+    );
+    const res = await request(t.http).post('/api/cases').set(bearer(coord)).send(referralBody(clinicId));
+    expect(
+      (await request(t.http).post(`/api/cases/${res.body.id}/itinerary`).set(bearer(coord)).send({ date: DATE }))
+        .status,
+    ).toBe(409);
+    const [ready] = await readyCases(clinicId, 1);
+    const none = await request(t.http).post(`/api/cases/${ready}/itinerary`).set(bearer(coord)).send({ date: DATE });
+    expect(none.status).toBe(409);
+    expect(none.body).toMatchObject({ discipline: 'radiation_oncology' });
+  });
+
+  it('should let 200 concurrent bookings for one specialist produce no overlap, 409s for the losers and no 5xx', async () => {
+    const { clinicId, specialists } = await clinicWith(
+      [{ discipline: 'medical_oncology', minutes: 30, patientAttends: true }],
+      ['09:00', '10:00'],
+    );
+    const cases = await readyCases(clinicId, 200);
+    const results = await Promise.all(
+      cases.map((id) => request(t.http).post(`/api/cases/${id}/itinerary`).set(bearer(coord)).send({ date: DATE })),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(new Set(statuses)).toEqual(new Set([201, 409]));
+    // One hour, 30-minute visits: exactly two patients fit.
+    expect(statuses.filter((s) => s === 201)).toHaveLength(2);
+    const overlaps = await t.dataSource.query<unknown[]>(
+      `SELECT 1 FROM appointment a JOIN appointment b ON a.id < b.id AND a.specialist_id = b.specialist_id
+        WHERE a.status = 'booked' AND b.status = 'booked'
+          AND tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`,
+    );
+    expect(overlaps).toEqual([]);
+    const booked = await t.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM appointment WHERE specialist_id = $1 AND status = 'booked'`,
+      [specialists[0]],
+    );
+    expect(booked[0]?.n).toBe(2);
+  });
+
+  it('should make overlaps impossible in the database itself', async () => {
+    const rows = await t.dataSource.query<
+      { id: string; itinerary_id: string; case_id: string; patient_id: string; specialist_id: string }[]
+    >(`SELECT id, itinerary_id, case_id, patient_id, specialist_id FROM appointment WHERE status = 'booked' LIMIT 1`);
+    const a = rows[0];
+    await expect(
+      t.dataSource.query(
+        `INSERT INTO appointment (itinerary_id, case_id, patient_id, discipline, specialist_id, room_id, patient_attends, starts_at, ends_at, status)
+         SELECT itinerary_id, case_id, gen_random_uuid(), discipline, specialist_id, NULL, false, starts_at + interval '5 minutes', ends_at, 'booked' FROM appointment WHERE id = $1`,
+        [a.id],
+      ),
+    ).rejects.toThrow(/EXCL_appointment_specialist/);
+  });
+});

@@ -342,6 +342,7 @@ describe('Second-opinion cases', () => {
       'GET /cases/:id/readiness': {},
       'POST /cases/:id/itinerary': { send: { date: '2026-12-03' }, coordinatorOnly: true },
       'GET /cases/:id/itinerary': {},
+      'GET /cases/:id/itinerary.ics': {},
       'DELETE /cases/:id/itinerary': { coordinatorOnly: true },
       'POST /cases/:id/readiness/waivers': {
         send: { item: 'lab_result', reason: 'not needed for this review' },

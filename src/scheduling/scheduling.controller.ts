@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -10,7 +10,8 @@ import {
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
-import { BookItineraryDto, ItineraryDto } from './dto/itinerary.dto.js';
+import { CalendarService } from './calendar.service.js';
+import { BookItineraryDto, CalendarRangeQuery, ItineraryDto } from './dto/itinerary.dto.js';
 import { SchedulingService } from './scheduling.service.js';
 
 @ApiTags('scheduling')
@@ -47,5 +48,36 @@ export class ItineraryController {
   @ApiNoContentResponse()
   cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     return this.scheduling.cancel(user, id);
+  }
+}
+
+@ApiTags('scheduling')
+@ApiBearerAuth()
+@Controller()
+export class CalendarController {
+  constructor(private readonly calendars: CalendarService) {}
+
+  @Get('cases/:id/itinerary.ics')
+  @Roles('coordinator', 'clinician')
+  @Header('content-type', 'text/calendar; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  @Audited('itinerary.calendar', { entity: 'case', idParam: 'id' })
+  @ApiOkResponse({ description: 'the patient’s visits as iCalendar' })
+  patient(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<string> {
+    return this.calendars.patientItinerary(user, id);
+  }
+
+  @Get('specialists/:id/calendar.ics')
+  @Roles('coordinator', 'clinician', 'admin')
+  @Header('content-type', 'text/calendar; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  @Audited('specialist.calendar', { entity: 'specialist', idParam: 'id' })
+  @ApiOkResponse({ description: 'the specialist’s booked appointments as iCalendar' })
+  specialist(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() range: CalendarRangeQuery,
+  ): Promise<string> {
+    return this.calendars.specialistCalendar(user, id, range.from, range.to);
   }
 }

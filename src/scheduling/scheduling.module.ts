@@ -4,12 +4,13 @@ import { CasesModule } from '../cases/cases.module.js';
 import { ClinicsModule } from '../clinics/clinics.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { SpecialistsModule } from '../specialists/specialists.module.js';
-import { ItineraryController } from './scheduling.controller.js';
+import { CalendarService } from './calendar.service.js';
+import { CalendarController, ItineraryController } from './scheduling.controller.js';
 import { SchedulingService } from './scheduling.service.js';
 
 @Module({
   imports: [DatabaseModule, CasesModule, ClinicsModule, SpecialistsModule, BoardModule],
-  controllers: [ItineraryController],
-  providers: [SchedulingService],
+  controllers: [ItineraryController, CalendarController],
+  providers: [SchedulingService, CalendarService],
 })
 export class SchedulingModule {}

@@ -28,3 +28,8 @@ export class ItineraryDto {
   @ApiProperty({ description: 'minutes from the first to the last patient-attended visit' }) timeInClinic!: number;
   @ApiProperty({ type: [AppointmentDto] }) appointments!: AppointmentDto[];
 }
+
+export class CalendarRangeQuery {
+  @ApiProperty({ example: '2026-12-01T00:00:00Z' }) @IsDateString() from!: string;
+  @ApiProperty({ example: '2027-01-01T00:00:00Z' }) @IsDateString() to!: string;
+}

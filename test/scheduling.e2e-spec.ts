@@ -148,6 +148,42 @@ describe('Booking itineraries', () => {
     expect(booked[0]?.n).toBe(2);
   });
 
+  it('should plan a clinic day for several patients without booking, and show the booked day by specialist and room', async () => {
+    const { clinicId, specialists } = await clinicWith(
+      [{ discipline: 'genetic_counseling', minutes: 30, patientAttends: true }],
+      ['09:00', '11:00'],
+    );
+    const cases = await readyCases(clinicId, 5);
+    const before = await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM appointment');
+    const plan = await request(t.http)
+      .post(`/api/schedule/days/${DATE}/plan`)
+      .set(bearer(coord))
+      .send({ clinicId, caseIds: cases });
+    expect(plan.status).toBe(200);
+    expect(plan.body.placed).toHaveLength(4);
+    expect(plan.body.unplaced).toEqual([
+      { caseId: expect.any(String), reason: expect.stringContaining('genetic_counseling') },
+    ]);
+    const starts = (plan.body.placed as { appointments: { start: string }[] }[])
+      .map((p) => p.appointments[0].start)
+      .sort();
+    expect(new Set(starts).size).toBe(4);
+    expect(await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM appointment')).toEqual(before);
+
+    await request(t.http).post(`/api/cases/${cases[0]}/itinerary`).set(bearer(coord)).send({ date: DATE });
+    const day = await request(t.http).get(`/api/schedule/days/${DATE}`).query({ clinicId }).set(bearer(coord));
+    expect(day.status).toBe(200);
+    expect(day.body.timeZone).toBe('America/Denver');
+    const mine = (
+      day.body.bySpecialist as { specialistId: string; appointments: { caseId: string }[]; free: unknown[] }[]
+    ).find((x) => x.specialistId === specialists[0])!;
+    expect(mine.appointments.map((a) => a.caseId)).toEqual([cases[0]]);
+    expect(mine.free).toEqual([{ start: '2026-12-03T16:00:00.000Z', end: '2026-12-03T18:00:00.000Z' }]);
+    expect((day.body.byRoom as { appointments: unknown[] }[])[0].appointments).toHaveLength(1);
+    const bad = await request(t.http).get('/api/schedule/days/2026-13-40').query({ clinicId }).set(bearer(coord));
+    expect(bad.status).toBe(400);
+  });
+
   it('should make overlaps impossible in the database itself', async () => {
     const rows = await t.dataSource.query<
       { id: string; itinerary_id: string; case_id: string; patient_id: string; specialist_id: string }[]

@@ -11,7 +11,15 @@ import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
 import { CalendarService } from './calendar.service.js';
-import { BookItineraryDto, CalendarRangeQuery, ItineraryDto } from './dto/itinerary.dto.js';
+import {
+  BookItineraryDto,
+  CalendarRangeQuery,
+  DayPlanDto,
+  DayQuery,
+  DayViewDto,
+  ItineraryDto,
+  PlanDayDto,
+} from './dto/itinerary.dto.js';
 import { SchedulingService } from './scheduling.service.js';
 
 @ApiTags('scheduling')
@@ -79,5 +87,37 @@ export class CalendarController {
     @Query() range: CalendarRangeQuery,
   ): Promise<string> {
     return this.calendars.specialistCalendar(user, id, range.from, range.to);
+  }
+}
+
+@ApiTags('scheduling')
+@ApiBearerAuth()
+@Controller('schedule/days/:date')
+export class ScheduleDayController {
+  constructor(private readonly scheduling: SchedulingService) {}
+
+  @Get()
+  @Roles('coordinator', 'clinician', 'admin')
+  @Audited('schedule.day.read', { entity: 'clinic' })
+  @ApiOkResponse({ type: DayViewDto })
+  day(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param() params: BookItineraryDto,
+    @Query() query: DayQuery,
+  ): Promise<DayViewDto> {
+    return this.scheduling.day(user, params.date, query.clinicId);
+  }
+
+  @Post('plan')
+  @HttpCode(200)
+  @Roles('coordinator')
+  @Audited('schedule.day.plan', { entity: 'clinic' })
+  @ApiOkResponse({ type: DayPlanDto, description: 'a proposal; nothing is booked' })
+  plan(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param() params: BookItineraryDto,
+    @Body() dto: PlanDayDto,
+  ): Promise<DayPlanDto> {
+    return this.scheduling.planDay(user, params.date, dto.clinicId, dto.caseIds);
   }
 }

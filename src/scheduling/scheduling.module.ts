@@ -5,12 +5,12 @@ import { ClinicsModule } from '../clinics/clinics.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { SpecialistsModule } from '../specialists/specialists.module.js';
 import { CalendarService } from './calendar.service.js';
-import { CalendarController, ItineraryController } from './scheduling.controller.js';
+import { CalendarController, ItineraryController, ScheduleDayController } from './scheduling.controller.js';
 import { SchedulingService } from './scheduling.service.js';
 
 @Module({
   imports: [DatabaseModule, CasesModule, ClinicsModule, SpecialistsModule, BoardModule],
-  controllers: [ItineraryController, CalendarController],
+  controllers: [ItineraryController, CalendarController, ScheduleDayController],
   providers: [SchedulingService, CalendarService],
 })
 export class SchedulingModule {}

@@ -7,13 +7,14 @@ import { CaseAccessService } from '../cases/case-access.service.js';
 import { CasesService } from '../cases/cases.service.js';
 import { canTransition } from '../cases/case-workflow.js';
 import type { CaseEntity } from '../cases/entities/case.entity.js';
+import { ClinicAccessService } from '../clinics/clinic-access.service.js';
 import { ClinicsService } from '../clinics/clinics.service.js';
 import type { ClinicEntity } from '../clinics/entities/clinic.entity.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { SpecialistsService } from '../specialists/specialists.service.js';
-import type { ItineraryDto } from './dto/itinerary.dto.js';
+import type { DayPlanDto, DayViewDto, ItineraryDto } from './dto/itinerary.dto.js';
 import { AppointmentEntity, ItineraryEntity } from './entities/appointment.entity.js';
-import { solveItinerary, type SolverInput, type Window } from './solver.js';
+import { solveItinerary, type Appointment, type SolverInput, type Window } from './solver.js';
 
 const EXCLUSION_VIOLATION = '23P01';
 const RESOURCE: Record<string, string> = {
@@ -39,6 +40,7 @@ export class SchedulingService {
     private readonly clinics: ClinicsService,
     private readonly specialists: SpecialistsService,
     private readonly events: EventLogService,
+    private readonly clinicAccess: ClinicAccessService,
   ) {}
 
   /**
@@ -108,6 +110,106 @@ export class SchedulingService {
     AuditScope.describe({ entityId: itinerary.id });
   }
 
+  /**
+   * Plans several patients on one clinic day without booking: urgent cases
+   * first, then by referral time, each given the shortest day that still
+   * fits around the ones before it. Unplaced cases come back with a reason.
+   */
+  async planDay(user: AuthenticatedUser, date: string, clinicId: string, caseIds: string[]): Promise<DayPlanDto> {
+    const clinic = await this.clinics.find(clinicId);
+    const cases: CaseEntity[] = [];
+    const unplaced: DayPlanDto['unplaced'] = [];
+    for (const id of caseIds) {
+      const c = await this.access.load(user, id);
+      if (c.clinicId !== clinicId) unplaced.push({ caseId: id, reason: 'the case belongs to another clinic' });
+      else if (!canTransition(c.status, 'scheduled'))
+        unplaced.push({ caseId: id, reason: `the case is ${c.status}, not ready` });
+      else cases.push(c);
+    }
+    cases.sort((a, b) =>
+      a.urgency === b.urgency ? a.createdAt.getTime() - b.createdAt.getTime() : a.urgency === 'urgent' ? -1 : 1,
+    );
+    const tentative: Appointment[] = [];
+    const placed: DayPlanDto['placed'] = [];
+    let origin = 0;
+    for (const c of cases) {
+      const prepared = await this.solverInput(clinic, date, tentative);
+      origin = prepared.origin;
+      const result = solveItinerary(prepared.input);
+      if (!result.ok) {
+        unplaced.push({ caseId: c.id, reason: `${result.discipline}: ${result.reason}` });
+        continue;
+      }
+      tentative.push(...result.appointments);
+      placed.push({
+        caseId: c.id,
+        timeInClinic: result.timeInClinic,
+        appointments: result.appointments.map((a) => ({
+          discipline: a.discipline,
+          specialistId: a.specialistId,
+          roomId: a.roomId,
+          patientAttends: a.patientAttends,
+          start: new Date(origin + a.start * 60_000).toISOString(),
+          end: new Date(origin + a.end * 60_000).toISOString(),
+        })),
+      });
+    }
+    return { date, clinicId, placed, unplaced, totalTimeInClinic: placed.reduce((n, p) => n + p.timeInClinic, 0) };
+  }
+
+  /** The coordinator's view of a clinic day: each specialist's and room's booked time. */
+  async day(user: AuthenticatedUser, date: string, clinicId: string): Promise<DayViewDto> {
+    await this.clinicAccess.assertCanRead(user, clinicId);
+    const clinic = await this.clinics.find(clinicId);
+    const rows = await this.tx.query<{
+      id: string;
+      case_id: string;
+      discipline: string;
+      specialist_id: string;
+      room_id: string | null;
+      starts_at: Date;
+      ends_at: Date;
+      patient_attends: boolean;
+    }>(
+      `SELECT a.id, a.case_id, a.discipline, a.specialist_id, a.room_id, a.starts_at, a.ends_at, a.patient_attends
+         FROM appointment a JOIN itinerary i ON i.id = a.itinerary_id
+        WHERE i.clinic_id = $1 AND i.date = $2 AND a.status = 'booked'
+        ORDER BY a.starts_at, a.discipline`,
+      [clinicId, date],
+    );
+    const slot = (r: (typeof rows)[number]) => ({
+      appointmentId: r.id,
+      caseId: r.case_id,
+      discipline: r.discipline,
+      patientAttends: r.patient_attends,
+      start: r.starts_at.toISOString(),
+      end: r.ends_at.toISOString(),
+    });
+    const roster = await this.specialists.roster(clinicId);
+    const rooms = await this.clinics.roomsOf(clinicId);
+    return {
+      date,
+      clinicId,
+      timeZone: clinic.timeZone,
+      bySpecialist: await Promise.all(
+        roster.map(async (s) => ({
+          specialistId: s.id,
+          disciplines: s.disciplines,
+          free: (await this.specialists.freeOn(s.id, clinicId, date, clinic.timeZone)).map((i) => ({
+            start: i.start.toISOString(),
+            end: i.end.toISOString(),
+          })),
+          appointments: rows.filter((r) => r.specialist_id === s.id).map(slot),
+        })),
+      ),
+      byRoom: rooms.map((room) => ({
+        roomId: room.id,
+        name: room.name,
+        appointments: rows.filter((r) => r.room_id === room.id).map(slot),
+      })),
+    };
+  }
+
   private async planAndInsert(
     user: AuthenticatedUser,
     c: CaseEntity,
@@ -152,7 +254,11 @@ export class SchedulingService {
   }
 
   /** The clinic day as solver input: minutes from the day's opening, busy time removed. */
-  private async solverInput(clinic: ClinicEntity, date: string): Promise<{ input: SolverInput; origin: number }> {
+  private async solverInput(
+    clinic: ClinicEntity,
+    date: string,
+    tentative: readonly Appointment[] = [],
+  ): Promise<{ input: SolverInput; origin: number }> {
     const zone = clinic.timeZone;
     const open = DateTime.fromISO(`${date}T${clinic.dayStart.slice(0, 5)}`, { zone });
     const close = DateTime.fromISO(`${date}T${clinic.dayEnd.slice(0, 5)}`, { zone });
@@ -167,8 +273,18 @@ export class SchedulingService {
           AND (specialist_id = ANY($3::uuid[]) OR room_id = ANY($4::uuid[]))`,
       [new Date(origin), close.toJSDate(), roster.map((s) => s.id), rooms.map((r) => r.id)],
     );
+    // Booked appointments, plus those proposed earlier in the same plan.
+    const all: BusyRow[] = [
+      ...busy,
+      ...tentative.map((a) => ({
+        specialist_id: a.specialistId,
+        room_id: a.roomId,
+        starts_at: new Date(origin + a.start * 60_000),
+        ends_at: new Date(origin + a.end * 60_000),
+      })),
+    ];
     const busyOf = (pick: (b: BusyRow) => boolean): Window[] =>
-      busy.filter(pick).map((b) => ({ start: toMinutes(b.starts_at), end: toMinutes(b.ends_at) }));
+      all.filter(pick).map((b) => ({ start: toMinutes(b.starts_at), end: toMinutes(b.ends_at) }));
     const specialists = await Promise.all(
       roster.map(async (s) => {
         const free = (await this.specialists.freeOn(s.id, clinic.id, date, zone)).map((i) => ({

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDateString, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDateString, IsUUID, Matches } from 'class-validator';
 import { ISO_DATE } from '../../common/transforms.js';
 
 export class BookItineraryDto {
@@ -32,4 +32,67 @@ export class ItineraryDto {
 export class CalendarRangeQuery {
   @ApiProperty({ example: '2026-12-01T00:00:00Z' }) @IsDateString() from!: string;
   @ApiProperty({ example: '2027-01-01T00:00:00Z' }) @IsDateString() to!: string;
+}
+
+export class PlanDayDto {
+  @ApiProperty() @IsUUID() clinicId!: string;
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(60)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  caseIds!: string[];
+}
+
+export class DayQuery {
+  @ApiProperty() @IsUUID() clinicId!: string;
+}
+
+export class ProposedAppointmentDto {
+  @ApiProperty() discipline!: string;
+  @ApiProperty() specialistId!: string;
+  @ApiProperty({ nullable: true, type: String }) roomId!: string | null;
+  @ApiProperty() patientAttends!: boolean;
+  @ApiProperty() start!: string;
+  @ApiProperty() end!: string;
+}
+
+export class DayPlanDto {
+  @ApiProperty() date!: string;
+  @ApiProperty() clinicId!: string;
+  @ApiProperty() placed!: { caseId: string; timeInClinic: number; appointments: ProposedAppointmentDto[] }[];
+  @ApiProperty() unplaced!: { caseId: string; reason: string }[];
+  @ApiProperty() totalTimeInClinic!: number;
+}
+
+export class DayViewDto {
+  @ApiProperty() date!: string;
+  @ApiProperty() clinicId!: string;
+  @ApiProperty() timeZone!: string;
+  @ApiProperty() bySpecialist!: {
+    specialistId: string;
+    disciplines: string[];
+    free: { start: string; end: string }[];
+    appointments: {
+      appointmentId: string;
+      caseId: string;
+      discipline: string;
+      patientAttends: boolean;
+      start: string;
+      end: string;
+    }[];
+  }[];
+  @ApiProperty() byRoom!: {
+    roomId: string;
+    name: string;
+    appointments: {
+      appointmentId: string;
+      caseId: string;
+      discipline: string;
+      patientAttends: boolean;
+      start: string;
+      end: string;
+    }[];
+  }[];
 }

@@ -184,6 +184,126 @@ describe('Booking itineraries', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('should book a coordinator-edited itinerary only if it keeps every rule', async () => {
+    const { clinicId, specialists } = await clinicWith(
+      [{ discipline: 'palliative_care', minutes: 30, patientAttends: true }],
+      ['09:00', '12:00'],
+    );
+    const [caseId] = await readyCases(clinicId, 1);
+    const rooms = await request(t.http).get('/api/rooms').query({ clinicId }).set(bearer(coord));
+    const roomId = (rooms.body as { id: string }[])[0].id;
+    const wrong = await request(t.http)
+      .post(`/api/cases/${caseId}/itinerary`)
+      .set(bearer(coord))
+      .send({
+        date: DATE,
+        appointments: [
+          {
+            discipline: 'palliative_care',
+            specialistId: specialists[0],
+            roomId,
+            start: '2026-12-03T15:00:00Z',
+            end: '2026-12-03T15:20:00Z',
+          },
+        ],
+      });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors[0].field).toBe('appointments');
+    expect((wrong.body.errors as { messages: string[] }[])[0].messages.join(' ')).toMatch(
+      /30 minutes|not free|outside/,
+    );
+    const right = await request(t.http)
+      .post(`/api/cases/${caseId}/itinerary`)
+      .set(bearer(coord))
+      .send({
+        date: DATE,
+        appointments: [
+          {
+            discipline: 'palliative_care',
+            specialistId: specialists[0],
+            roomId,
+            start: '2026-12-03T17:30:00Z',
+            end: '2026-12-03T18:00:00Z',
+          },
+        ],
+      });
+    expect(right.status).toBe(201);
+    expect(right.body.appointments[0].start).toBe('2026-12-03T17:30:00.000Z');
+  });
+
+  it('should flag appointments a sick day breaks, and repair only those', async () => {
+    const disciplines = [{ discipline: 'medical_oncology', minutes: 30, patientAttends: true }];
+    const body = {
+      ...breastClinicBody(),
+      cancerTypes: ['C50'],
+      requiredDisciplines: disciplines,
+      precedence: [],
+      quorumDisciplines: [],
+    };
+    const clinic = await createClinic(t, admin, body);
+    const me = await request(t.http).get('/api/users/me').set(bearer(coord));
+    await addMember(t, admin, clinic.id, me.body.id as string);
+    for (const name of ['Exam 1', 'Exam 2'])
+      await request(t.http).post('/api/rooms').set(bearer(coord)).send({ clinicId: clinic.id, name });
+    const make = async (end: string): Promise<string> => {
+      const doctor = await createUser(t, 'clinician');
+      const sp = await request(t.http)
+        .post('/api/specialists')
+        .set(bearer(coord))
+        .send({ userId: doctor.id, disciplines: ['medical_oncology'], clinicIds: [clinic.id] });
+      await request(t.http)
+        .put(`/api/specialists/${sp.body.id}/availability`)
+        .set(bearer(coord))
+        .send({ clinicId: clinic.id, windows: [{ weekday: 4, start: '09:00', end }] });
+      return sp.body.id as string;
+    };
+    const a = await make('10:00');
+    const b = await make('11:00');
+    const cases = await readyCases(clinic.id, 3);
+    for (const id of cases)
+      expect(
+        (await request(t.http).post(`/api/cases/${id}/itinerary`).set(bearer(coord)).send({ date: DATE })).status,
+      ).toBe(201);
+    const before = await t.dataSource.query<{ id: string; case_id: string; specialist_id: string; starts_at: Date }[]>(
+      `SELECT id, case_id, specialist_id, starts_at FROM appointment WHERE status = 'booked' AND case_id = ANY($1::uuid[])`,
+      [cases],
+    );
+    const onA = before.filter((r) => r.specialist_id === a);
+    const onB = before.filter((r) => r.specialist_id === b);
+    expect(onA.length).toBeGreaterThan(0);
+
+    // Specialist A falls ill.
+    await request(t.http)
+      .post(`/api/specialists/${a}/exceptions`)
+      .set(bearer(coord))
+      .send({ clinicId: clinic.id, date: DATE, kind: 'away', reason: 'sick' });
+    const day = await request(t.http)
+      .get(`/api/schedule/days/${DATE}`)
+      .query({ clinicId: clinic.id })
+      .set(bearer(coord));
+    const flagged = (
+      day.body.bySpecialist as { specialistId: string; appointments: { appointmentId: string; conflict: boolean }[] }[]
+    ).flatMap((s) => s.appointments.filter((x) => x.conflict).map((x) => x.appointmentId));
+    expect(flagged.sort()).toEqual(onA.map((r) => r.id).sort());
+
+    const repair = await request(t.http)
+      .post(`/api/schedule/days/${DATE}/repair`)
+      .set(bearer(coord))
+      .send({ clinicId: clinic.id });
+    expect(repair.status).toBe(200);
+    expect((repair.body.moved as { caseId: string }[]).map((m) => m.caseId).sort()).toEqual(
+      onA.map((r) => r.case_id).sort(),
+    );
+    const after = await t.dataSource.query<{ id: string; case_id: string; specialist_id: string; starts_at: Date }[]>(
+      `SELECT id, case_id, specialist_id, starts_at FROM appointment WHERE status = 'booked' AND case_id = ANY($1::uuid[])`,
+      [cases],
+    );
+    // Everything on B stayed exactly where it was; nothing is on A any more.
+    for (const kept of onB) expect(after).toContainEqual(kept);
+    expect(after.filter((r) => r.specialist_id === a)).toEqual([]);
+    expect(after).toHaveLength(3);
+  });
+
   it('should make overlaps impossible in the database itself', async () => {
     const rows = await t.dataSource.query<
       { id: string; itinerary_id: string; case_id: string; patient_id: string; specialist_id: string }[]

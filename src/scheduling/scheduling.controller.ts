@@ -19,6 +19,8 @@ import {
   DayViewDto,
   ItineraryDto,
   PlanDayDto,
+  DayParams,
+  RepairDto,
 } from './dto/itinerary.dto.js';
 import { SchedulingService } from './scheduling.service.js';
 
@@ -38,7 +40,7 @@ export class ItineraryController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: BookItineraryDto,
   ): Promise<ItineraryDto> {
-    return this.scheduling.book(user, id, dto.date);
+    return this.scheduling.book(user, id, dto.date, dto.appointments);
   }
 
   @Get()
@@ -102,10 +104,23 @@ export class ScheduleDayController {
   @ApiOkResponse({ type: DayViewDto })
   day(
     @CurrentUser() user: AuthenticatedUser,
-    @Param() params: BookItineraryDto,
+    @Param() params: DayParams,
     @Query() query: DayQuery,
   ): Promise<DayViewDto> {
     return this.scheduling.day(user, params.date, query.clinicId);
+  }
+
+  @Post('repair')
+  @HttpCode(200)
+  @Roles('coordinator')
+  @Audited('schedule.day.repair', { entity: 'clinic' })
+  @ApiOkResponse({ type: RepairDto, description: 're-plans only the itineraries whose specialist is no longer free' })
+  repair(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param() params: DayParams,
+    @Body() dto: DayQuery,
+  ): Promise<RepairDto> {
+    return this.scheduling.repair(user, params.date, dto.clinicId);
   }
 
   @Post('plan')
@@ -115,7 +130,7 @@ export class ScheduleDayController {
   @ApiOkResponse({ type: DayPlanDto, description: 'a proposal; nothing is booked' })
   plan(
     @CurrentUser() user: AuthenticatedUser,
-    @Param() params: BookItineraryDto,
+    @Param() params: DayParams,
     @Body() dto: PlanDayDto,
   ): Promise<DayPlanDto> {
     return this.scheduling.planDay(user, params.date, dto.clinicId, dto.caseIds);

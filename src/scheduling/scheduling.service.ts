@@ -10,11 +10,12 @@ import type { CaseEntity } from '../cases/entities/case.entity.js';
 import { ClinicAccessService } from '../clinics/clinic-access.service.js';
 import { ClinicsService } from '../clinics/clinics.service.js';
 import type { ClinicEntity } from '../clinics/entities/clinic.entity.js';
+import { RequestValidationException } from '../common/problem.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { SpecialistsService } from '../specialists/specialists.service.js';
-import type { DayPlanDto, DayViewDto, ItineraryDto } from './dto/itinerary.dto.js';
+import type { DayPlanDto, DayViewDto, EditedAppointmentDto, ItineraryDto, RepairDto } from './dto/itinerary.dto.js';
 import { AppointmentEntity, ItineraryEntity } from './entities/appointment.entity.js';
-import { solveItinerary, type Appointment, type SolverInput, type Window } from './solver.js';
+import { itineraryViolations, solveItinerary, type Appointment, type SolverInput, type Window } from './solver.js';
 
 const EXCLUSION_VIOLATION = '23P01';
 const RESOURCE: Record<string, string> = {
@@ -22,6 +23,18 @@ const RESOURCE: Record<string, string> = {
   EXCL_appointment_room: 'room',
   EXCL_appointment_patient: 'patient',
 };
+
+interface AppointmentRow {
+  id: string;
+  itinerary_id: string;
+  case_id: string;
+  discipline: string;
+  specialist_id: string;
+  room_id: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  patient_attends: boolean;
+}
 
 interface BusyRow {
   specialist_id: string;
@@ -48,7 +61,12 @@ export class SchedulingService {
    * booking takes a slot first, it tries once more with fresh availability,
    * then answers 409 naming the resource.
    */
-  async book(user: AuthenticatedUser, caseId: string, date: string): Promise<ItineraryDto> {
+  async book(
+    user: AuthenticatedUser,
+    caseId: string,
+    date: string,
+    edited?: EditedAppointmentDto[],
+  ): Promise<ItineraryDto> {
     const manager = this.tx.manager;
     const c = await this.access.load(user, caseId, { lock: true });
     if (!canTransition(c.status, 'scheduled')) {
@@ -58,7 +76,7 @@ export class SchedulingService {
     for (let attempt = 1; ; attempt++) {
       await manager.query('SAVEPOINT book_itinerary');
       try {
-        const dto = await this.planAndInsert(user, c, clinic, date);
+        const dto = await this.planAndInsert(user, c, clinic, date, edited);
         await manager.query('RELEASE SAVEPOINT book_itinerary');
         await this.cases.move(c, 'scheduled', user.id, { itineraryId: dto.id, date });
         await this.events.append({
@@ -73,7 +91,8 @@ export class SchedulingService {
         const e = error as { code?: unknown; constraint?: unknown };
         if (e.code !== EXCLUSION_VIOLATION) throw error;
         await manager.query('ROLLBACK TO SAVEPOINT book_itinerary');
-        if (attempt >= 2) {
+        // An edited itinerary is the coordinator's choice: no re-planning on a lost race.
+        if (attempt >= 2 || edited !== undefined) {
           const resource = RESOURCE[String(e.constraint)] ?? 'resource';
           throw new ConflictException({
             message: `Another booking took this ${resource}'s time first; try another day`,
@@ -157,28 +176,76 @@ export class SchedulingService {
     return { date, clinicId, placed, unplaced, totalTimeInClinic: placed.reduce((n, p) => n + p.timeInClinic, 0) };
   }
 
-  /** The coordinator's view of a clinic day: each specialist's and room's booked time. */
-  async day(user: AuthenticatedUser, date: string, clinicId: string): Promise<DayViewDto> {
-    await this.clinicAccess.assertCanRead(user, clinicId);
+  /**
+   * After availability shrank (a sick day), re-plans only the itineraries
+   * whose specialist is no longer free, around every other booking, which
+   * stays where it is. Returns what moved and what could not be placed.
+   */
+  async repair(user: AuthenticatedUser, date: string, clinicId: string): Promise<RepairDto> {
+    await this.clinicAccess.assertCanManage(user, clinicId);
     const clinic = await this.clinics.find(clinicId);
-    const rows = await this.tx.query<{
-      id: string;
-      case_id: string;
-      discipline: string;
-      specialist_id: string;
-      room_id: string | null;
-      starts_at: Date;
-      ends_at: Date;
-      patient_attends: boolean;
-    }>(
-      `SELECT a.id, a.case_id, a.discipline, a.specialist_id, a.room_id, a.starts_at, a.ends_at, a.patient_attends
+    const affected = await this.affected(clinic, date);
+    const itineraryIds = [...new Set(affected.map((a) => a.itinerary_id))];
+    const moved: RepairDto['moved'] = [];
+    const unplaced: RepairDto['unplaced'] = [];
+    for (const itineraryId of itineraryIds) {
+      const itinerary = await this.tx.manager.findOneByOrFail(ItineraryEntity, { id: itineraryId });
+      const c = await this.access.load(user, itinerary.caseId, { lock: true });
+      const before = await this.toDto(itinerary);
+      await this.tx.manager.update(AppointmentEntity, { itineraryId }, { status: 'cancelled' });
+      await this.tx.manager.update(ItineraryEntity, { id: itineraryId }, { status: 'cancelled' });
+      try {
+        await this.tx.manager.query('SAVEPOINT repair_itinerary');
+        const after = await this.planAndInsert(user, c, clinic, date);
+        await this.tx.manager.query('RELEASE SAVEPOINT repair_itinerary');
+        moved.push({ caseId: c.id, before: before.appointments, after: after.appointments });
+        await this.events.append({
+          type: 'itinerary.repaired',
+          caseId: c.id,
+          actorId: user.id,
+          payload: { from: itineraryId, to: after.id, date },
+        });
+      } catch (error) {
+        if (!(error instanceof ConflictException)) throw error;
+        await this.tx.manager.query('ROLLBACK TO SAVEPOINT repair_itinerary');
+        await this.cases.move(c, 'ready', user.id, { itineraryId, unplacedBy: 'repair' });
+        unplaced.push({ caseId: c.id, reason: error.message });
+      }
+    }
+    return { date, clinicId, moved, unplaced };
+  }
+
+  /** Booked appointments of the day whose specialist is no longer free at that time. */
+  private async affected(clinic: ClinicEntity, date: string): Promise<AppointmentRow[]> {
+    const rows = await this.appointmentsOn(clinic.id, date);
+    const freeBySpecialist = new Map<string, { start: Date; end: Date }[]>();
+    for (const id of new Set(rows.map((r) => r.specialist_id))) {
+      freeBySpecialist.set(id, await this.specialists.freeOn(id, clinic.id, date, clinic.timeZone));
+    }
+    return rows.filter(
+      (r) => !(freeBySpecialist.get(r.specialist_id) ?? []).some((w) => w.start <= r.starts_at && r.ends_at <= w.end),
+    );
+  }
+
+  private appointmentsOn(clinicId: string, date: string): Promise<AppointmentRow[]> {
+    return this.tx.query<AppointmentRow>(
+      `SELECT a.id, a.itinerary_id, a.case_id, a.discipline, a.specialist_id, a.room_id, a.starts_at, a.ends_at, a.patient_attends
          FROM appointment a JOIN itinerary i ON i.id = a.itinerary_id
         WHERE i.clinic_id = $1 AND i.date = $2 AND a.status = 'booked'
         ORDER BY a.starts_at, a.discipline`,
       [clinicId, date],
     );
-    const slot = (r: (typeof rows)[number]) => ({
+  }
+
+  /** The coordinator's view of a clinic day: each specialist's and room's booked time. */
+  async day(user: AuthenticatedUser, date: string, clinicId: string): Promise<DayViewDto> {
+    await this.clinicAccess.assertCanRead(user, clinicId);
+    const clinic = await this.clinics.find(clinicId);
+    const rows = await this.appointmentsOn(clinicId, date);
+    const conflicts = new Set((await this.affected(clinic, date)).map((r) => r.id));
+    const slot = (r: AppointmentRow) => ({
       appointmentId: r.id,
+      conflict: conflicts.has(r.id),
       caseId: r.case_id,
       discipline: r.discipline,
       patientAttends: r.patient_attends,
@@ -215,17 +282,34 @@ export class SchedulingService {
     c: CaseEntity,
     clinic: ClinicEntity,
     date: string,
+    edited?: EditedAppointmentDto[],
   ): Promise<ItineraryDto> {
     const manager = this.tx.manager;
     const { input, origin } = await this.solverInput(clinic, date);
-    const result = solveItinerary(input);
-    if (!result.ok) {
-      throw new ConflictException({
-        message: `No itinerary fits on ${date}: ${result.reason}`,
-        discipline: result.discipline,
-      });
-    }
     const at = (minutes: number): Date => new Date(origin + minutes * 60_000);
+    let appointments: Appointment[];
+    if (edited === undefined) {
+      const result = solveItinerary(input);
+      if (!result.ok) {
+        throw new ConflictException({
+          message: `No itinerary fits on ${date}: ${result.reason}`,
+          discipline: result.discipline,
+        });
+      }
+      appointments = result.appointments;
+    } else {
+      const minutes = (iso: string): number => (Date.parse(iso) - origin) / 60_000;
+      appointments = edited.map((a) => ({
+        discipline: a.discipline,
+        specialistId: a.specialistId,
+        roomId: a.roomId ?? null,
+        start: minutes(a.start),
+        end: minutes(a.end),
+        patientAttends: input.tasks.find((t) => t.discipline === a.discipline)?.patientAttends ?? true,
+      }));
+      const problems = itineraryViolations(input, appointments);
+      if (problems.length > 0) throw new RequestValidationException([{ field: 'appointments', messages: problems }]);
+    }
     const itinerary = await manager.save(
       manager.create(ItineraryEntity, {
         caseId: c.id,
@@ -237,7 +321,7 @@ export class SchedulingService {
     );
     await manager.insert(
       AppointmentEntity,
-      result.appointments.map((a) => ({
+      appointments.map((a) => ({
         itineraryId: itinerary.id,
         caseId: c.id,
         patientId: c.patientId,

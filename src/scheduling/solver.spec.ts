@@ -1,47 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { solveItinerary, type Appointment, type SolverInput, type Window } from './solver.js';
+import { itineraryViolations, solveItinerary, type Appointment, type SolverInput, type Window } from './solver.js';
 
 const inside = (t: number, d: number, ws: readonly Window[]): boolean => ws.some((w) => w.start <= t && t + d <= w.end);
 
-/** Every hard rule of an itinerary, checked independently of the solver. */
-function violations(input: SolverInput, appts: Appointment[]): string[] {
-  const grid = input.grid ?? 5;
-  const out: string[] = [];
-  const arrival = input.arrival ?? input.day;
-  for (const t of input.tasks) {
-    const mine = appts.filter((a) => a.discipline === t.discipline);
-    if (mine.length !== 1) out.push(`${t.discipline} placed ${mine.length} times`);
-  }
-  for (const a of appts) {
-    const task = input.tasks.find((t) => t.discipline === a.discipline)!;
-    if (a.end - a.start !== task.minutes) out.push(`${a.discipline} duration`);
-    if ((a.start - input.day.start) % grid !== 0) out.push(`${a.discipline} off grid`);
-    if (a.start < input.day.start || a.end > input.day.end) out.push(`${a.discipline} outside the day`);
-    const sp = input.specialists.find((s) => s.id === a.specialistId);
-    if (sp === undefined || !sp.disciplines.includes(a.discipline)) out.push(`${a.discipline} wrong specialist`);
-    else if (!inside(a.start, task.minutes, sp.free)) out.push(`${a.discipline} specialist not free`);
-    if (task.patientAttends) {
-      const room = input.rooms.find((r) => r.id === a.roomId);
-      if (room === undefined || !inside(a.start, task.minutes, room.free)) out.push(`${a.discipline} room not free`);
-    } else if (a.roomId !== null) out.push(`${a.discipline} review holds a room`);
-  }
-  const visits = appts.filter((a) => a.patientAttends).sort((x, y) => x.start - y.start);
-  for (let i = 1; i < visits.length; i++) if (visits[i].start < visits[i - 1].end) out.push('patient double-booked');
-  if (visits.length > 0 && (visits[0].start < arrival.start || visits[0].start > arrival.end))
-    out.push('outside arrival window');
-  for (let i = 0; i < appts.length; i++)
-    for (let j = i + 1; j < appts.length; j++) {
-      const [a, b] = [appts[i], appts[j]];
-      if (a.specialistId === b.specialistId && a.start < b.end && b.start < a.end) out.push('specialist double-booked');
-    }
-  for (const r of input.precedence) {
-    const b = appts.find((a) => a.discipline === r.before);
-    const a = appts.find((x) => x.discipline === r.after);
-    if (a !== undefined && b !== undefined && b.end > a.start) out.push(`${r.before} must precede ${r.after}`);
-  }
-  return out;
-}
+const violations = itineraryViolations;
 
 /** Least time in clinic by exhaustive search over every start time of every task. */
 function bruteForce(input: SolverInput): number | undefined {

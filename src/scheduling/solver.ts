@@ -307,3 +307,65 @@ function topological(nodes: number[], preds: number[][]): number[] | undefined {
   for (const n of nodes) if (!visit(n)) return undefined;
   return out;
 }
+
+const fits = (t: number, minutes: number, windows: readonly Window[]): boolean =>
+  windows.some((w) => w.start <= t && t + minutes <= w.end);
+
+/**
+ * Every hard rule an itinerary must keep, for one checked by hand (a
+ * coordinator's edit) or by a test: each discipline once, right duration,
+ * on the grid, within the day and the arrival window, a specialist of that
+ * discipline who is free, a free room for visits (none for reviews), the
+ * patient and each specialist never double-booked, precedence kept.
+ */
+export function itineraryViolations(input: SolverInput, appointments: readonly Appointment[]): string[] {
+  const grid = input.grid ?? 5;
+  const arrival = input.arrival ?? input.day;
+  const out: string[] = [];
+  for (const t of input.tasks) {
+    const n = appointments.filter((a) => a.discipline === t.discipline).length;
+    if (n !== 1) out.push(`${t.discipline} must appear once (found ${n})`);
+  }
+  for (const a of appointments) {
+    const task = input.tasks.find((t) => t.discipline === a.discipline);
+    if (task === undefined) {
+      out.push(`${a.discipline} is not a discipline of this clinic`);
+      continue;
+    }
+    if (a.end - a.start !== task.minutes) out.push(`${a.discipline} must last ${task.minutes} minutes`);
+    if ((a.start - input.day.start) % grid !== 0) out.push(`${a.discipline} must start on the ${grid}-minute grid`);
+    if (a.start < input.day.start || a.end > input.day.end) out.push(`${a.discipline} is outside the clinic day`);
+    if (a.patientAttends !== task.patientAttends)
+      out.push(`${a.discipline} ${task.patientAttends ? 'needs' : 'does not need'} the patient`);
+    const sp = input.specialists.find((s) => s.id === a.specialistId);
+    if (sp === undefined || !sp.disciplines.includes(a.discipline))
+      out.push(`${a.discipline} needs a specialist of that discipline in this clinic`);
+    else if (!fits(a.start, task.minutes, sp.free)) out.push(`${a.discipline}: the specialist is not free then`);
+    if (task.patientAttends) {
+      const room = input.rooms.find((r) => r.id === a.roomId);
+      if (room === undefined || !fits(a.start, task.minutes, room.free))
+        out.push(`${a.discipline} needs a room of this clinic that is free then`);
+    } else if (a.roomId !== null) out.push(`${a.discipline} is a review and takes no room`);
+  }
+  const visits = appointments.filter((a) => a.patientAttends).sort((x, y) => x.start - y.start);
+  for (let i = 1; i < visits.length; i++) {
+    if (visits[i].start < visits[i - 1].end)
+      out.push(`the patient cannot be at ${visits[i - 1].discipline} and ${visits[i].discipline} at once`);
+  }
+  if (visits.length > 0 && (visits[0].start < arrival.start || visits[0].start > arrival.end))
+    out.push('the first visit is outside the arrival window');
+  for (let i = 0; i < appointments.length; i++) {
+    for (let j = i + 1; j < appointments.length; j++) {
+      const [a, b] = [appointments[i], appointments[j]];
+      if (a.specialistId === b.specialistId && a.start < b.end && b.start < a.end)
+        out.push(`a specialist is double-booked (${a.discipline}, ${b.discipline})`);
+    }
+  }
+  for (const r of input.precedence) {
+    const before = appointments.find((a) => a.discipline === r.before);
+    const after = appointments.find((a) => a.discipline === r.after);
+    if (before !== undefined && after !== undefined && before.end > after.start)
+      out.push(`${r.before} must end before ${r.after} starts`);
+  }
+  return out;
+}

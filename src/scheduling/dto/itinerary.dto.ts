@@ -1,12 +1,45 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDateString, IsUUID, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsDateString,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { ISO_DATE } from '../../common/transforms.js';
 
-export class BookItineraryDto {
+export class DayParams {
   @ApiProperty({ example: '2026-12-03', description: 'the clinic day, in the clinic’s time zone' })
   @Matches(ISO_DATE, { message: 'date must be a date YYYY-MM-DD' })
   @IsDateString({ strict: true }, { message: 'date must be a real date' })
   date!: string;
+}
+
+export class EditedAppointmentDto {
+  @ApiProperty() @IsString() @MaxLength(50) discipline!: string;
+  @ApiProperty() @IsUUID() specialistId!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsUUID() roomId?: string | null;
+  @ApiProperty({ example: '2026-12-03T16:00:00Z' }) @IsDateString() start!: string;
+  @ApiProperty({ example: '2026-12-03T16:45:00Z' }) @IsDateString() end!: string;
+}
+
+/** `{ date }` plans and books; `{ date, appointments }` books a coordinator's edited itinerary after checking it. */
+export class BookItineraryDto extends DayParams {
+  @ApiPropertyOptional({ type: [EditedAppointmentDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => EditedAppointmentDto)
+  appointments?: EditedAppointmentDto[];
 }
 
 export class AppointmentDto {
@@ -76,6 +109,7 @@ export class DayViewDto {
     free: { start: string; end: string }[];
     appointments: {
       appointmentId: string;
+      conflict: boolean;
       caseId: string;
       discipline: string;
       patientAttends: boolean;
@@ -88,6 +122,7 @@ export class DayViewDto {
     name: string;
     appointments: {
       appointmentId: string;
+      conflict: boolean;
       caseId: string;
       discipline: string;
       patientAttends: boolean;
@@ -95,4 +130,11 @@ export class DayViewDto {
       end: string;
     }[];
   }[];
+}
+
+export class RepairDto {
+  @ApiProperty() date!: string;
+  @ApiProperty() clinicId!: string;
+  @ApiProperty() moved!: { caseId: string; before: AppointmentDto[]; after: AppointmentDto[] }[];
+  @ApiProperty() unplaced!: { caseId: string; reason: string }[];
 }

@@ -15,6 +15,7 @@ import { TransactionContext } from '../database/transaction-context.js';
 import { SpecialistsService } from '../specialists/specialists.service.js';
 import type { DayPlanDto, DayViewDto, EditedAppointmentDto, ItineraryDto, RepairDto } from './dto/itinerary.dto.js';
 import { AppointmentEntity, ItineraryEntity } from './entities/appointment.entity.js';
+import { planClinicDay } from './day-planner.js';
 import { itineraryViolations, solveItinerary, type Appointment, type SolverInput, type Window } from './solver.js';
 
 const EXCLUSION_VIOLATION = '23P01';
@@ -145,34 +146,27 @@ export class SchedulingService {
         unplaced.push({ caseId: id, reason: `the case is ${c.status}, not ready` });
       else cases.push(c);
     }
-    cases.sort((a, b) =>
-      a.urgency === b.urgency ? a.createdAt.getTime() - b.createdAt.getTime() : a.urgency === 'urgent' ? -1 : 1,
+    const { input, origin } = await this.solverInput(clinic, date);
+    const iso = (minutes: number): string => new Date(origin + minutes * 60_000).toISOString();
+    // Referral order within each urgency.
+    cases.sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime());
+    const result = planClinicDay(
+      input,
+      cases.map((c) => ({ id: c.id, urgent: c.urgency === 'urgent' })),
     );
-    const tentative: Appointment[] = [];
-    const placed: DayPlanDto['placed'] = [];
-    let origin = 0;
-    for (const c of cases) {
-      const prepared = await this.solverInput(clinic, date, tentative);
-      origin = prepared.origin;
-      const result = solveItinerary(prepared.input);
-      if (!result.ok) {
-        unplaced.push({ caseId: c.id, reason: `${result.discipline}: ${result.reason}` });
-        continue;
-      }
-      tentative.push(...result.appointments);
-      placed.push({
-        caseId: c.id,
-        timeInClinic: result.timeInClinic,
-        appointments: result.appointments.map((a) => ({
-          discipline: a.discipline,
-          specialistId: a.specialistId,
-          roomId: a.roomId,
-          patientAttends: a.patientAttends,
-          start: new Date(origin + a.start * 60_000).toISOString(),
-          end: new Date(origin + a.end * 60_000).toISOString(),
-        })),
-      });
-    }
+    const placed: DayPlanDto['placed'] = result.placed.map((p) => ({
+      caseId: p.id,
+      timeInClinic: p.timeInClinic,
+      appointments: p.appointments.map((a) => ({
+        discipline: a.discipline,
+        specialistId: a.specialistId,
+        roomId: a.roomId,
+        patientAttends: a.patientAttends,
+        start: iso(a.start),
+        end: iso(a.end),
+      })),
+    }));
+    unplaced.push(...result.unplaced.map((u) => ({ caseId: u.id, reason: `${u.discipline}: ${u.reason}` })));
     return { date, clinicId, placed, unplaced, totalTimeInClinic: placed.reduce((n, p) => n + p.timeInClinic, 0) };
   }
 

@@ -8,6 +8,7 @@
 // they would need alone on the same calendars (other patients only add
 // contention), so the sum of those solo optima bounds the total from below.
 import { performance } from 'node:perf_hooks';
+import { planClinicDay, withBusy } from '../../src/scheduling/day-planner.js';
 import {
   solveItinerary,
   type Appointment,
@@ -80,56 +81,15 @@ function instance(seed: number, perDiscipline: number, rooms: number): SolverInp
   };
 }
 
-function withBusy(input: SolverInput, taken: readonly Appointment[]): SolverInput {
-  const cut = (ws: readonly Window[], busy: Window[]): Window[] =>
-    busy.reduce<Window[]>(
-      (acc, b) =>
-        acc.flatMap((w) =>
-          b.end <= w.start || b.start >= w.end
-            ? [w]
-            : [
-                ...(b.start > w.start ? [{ start: w.start, end: b.start }] : []),
-                ...(b.end < w.end ? [{ start: b.end, end: w.end }] : []),
-              ],
-        ),
-      [...ws],
-    );
-  return {
-    ...input,
-    specialists: input.specialists.map((s) => ({
-      ...s,
-      free: cut(
-        s.free,
-        taken.filter((a) => a.specialistId === s.id),
-      ),
-    })),
-    rooms: input.rooms.map((r) => ({
-      ...r,
-      free: cut(
-        r.free,
-        taken.filter((a) => a.roomId === r.id),
-      ),
-    })),
-  };
-}
-
-/** The planner (as POST /api/schedule/days/:date/plan): each patient the shortest day around the earlier ones. */
+/** The planner behind POST /api/schedule/days/:date/plan, and each placed patient's solo optimum. */
 function plan(input: SolverInput, patients: number): { placed: number; total: number; solo: number[] } {
-  const taken: Appointment[] = [];
-  let placed = 0;
-  let total = 0;
-  const solo: number[] = [];
-  for (let p = 0; p < patients; p++) {
-    const result = solveItinerary(withBusy(input, taken));
-    if (!result.ok) continue;
-    placed++;
-    total += result.timeInClinic;
-    taken.push(...result.appointments);
-  }
-  // Solo optimum of a patient on the day's own calendars (the same for every patient here).
+  const result = planClinicDay(
+    input,
+    Array.from({ length: patients }, (_, i) => ({ id: `p${i}`, urgent: false })),
+  );
   const alone = solveItinerary(input);
-  if (alone.ok) for (let p = 0; p < placed; p++) solo.push(alone.timeInClinic);
-  return { placed, total, solo };
+  const solo = alone.ok ? result.placed.map(() => alone.timeInClinic) : [];
+  return { placed: result.placed.length, total: result.totalTimeInClinic, solo };
 }
 
 /** Greedy first-fit: tasks in clinic order, each at the earliest time with the first specialist and room that fit. */

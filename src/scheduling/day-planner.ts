@@ -1,4 +1,4 @@
-import { solveItinerary, type Appointment, type SolverInput, type Window } from './solver.js';
+import { solveItinerary, without, type Appointment, type SolverInput } from './solver.js';
 
 export interface DayPatient {
   id: string;
@@ -11,34 +11,20 @@ export interface DayPlan {
   totalTimeInClinic: number;
 }
 
-const cut = (windows: readonly Window[], busy: readonly Window[]): Window[] =>
-  busy.reduce<Window[]>(
-    (acc, b) =>
-      acc.flatMap((w) =>
-        b.end <= w.start || b.start >= w.end
-          ? [w]
-          : [
-              ...(b.start > w.start ? [{ start: w.start, end: b.start }] : []),
-              ...(b.end < w.end ? [{ start: b.end, end: w.end }] : []),
-            ],
-      ),
-    [...windows],
-  );
-
 /** The day's calendars with `taken` appointments removed from their specialists and rooms. */
 export function withBusy(input: SolverInput, taken: readonly Appointment[]): SolverInput {
   return {
     ...input,
     specialists: input.specialists.map((s) => ({
       ...s,
-      free: cut(
+      free: without(
         s.free,
         taken.filter((a) => a.specialistId === s.id),
       ),
     })),
     rooms: input.rooms.map((r) => ({
       ...r,
-      free: cut(
+      free: without(
         r.free,
         taken.filter((a) => a.roomId === r.id),
       ),

@@ -16,7 +16,14 @@ import { SpecialistsService } from '../specialists/specialists.service.js';
 import type { DayPlanDto, DayViewDto, EditedAppointmentDto, ItineraryDto, RepairDto } from './dto/itinerary.dto.js';
 import { AppointmentEntity, ItineraryEntity } from './entities/appointment.entity.js';
 import { planClinicDay } from './day-planner.js';
-import { itineraryViolations, solveItinerary, type Appointment, type SolverInput, type Window } from './solver.js';
+import {
+  itineraryViolations,
+  solveItinerary,
+  without,
+  type Appointment,
+  type SolverInput,
+  type Window,
+} from './solver.js';
 
 const EXCLUSION_VIOLATION = '23P01';
 const RESOURCE: Record<string, string> = {
@@ -372,7 +379,7 @@ export class SchedulingService {
         return {
           id: s.id,
           disciplines: s.disciplines,
-          free: subtract(
+          free: without(
             free,
             busyOf((b) => b.specialist_id === s.id),
           ),
@@ -389,7 +396,7 @@ export class SchedulingService {
         specialists,
         rooms: rooms.map((r) => ({
           id: r.id,
-          free: subtract(
+          free: without(
             [day],
             busyOf((b) => b.room_id === r.id),
           ),
@@ -430,19 +437,4 @@ export class SchedulingService {
       })),
     };
   }
-}
-
-function subtract(windows: Window[], busy: Window[]): Window[] {
-  let out = windows;
-  for (const b of busy) {
-    out = out.flatMap((w) =>
-      b.end <= w.start || b.start >= w.end
-        ? [w]
-        : [
-            ...(b.start > w.start ? [{ start: w.start, end: b.start }] : []),
-            ...(b.end < w.end ? [{ start: b.end, end: w.end }] : []),
-          ],
-    );
-  }
-  return out;
 }

@@ -98,8 +98,8 @@ function earliestFit(
   return undefined;
 }
 
-/** Removes [start, end) from windows (a specialist's own review time). */
-function without(windows: readonly Window[], busy: readonly Window[]): Window[] {
+/** Removes busy spans from free windows; sorted result. */
+export function without(windows: readonly Window[], busy: readonly Window[]): Window[] {
   let out = [...windows];
   for (const b of busy) {
     const next: Window[] = [];

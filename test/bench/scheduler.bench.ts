@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { planClinicDay, withBusy } from '../../src/scheduling/day-planner.js';
 import {
   solveItinerary,
+  without,
   type Appointment,
   type SolverInput,
   type SolverSpecialist,
@@ -50,14 +51,7 @@ function busyCalendar(next: () => number): Window[] {
   for (let i = 0; i < meetings; i++) {
     const start = Math.floor((next() * (DAY.end - 60)) / 15) * 15;
     const end = start + 30 + Math.floor(next() * 5) * 15;
-    free = free.flatMap((w) =>
-      end <= w.start || start >= w.end
-        ? [w]
-        : [
-            ...(start > w.start ? [{ start: w.start, end: start }] : []),
-            ...(end < w.end ? [{ start: end, end: w.end }] : []),
-          ],
-    );
+    free = without(free, [{ start, end }]);
   }
   return free;
 }

@@ -105,6 +105,32 @@ describe('Booking itineraries', () => {
     expect(events.map((e) => e.type)).toEqual(['itinerary.booked', 'itinerary.cancelled']);
   });
 
+  it("should respect the patient's arrival window", async () => {
+    const { clinicId } = await clinicWith(
+      [{ discipline: 'nurse_navigation', minutes: 30, patientAttends: true }],
+      ['09:00', '12:00'],
+    );
+    const [late, impossible] = await readyCases(clinicId, 2);
+    const res = await request(t.http)
+      .post(`/api/cases/${late}/itinerary`)
+      .set(bearer(coord))
+      .send({ date: DATE, arriveFrom: '10:30' });
+    expect(res.status).toBe(201);
+    // 10:30 in Denver is 17:30 UTC.
+    expect(res.body.appointments[0].start).toBe('2026-12-03T17:30:00.000Z');
+    const none = await request(t.http)
+      .post(`/api/cases/${impossible}/itinerary`)
+      .set(bearer(coord))
+      .send({ date: DATE, arriveFrom: '11:45', arriveBy: '11:50' });
+    expect(none.status).toBe(409);
+    const bad = await request(t.http)
+      .post(`/api/cases/${impossible}/itinerary`)
+      .set(bearer(coord))
+      .send({ date: DATE, arriveFrom: '25:00' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('arriveFrom');
+  });
+
   it('should refuse a case that is not ready, and explain a day that cannot fit', async () => {
     const { clinicId } = await clinicWith(
       [{ discipline: 'radiation_oncology', minutes: 30, patientAttends: true }],

@@ -40,7 +40,7 @@ export class ItineraryController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: BookItineraryDto,
   ): Promise<ItineraryDto> {
-    return this.scheduling.book(user, id, dto.date, dto.appointments);
+    return this.scheduling.book(user, id, dto.date, dto.appointments, { from: dto.arriveFrom, by: dto.arriveBy });
   }
 
   @Get()

@@ -10,6 +10,7 @@ import type { CaseEntity } from '../cases/entities/case.entity.js';
 import { ClinicAccessService } from '../clinics/clinic-access.service.js';
 import { ClinicsService } from '../clinics/clinics.service.js';
 import type { ClinicEntity } from '../clinics/entities/clinic.entity.js';
+import { minutesOfDay } from '../common/clinical-codes.js';
 import { RequestValidationException } from '../common/problem.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { SpecialistsService } from '../specialists/specialists.service.js';
@@ -74,6 +75,7 @@ export class SchedulingService {
     caseId: string,
     date: string,
     edited?: EditedAppointmentDto[],
+    arrival: { from?: string; by?: string } = {},
   ): Promise<ItineraryDto> {
     const manager = this.tx.manager;
     const c = await this.access.load(user, caseId, { lock: true });
@@ -84,7 +86,7 @@ export class SchedulingService {
     for (let attempt = 1; ; attempt++) {
       await manager.query('SAVEPOINT book_itinerary');
       try {
-        const dto = await this.planAndInsert(user, c, clinic, date, edited);
+        const dto = await this.planAndInsert(user, c, clinic, date, edited, arrival);
         await manager.query('RELEASE SAVEPOINT book_itinerary');
         await this.cases.move(c, 'scheduled', user.id, { itineraryId: dto.id, date });
         await this.events.append({
@@ -284,9 +286,20 @@ export class SchedulingService {
     clinic: ClinicEntity,
     date: string,
     edited?: EditedAppointmentDto[],
+    arrival: { from?: string; by?: string } = {},
   ): Promise<ItineraryDto> {
     const manager = this.tx.manager;
-    const { input, origin } = await this.solverInput(clinic, date);
+    const prepared = await this.solverInput(clinic, date);
+    const { origin } = prepared;
+    // The patient's arrival window, in clinic time, as minutes from the day's opening.
+    const opening = minutesOfDay(clinic.dayStart.slice(0, 5));
+    const input: SolverInput = {
+      ...prepared.input,
+      arrival: {
+        start: arrival.from === undefined ? prepared.input.day.start : minutesOfDay(arrival.from) - opening,
+        end: arrival.by === undefined ? prepared.input.day.end : minutesOfDay(arrival.by) - opening,
+      },
+    };
     const at = (minutes: number): Date => new Date(origin + minutes * 60_000);
     let appointments: Appointment[];
     if (edited === undefined) {

@@ -13,6 +13,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { CLOCK_TIME } from '../../common/clinical-codes.js';
 import { ISO_DATE } from '../../common/transforms.js';
 
 export class DayParams {
@@ -40,6 +41,16 @@ export class BookItineraryDto extends DayParams {
   @ValidateNested({ each: true })
   @Type(() => EditedAppointmentDto)
   appointments?: EditedAppointmentDto[];
+
+  @ApiPropertyOptional({ example: '10:00', description: 'the patient arrives no earlier (clinic time)' })
+  @IsOptional()
+  @Matches(CLOCK_TIME, { message: 'arriveFrom must be a time HH:mm' })
+  arriveFrom?: string;
+
+  @ApiPropertyOptional({ example: '11:00', description: 'the first visit starts no later (clinic time)' })
+  @IsOptional()
+  @Matches(CLOCK_TIME, { message: 'arriveBy must be a time HH:mm' })
+  arriveBy?: string;
 }
 
 export class AppointmentDto {

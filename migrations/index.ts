@@ -3,6 +3,7 @@ import { ClinicsAndSpecialists1795708029661 } from './1795708029661-clinics-and-
 import { CasesAndRecords1795708430032 } from './1795708430032-cases-and-records.js';
 import { BreakGlass1795709243749 } from './1795709243749-break-glass.js';
 import { Itineraries1795710352607 } from './1795710352607-itineraries.js';
+import { AuditDisclosures1795712417239 } from './1795712417239-audit-disclosures.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CasesAndRecords1795708430032,
   BreakGlass1795709243749,
   Itineraries1795710352607,
+  AuditDisclosures1795712417239,
 ];

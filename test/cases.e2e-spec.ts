@@ -477,6 +477,18 @@ describe('Second-opinion cases', () => {
       .query({ q: 'LISTSEARCH', urgency: 'urgent' })
       .set(bearer(coord));
     expect(urgent.body.items).toHaveLength(3);
+    // Every patient a list shows is in its audit row, and "who saw patient X" finds it.
+    const [row] = await t.dataSource.query<{ id: string; disclosed: string[] }[]>(
+      `SELECT id::text, disclosed_patient_ids::text[] AS disclosed FROM audit_event WHERE request_id = $1 AND action = 'case.list'`,
+      [urgent.headers['x-request-id']],
+    );
+    const shown = (urgent.body.items as { patient: { id: string } }[]).map((i) => i.patient.id);
+    expect([...(row?.disclosed ?? [])].sort()).toEqual([...shown].sort());
+    const adminView = await request(t.http)
+      .get('/api/audit-events')
+      .query({ patientId: shown[0], action: 'case.list' })
+      .set(bearer(admin));
+    expect((adminView.body.items as { id: string }[]).map((e) => e.id)).toContain(row?.id);
     const clinicianSearch = await request(t.http).get('/api/cases').query({ q: 'listsearch' }).set(bearer(clinician));
     expect(clinicianSearch.status).toBe(403);
     const bad = await request(t.http).get('/api/cases').query({ q: 'x%' }).set(bearer(coord));

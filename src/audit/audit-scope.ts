@@ -8,6 +8,8 @@ export interface AuditSubject {
   /** Why this access was allowed, when it is unusual (e.g. `break_glass`). */
   reason?: string;
   severity?: 'normal' | 'high';
+  /** Patients whose data a list response shows: each gets its own audit row. */
+  disclosedPatientIds?: string[];
 }
 
 const storage = new AsyncLocalStorage<AuditSubject>();

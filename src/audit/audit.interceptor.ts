@@ -55,6 +55,7 @@ export class AuditInterceptor implements NestInterceptor {
       statusCode,
       reason: subject.reason ?? null,
       severity: subject.severity ?? 'normal',
+      disclosedPatientIds: subject.disclosedPatientIds ?? null,
     });
 
     const handle = (): Promise<unknown> => lastValueFrom(next.handle().pipe(defaultIfEmpty(undefined)));

@@ -13,6 +13,7 @@ export interface AuditEntry {
   entityType?: string | null;
   entityId?: string | null;
   patientId?: string | null;
+  disclosedPatientIds?: readonly string[] | null;
   caseId?: string | null;
   outcome: AuditOutcome;
   statusCode?: number | null;
@@ -37,8 +38,8 @@ export class AuditService {
       manager !== undefined ? manager.query<T[]>(sql, params) : this.tx.query<T>(sql, params);
     await run(
       `INSERT INTO audit_event
-         (actor_id, actor_role, action, entity_type, entity_id, patient_id, case_id, outcome, status_code, reason, request_id, ip, severity)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         (actor_id, actor_role, action, entity_type, entity_id, patient_id, case_id, outcome, status_code, reason, request_id, ip, severity, disclosed_patient_ids)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         entry.actorId ?? null,
         entry.actorRole ?? null,
@@ -53,6 +54,11 @@ export class AuditService {
         entry.requestId ?? null,
         entry.ip ?? null,
         entry.severity ?? 'normal',
+        entry.disclosedPatientIds === undefined ||
+        entry.disclosedPatientIds === null ||
+        entry.disclosedPatientIds.length === 0
+          ? null
+          : [...new Set(entry.disclosedPatientIds)],
       ],
     );
   }
@@ -60,7 +66,11 @@ export class AuditService {
   async list(query: ListAuditEventsQuery): Promise<Page<AuditEventResponseDto>> {
     const qb = this.tx.manager.createQueryBuilder(AuditEventEntity, 'a');
     if (query.actorId !== undefined) qb.andWhere('a.actor_id = :actorId', { actorId: query.actorId });
-    if (query.patientId !== undefined) qb.andWhere('a.patient_id = :patientId', { patientId: query.patientId });
+    if (query.patientId !== undefined) {
+      qb.andWhere('(a.patient_id = :patientId OR a.disclosed_patient_ids @> ARRAY[:patientId]::uuid[])', {
+        patientId: query.patientId,
+      });
+    }
     if (query.caseId !== undefined) qb.andWhere('a.case_id = :caseId', { caseId: query.caseId });
     if (query.action !== undefined) qb.andWhere('a.action = :action', { action: query.action });
     if (query.outcome !== undefined) qb.andWhere('a.outcome = :outcome', { outcome: query.outcome });
@@ -94,6 +104,7 @@ function toAuditEventResponse(row: AuditEventEntity): AuditEventResponseDto {
     entityType: row.entityType,
     entityId: row.entityId,
     patientId: row.patientId,
+    disclosedPatientIds: row.disclosedPatientIds ?? [],
     caseId: row.caseId,
     outcome: row.outcome,
     statusCode: row.statusCode,

@@ -119,7 +119,10 @@ export class CasesService {
         LIMIT $${params.length}`,
       params,
     );
-    return toPage(rows, query.limit, toCaseSummary, (r) => encodeCursor({ at: r.created_key, id: r.id }));
+    const page = toPage(rows, query.limit, toCaseSummary, (r) => encodeCursor({ at: r.created_key, id: r.id }));
+    // Names, MRNs and birth dates leave in a list too: each patient shown gets an audit row.
+    AuditScope.describe({ disclosedPatientIds: page.items.map((i) => i.patient.id) });
+    return page;
   }
 
   /** A manual workflow move; illegal ones are 409s naming what is allowed. */

@@ -26,6 +26,7 @@ export class AuditEventResponseDto {
   @ApiProperty({ nullable: true, type: String }) entityType!: string | null;
   @ApiProperty({ nullable: true, type: String }) entityId!: string | null;
   @ApiProperty({ nullable: true, type: String }) patientId!: string | null;
+  @ApiProperty({ type: [String], description: 'patients a list response showed' }) disclosedPatientIds!: string[];
   @ApiProperty({ nullable: true, type: String }) caseId!: string | null;
   @ApiProperty({ enum: AUDIT_OUTCOMES }) outcome!: AuditOutcome;
   @ApiProperty({ nullable: true, type: Number }) statusCode!: number | null;

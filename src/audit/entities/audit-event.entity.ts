@@ -10,6 +10,7 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 @Index('IDX_audit_event_patient', ['patientId', 'id'])
 @Index('IDX_audit_event_case', ['caseId', 'id'])
 @Index('IDX_audit_event_actor', ['actorId', 'id'])
+@Index('IDX_audit_event_disclosed', { synchronize: false })
 export class AuditEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_audit_event' })
   id!: string;
@@ -34,6 +35,10 @@ export class AuditEventEntity {
 
   @Column({ name: 'patient_id', type: 'uuid', nullable: true })
   patientId!: string | null;
+
+  /** Every patient a list response showed (names, MRNs), for "who saw patient X". */
+  @Column({ name: 'disclosed_patient_ids', type: 'uuid', array: true, nullable: true })
+  disclosedPatientIds!: string[] | null;
 
   @Column({ name: 'case_id', type: 'uuid', nullable: true })
   caseId!: string | null;

@@ -22,9 +22,11 @@ describe('Booking itineraries', () => {
   });
 
   /** A clinic, its coordinator, one room, and a specialist per discipline with the given Thursday window. */
+  /** A clinic, its coordinator, rooms, and specialists (one per discipline unless `staff` says otherwise) free on Thursdays. */
   async function clinicWith(
     disciplines: { discipline: string; minutes: number; patientAttends: boolean }[],
     window: [string, string],
+    options: { rooms?: number; staff?: { discipline: string; window: [string, string] }[] } = {},
   ) {
     const body = {
       ...breastClinicBody(),
@@ -36,9 +38,14 @@ describe('Booking itineraries', () => {
     const clinic = await createClinic(t, admin, body);
     const me = await request(t.http).get('/api/users/me').set(bearer(coord));
     await addMember(t, admin, clinic.id, me.body.id as string);
-    await request(t.http).post('/api/rooms').set(bearer(coord)).send({ clinicId: clinic.id, name: 'Exam 1' });
+    for (let r = 1; r <= (options.rooms ?? 1); r++) {
+      await request(t.http)
+        .post('/api/rooms')
+        .set(bearer(coord))
+        .send({ clinicId: clinic.id, name: `Exam ${r}` });
+    }
     const specialists: string[] = [];
-    for (const d of disciplines) {
+    for (const d of options.staff ?? disciplines.map((x) => ({ discipline: x.discipline, window }))) {
       const doctor = await createUser(t, 'clinician');
       const sp = await request(t.http)
         .post('/api/specialists')
@@ -47,7 +54,7 @@ describe('Booking itineraries', () => {
       await request(t.http)
         .put(`/api/specialists/${sp.body.id}/availability`)
         .set(bearer(coord))
-        .send({ clinicId: clinic.id, windows: [{ weekday: 4, start: window[0], end: window[1] }] });
+        .send({ clinicId: clinic.id, windows: [{ weekday: 4, start: d.window[0], end: d.window[1] }] });
       specialists.push(sp.body.id as string);
     }
     return { clinicId: clinic.id, specialists };
@@ -258,33 +265,16 @@ describe('Booking itineraries', () => {
   });
 
   it('should flag appointments a sick day breaks, and repair only those', async () => {
-    const disciplines = [{ discipline: 'medical_oncology', minutes: 30, patientAttends: true }];
-    const body = {
-      ...breastClinicBody(),
-      cancerTypes: ['C50'],
-      requiredDisciplines: disciplines,
-      precedence: [],
-      quorumDisciplines: [],
-    };
-    const clinic = await createClinic(t, admin, body);
-    const me = await request(t.http).get('/api/users/me').set(bearer(coord));
-    await addMember(t, admin, clinic.id, me.body.id as string);
-    for (const name of ['Exam 1', 'Exam 2'])
-      await request(t.http).post('/api/rooms').set(bearer(coord)).send({ clinicId: clinic.id, name });
-    const make = async (end: string): Promise<string> => {
-      const doctor = await createUser(t, 'clinician');
-      const sp = await request(t.http)
-        .post('/api/specialists')
-        .set(bearer(coord))
-        .send({ userId: doctor.id, disciplines: ['medical_oncology'], clinicIds: [clinic.id] });
-      await request(t.http)
-        .put(`/api/specialists/${sp.body.id}/availability`)
-        .set(bearer(coord))
-        .send({ clinicId: clinic.id, windows: [{ weekday: 4, start: '09:00', end }] });
-      return sp.body.id as string;
-    };
-    const a = await make('10:00');
-    const b = await make('11:00');
+    const visit = { discipline: 'medical_oncology', minutes: 30, patientAttends: true };
+    const { clinicId, specialists } = await clinicWith([visit], ['09:00', '10:00'], {
+      rooms: 2,
+      staff: [
+        { discipline: 'medical_oncology', window: ['09:00', '10:00'] },
+        { discipline: 'medical_oncology', window: ['09:00', '11:00'] },
+      ],
+    });
+    const [a, b] = specialists as [string, string];
+    const clinic = { id: clinicId };
     const cases = await readyCases(clinic.id, 3);
     for (const id of cases)
       expect(

@@ -71,11 +71,15 @@ export class CaseAccessService {
     return { grantId: grant.id, expiresAt: grant.expiresAt.toISOString() };
   }
 
-  /** Loads a case the user may see (locked for update when asked), naming it in the audit row. */
+  /**
+   * Loads a case the user may see, naming it in the audit row. `write` says
+   * the caller will change the case or add to it (break-glass never allows
+   * that); `lock` also takes the row lock, and implies `write`.
+   */
   async load(
     user: AuthenticatedUser,
     caseId: string,
-    options: { lock?: boolean; manager?: EntityManager } = {},
+    options: { write?: boolean; lock?: boolean; manager?: EntityManager } = {},
   ): Promise<CaseEntity> {
     const manager = options.manager ?? this.tx.manager;
     const found = await manager.findOne(CaseEntity, {
@@ -86,7 +90,11 @@ export class CaseAccessService {
     AuditScope.describe({ entityId: found.id, caseId: found.id, patientId: found.patientId });
     if (user.role === 'admin') {
       // Admins read patient data only under break-glass, and only to read.
-      if (options.lock !== true && (await this.activeGrant(user.id, found.id)) !== undefined) {
+      if (
+        options.write !== true &&
+        options.lock !== true &&
+        (await this.activeGrant(user.id, found.id)) !== undefined
+      ) {
         AuditScope.describe({ reason: 'break_glass', severity: 'high' });
         return found;
       }

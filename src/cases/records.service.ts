@@ -40,7 +40,7 @@ export class RecordsService {
 
   /** A multipart upload: form fields first, then one file. */
   async upload(user: AuthenticatedUser, caseId: string, request: FastifyRequest): Promise<RecordResponseDto> {
-    await this.access.load(user, caseId);
+    await this.access.load(user, caseId, { write: true });
     if (!request.isMultipart()) {
       throw new HttpException(
         'Send the record as multipart/form-data with a file part',
@@ -96,7 +96,7 @@ export class RecordsService {
     caseId: string,
     dto: ImagingReferenceDto,
   ): Promise<RecordResponseDto> {
-    await this.access.load(user, caseId);
+    await this.access.load(user, caseId, { write: true });
     await this.assertSupersedable(caseId, dto.supersedesId);
     const manager = this.tx.manager;
     const record = await manager.save(

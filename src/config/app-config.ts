@@ -9,33 +9,15 @@ export const ENV = Symbol('ENV');
 export class AppConfig {
   constructor(@Inject(ENV) private readonly env: Env) {}
 
-  get isProduction(): boolean {
-    return this.env.NODE_ENV === 'production';
-  }
-
-  get http(): {
-    port: number;
-    host: string;
-    bodyLimitBytes: number;
-    corsOrigins: string[] | '*';
-    trustProxy: boolean;
-    shutdownTimeoutMs: number;
-  } {
+  /** Browser origins allowed by CORS. (Listener, body limit and proxy trust are read by the entry points.) */
+  get corsOrigins(): string[] | '*' {
     const origins = this.env.CORS_ORIGINS.trim();
-    return {
-      port: this.env.PORT,
-      host: this.env.HOST,
-      bodyLimitBytes: this.env.BODY_LIMIT_BYTES,
-      corsOrigins:
-        origins === '*'
-          ? '*'
-          : origins
-              .split(',')
-              .map((o) => o.trim())
-              .filter((o) => o.length > 0),
-      trustProxy: this.env.TRUST_PROXY,
-      shutdownTimeoutMs: this.env.SHUTDOWN_TIMEOUT_MS,
-    };
+    return origins === '*'
+      ? '*'
+      : origins
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o.length > 0);
   }
 
   get logLevel(): Env['LOG_LEVEL'] {
@@ -45,10 +27,6 @@ export class AppConfig {
   /** Absolute; records and the embedded database live under it. */
   get dataDir(): string {
     return path.resolve(this.env.DATA_DIR);
-  }
-
-  get uploadMaxBytes(): number {
-    return this.env.UPLOAD_MAX_BYTES;
   }
 
   get auth(): {

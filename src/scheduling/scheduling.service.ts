@@ -12,6 +12,7 @@ import { ClinicsService } from '../clinics/clinics.service.js';
 import type { ClinicEntity } from '../clinics/entities/clinic.entity.js';
 import { minutesOfDay } from '../common/clinical-codes.js';
 import { RequestValidationException } from '../common/problem.js';
+import { hhmm } from '../common/transforms.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { SpecialistsService } from '../specialists/specialists.service.js';
 import type { DayPlanDto, DayViewDto, EditedAppointmentDto, ItineraryDto, RepairDto } from './dto/itinerary.dto.js';
@@ -221,13 +222,13 @@ export class SchedulingService {
   /** Booked appointments of the day whose specialist is no longer free at that time. */
   private async affected(clinic: ClinicEntity, date: string): Promise<AppointmentRow[]> {
     const rows = await this.appointmentsOn(clinic.id, date);
-    const freeBySpecialist = new Map<string, { start: Date; end: Date }[]>();
-    for (const id of new Set(rows.map((r) => r.specialist_id))) {
-      freeBySpecialist.set(id, await this.specialists.freeOn(id, clinic.id, date, clinic.timeZone));
-    }
-    return rows.filter(
-      (r) => !(freeBySpecialist.get(r.specialist_id) ?? []).some((w) => w.start <= r.starts_at && r.ends_at <= w.end),
+    const freeBySpecialist = await this.specialists.freeOnMany(
+      [...new Set(rows.map((r) => r.specialist_id))],
+      clinic.id,
+      date,
+      clinic.timeZone,
     );
+    return conflicting(rows, freeBySpecialist);
   }
 
   private appointmentsOn(clinicId: string, date: string): Promise<AppointmentRow[]> {
@@ -245,7 +246,14 @@ export class SchedulingService {
     await this.clinicAccess.assertCanRead(user, clinicId);
     const clinic = await this.clinics.find(clinicId);
     const rows = await this.appointmentsOn(clinicId, date);
-    const conflicts = new Set((await this.affected(clinic, date)).map((r) => r.id));
+    const roster = await this.specialists.roster(clinicId);
+    const free = await this.specialists.freeOnMany(
+      [...new Set([...roster.map((r) => r.id), ...rows.map((r) => r.specialist_id)])],
+      clinicId,
+      date,
+      clinic.timeZone,
+    );
+    const conflicts = new Set(conflicting(rows, free).map((r) => r.id));
     const slot = (r: AppointmentRow) => ({
       appointmentId: r.id,
       conflict: conflicts.has(r.id),
@@ -255,23 +263,17 @@ export class SchedulingService {
       start: r.starts_at.toISOString(),
       end: r.ends_at.toISOString(),
     });
-    const roster = await this.specialists.roster(clinicId);
     const rooms = await this.clinics.roomsOf(clinicId);
     return {
       date,
       clinicId,
       timeZone: clinic.timeZone,
-      bySpecialist: await Promise.all(
-        roster.map(async (s) => ({
-          specialistId: s.id,
-          disciplines: s.disciplines,
-          free: (await this.specialists.freeOn(s.id, clinicId, date, clinic.timeZone)).map((i) => ({
-            start: i.start.toISOString(),
-            end: i.end.toISOString(),
-          })),
-          appointments: rows.filter((r) => r.specialist_id === s.id).map(slot),
-        })),
-      ),
+      bySpecialist: roster.map((s) => ({
+        specialistId: s.id,
+        disciplines: s.disciplines,
+        free: (free.get(s.id) ?? []).map((i) => ({ start: i.start.toISOString(), end: i.end.toISOString() })),
+        appointments: rows.filter((r) => r.specialist_id === s.id).map(slot),
+      })),
       byRoom: rooms.map((room) => ({
         roomId: room.id,
         name: room.name,
@@ -292,7 +294,7 @@ export class SchedulingService {
     const prepared = await this.solverInput(clinic, date);
     const { origin } = prepared;
     // The patient's arrival window, in clinic time, as minutes from the day's opening.
-    const opening = minutesOfDay(clinic.dayStart.slice(0, 5));
+    const opening = minutesOfDay(hhmm(clinic.dayStart));
     const input: SolverInput = {
       ...prepared.input,
       arrival: {
@@ -358,8 +360,8 @@ export class SchedulingService {
     tentative: readonly Appointment[] = [],
   ): Promise<{ input: SolverInput; origin: number }> {
     const zone = clinic.timeZone;
-    const open = DateTime.fromISO(`${date}T${clinic.dayStart.slice(0, 5)}`, { zone });
-    const close = DateTime.fromISO(`${date}T${clinic.dayEnd.slice(0, 5)}`, { zone });
+    const open = DateTime.fromISO(`${date}T${hhmm(clinic.dayStart)}`, { zone });
+    const close = DateTime.fromISO(`${date}T${hhmm(clinic.dayEnd)}`, { zone });
     const origin = open.toMillis();
     const toMinutes = (d: Date): number => Math.round((d.getTime() - origin) / 60_000);
     const day: Window = { start: 0, end: Math.round((close.toMillis() - origin) / 60_000) };
@@ -383,22 +385,20 @@ export class SchedulingService {
     ];
     const busyOf = (pick: (b: BusyRow) => boolean): Window[] =>
       all.filter(pick).map((b) => ({ start: toMinutes(b.starts_at), end: toMinutes(b.ends_at) }));
-    const specialists = await Promise.all(
-      roster.map(async (s) => {
-        const free = (await this.specialists.freeOn(s.id, clinic.id, date, zone)).map((i) => ({
-          start: toMinutes(i.start),
-          end: toMinutes(i.end),
-        }));
-        return {
-          id: s.id,
-          disciplines: s.disciplines,
-          free: without(
-            free,
-            busyOf((b) => b.specialist_id === s.id),
-          ),
-        };
-      }),
+    const freeBy = await this.specialists.freeOnMany(
+      roster.map((s) => s.id),
+      clinic.id,
+      date,
+      zone,
     );
+    const specialists = roster.map((s) => ({
+      id: s.id,
+      disciplines: s.disciplines,
+      free: without(
+        (freeBy.get(s.id) ?? []).map((i) => ({ start: toMinutes(i.start), end: toMinutes(i.end) })),
+        busyOf((b) => b.specialist_id === s.id),
+      ),
+    }));
     return {
       origin,
       input: {
@@ -450,4 +450,14 @@ export class SchedulingService {
       })),
     };
   }
+}
+
+/** Booked appointments whose specialist is no longer free for the whole of them. */
+function conflicting(
+  rows: readonly AppointmentRow[],
+  free: ReadonlyMap<string, { start: Date; end: Date }[]>,
+): AppointmentRow[] {
+  return rows.filter(
+    (r) => !(free.get(r.specialist_id) ?? []).some((w) => w.start <= r.starts_at && r.ends_at <= w.end),
+  );
 }

@@ -146,21 +146,47 @@ export class SpecialistsService {
 
   /** Free intervals of a specialist on a clinic day (for the scheduler). */
   async freeOn(specialistId: string, clinicId: string, date: string, zone: string): Promise<Interval[]> {
+    return (await this.freeOnMany([specialistId], clinicId, date, zone)).get(specialistId) ?? [];
+  }
+
+  /**
+   * Free intervals of several specialists on a clinic day, in two queries
+   * (one for the weekly windows, one for the day's exceptions). Sequential on
+   * purpose: inside a transaction both run on the same connection.
+   */
+  async freeOnMany(
+    specialistIds: readonly string[],
+    clinicId: string,
+    date: string,
+    zone: string,
+  ): Promise<Map<string, Interval[]>> {
     const manager = this.tx.manager;
-    const [weekly, exceptions] = await Promise.all([
-      manager.find(AvailabilityEntity, { where: { specialistId, clinicId } }),
-      manager.find(AvailabilityExceptionEntity, { where: { specialistId, clinicId, date: In([date]) } }),
-    ]);
-    return availabilityOn(
-      date,
-      zone,
-      weekly.map((w) => ({ weekday: w.weekday, start: hhmm(w.startTime), end: hhmm(w.endTime) })),
-      exceptions.map((x) => ({
-        date: x.date,
-        kind: x.kind,
-        start: x.startTime === null ? null : hhmm(x.startTime),
-        end: x.endTime === null ? null : hhmm(x.endTime),
-      })),
+    const ids = [...specialistIds];
+    const weekly =
+      ids.length === 0 ? [] : await manager.find(AvailabilityEntity, { where: { specialistId: In(ids), clinicId } });
+    const exceptions =
+      ids.length === 0
+        ? []
+        : await manager.find(AvailabilityExceptionEntity, { where: { specialistId: In(ids), clinicId, date } });
+    return new Map(
+      ids.map((id) => [
+        id,
+        availabilityOn(
+          date,
+          zone,
+          weekly
+            .filter((w) => w.specialistId === id)
+            .map((w) => ({ weekday: w.weekday, start: hhmm(w.startTime), end: hhmm(w.endTime) })),
+          exceptions
+            .filter((x) => x.specialistId === id)
+            .map((x) => ({
+              date: x.date,
+              kind: x.kind,
+              start: x.startTime === null ? null : hhmm(x.startTime),
+              end: x.endTime === null ? null : hhmm(x.endTime),
+            })),
+        ),
+      ]),
     );
   }
 

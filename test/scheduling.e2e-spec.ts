@@ -201,6 +201,8 @@ describe('Booking itineraries', () => {
       .map((p) => p.appointments[0].start)
       .sort();
     expect(new Set(starts).size).toBe(4);
+    // Four 30-minute days, each as short as it could be alone; one case left out, so not provably optimal.
+    expect(plan.body).toMatchObject({ totalTimeInClinic: 120, lowerBound: 120, provenOptimal: false });
     expect(await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM appointment')).toEqual(before);
 
     await request(t.http).post(`/api/cases/${cases[0]}/itinerary`).set(bearer(coord)).send({ date: DATE });

@@ -17,7 +17,7 @@ import { TransactionContext } from '../database/transaction-context.js';
 import { SpecialistsService } from '../specialists/specialists.service.js';
 import type { DayPlanDto, DayViewDto, EditedAppointmentDto, ItineraryDto, RepairDto } from './dto/itinerary.dto.js';
 import { AppointmentEntity, ItineraryEntity } from './entities/appointment.entity.js';
-import { planClinicDay } from './day-planner.js';
+import { DayPlanner, improveWithin } from './day-planner.js';
 import {
   itineraryViolations,
   solveItinerary,
@@ -28,6 +28,8 @@ import {
 } from './solver.js';
 
 const EXCLUSION_VIOLATION = '23P01';
+/** How long a day plan may search for better plans (it stops sooner when proven optimal). */
+const PLAN_BUDGET_MS = 1000;
 const RESOURCE: Record<string, string> = {
   EXCL_appointment_specialist: 'specialist',
   EXCL_appointment_room: 'room',
@@ -141,9 +143,10 @@ export class SchedulingService {
   }
 
   /**
-   * Plans several patients on one clinic day without booking: urgent cases
-   * first, then by referral time, each given the shortest day that still
-   * fits around the ones before it. Unplaced cases come back with a reason.
+   * Plans several patients on one clinic day jointly, without booking: most
+   * urgent cases placed, then most cases, then least total time in clinic,
+   * then specialists finishing earliest (see DayPlanner). Unplaced cases come
+   * back with a reason; `provenOptimal` says when no plan can be better.
    */
   async planDay(user: AuthenticatedUser, date: string, clinicId: string, caseIds: string[]): Promise<DayPlanDto> {
     const clinic = await this.clinics.find(clinicId);
@@ -160,10 +163,12 @@ export class SchedulingService {
     const iso = (minutes: number): string => new Date(origin + minutes * 60_000).toISOString();
     // Referral order within each urgency.
     cases.sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime());
-    const result = planClinicDay(
+    const planner = new DayPlanner(
       input,
       cases.map((c) => ({ id: c.id, urgent: c.urgency === 'urgent' })),
     );
+    await improveWithin(planner, PLAN_BUDGET_MS);
+    const result = planner.plan();
     const placed: DayPlanDto['placed'] = result.placed.map((p) => ({
       caseId: p.id,
       timeInClinic: p.timeInClinic,
@@ -177,7 +182,15 @@ export class SchedulingService {
       })),
     }));
     unplaced.push(...result.unplaced.map((u) => ({ caseId: u.id, reason: `${u.discipline}: ${u.reason}` })));
-    return { date, clinicId, placed, unplaced, totalTimeInClinic: placed.reduce((n, p) => n + p.timeInClinic, 0) };
+    return {
+      date,
+      clinicId,
+      placed,
+      unplaced,
+      totalTimeInClinic: result.totalTimeInClinic,
+      lowerBound: result.lowerBound,
+      provenOptimal: result.provenOptimal && unplaced.length === 0,
+    };
   }
 
   /**

@@ -75,15 +75,20 @@ function instance(seed: number, perDiscipline: number, rooms: number): SolverInp
   };
 }
 
-/** The planner behind POST /api/schedule/days/:date/plan, and each placed patient's solo optimum. */
-function plan(input: SolverInput, patients: number): { placed: number; total: number; solo: number[] } {
+/** The planner behind POST /api/schedule/days/:date/plan, with its lower bound (each placed patient's solo optimum). */
+function plan(input: SolverInput, patients: number, budgetMs: number) {
   const result = planClinicDay(
     input,
     Array.from({ length: patients }, (_, i) => ({ id: `p${i}`, urgent: false })),
+    { timeBudgetMs: budgetMs },
   );
-  const alone = solveItinerary(input);
-  const solo = alone.ok ? result.placed.map(() => alone.timeInClinic) : [];
-  return { placed: result.placed.length, total: result.totalTimeInClinic, solo };
+  return {
+    placed: result.placed.length,
+    total: result.totalTimeInClinic,
+    bound: result.lowerBound,
+    optimal: result.provenOptimal,
+    iterations: result.iterations,
+  };
 }
 
 /** Greedy first-fit: tasks in clinic order, each at the earliest time with the first specialist and room that fit. */
@@ -156,7 +161,7 @@ process.stdout.write(
 );
 
 // (b) 10 patients, (c) 30 patients, averaged over seeded days
-const day = (patients: number, perDiscipline: number, rooms: number, seeds: number) => {
+const day = (patients: number, perDiscipline: number, rooms: number, seeds: number, budgetMs: number) => {
   let planTotal = 0;
   let bound = 0;
   let greedyTotal = 0;
@@ -165,14 +170,18 @@ const day = (patients: number, perDiscipline: number, rooms: number, seeds: numb
   let greedyPlaced = 0;
   let ms = 0;
   let worstPlacedDeficit = 0;
+  let optimal = 0;
+  let iterations = 0;
   for (let s = 0; s < seeds; s++) {
     const input = instance(5000 + patients * 100 + s, perDiscipline, rooms);
     const start = performance.now();
-    const p = plan(input, patients);
+    const p = plan(input, patients, budgetMs);
     ms = Math.max(ms, performance.now() - start);
     const g = greedy(input, patients);
     planTotal += p.total;
-    bound += p.solo.reduce((n, x) => n + x, 0);
+    bound += p.bound;
+    optimal += p.optimal ? 1 : 0;
+    iterations += p.iterations;
     greedyTotal += g.total;
     const alone = solveItinerary(input);
     greedyBound += alone.ok ? alone.timeInClinic * g.placed : 0;
@@ -187,15 +196,17 @@ const day = (patients: number, perDiscipline: number, rooms: number, seeds: numb
     greedyPlaced: greedyPlaced / seeds,
     ms,
     worstPlacedDeficit,
+    optimal,
+    iterations: iterations / seeds,
   };
 };
-const d10 = day(10, 3, 10, 20);
+const d10 = day(10, 3, 10, 20, 1500);
 process.stdout.write(
-  `day of 10: planner gap to bound ${d10.gap.toFixed(2)}%, greedy ${d10.greedyGap.toFixed(2)}%, placed ${d10.placed.toFixed(1)} vs greedy ${d10.greedyPlaced.toFixed(1)}\n`,
+  `day of 10: planner gap to bound ${d10.gap.toFixed(2)}%, greedy ${d10.greedyGap.toFixed(2)}%, placed ${d10.placed.toFixed(1)} vs greedy ${d10.greedyPlaced.toFixed(1)}, proven optimal ${d10.optimal}/20, ${d10.iterations.toFixed(0)} steps\n`,
 );
-const d30 = day(30, 3, 10, 10);
+const d30 = day(30, 3, 10, 10, 1500);
 process.stdout.write(
-  `day of 30: planner worst wall time ${d30.ms.toFixed(0)} ms, gap ${d30.gap.toFixed(2)}%, greedy ${d30.greedyGap.toFixed(2)}%, placed ${d30.placed.toFixed(1)} vs greedy ${d30.greedyPlaced.toFixed(1)} (planner never fewer: ${d30.worstPlacedDeficit <= 0})\n`,
+  `day of 30: planner worst wall time ${d30.ms.toFixed(0)} ms, gap ${d30.gap.toFixed(2)}%, greedy ${d30.greedyGap.toFixed(2)}%, placed ${d30.placed.toFixed(1)} vs greedy ${d30.greedyPlaced.toFixed(1)} (planner never fewer: ${d30.worstPlacedDeficit <= 0}), ${d30.iterations.toFixed(0)} steps\n`,
 );
 process.stdout.write(
   `bench:scheduler single_p95_ms=${singleP95.toFixed(2)} day10_gap_pct=${d10.gap.toFixed(2)} day30_ms=${d30.ms.toFixed(0)} day30_gap_pct=${d30.gap.toFixed(2)} greedy_gap_pct=${d30.greedyGap.toFixed(2)} placed=${Math.round(d30.placed)}/30\n`,

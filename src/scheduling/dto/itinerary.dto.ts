@@ -107,7 +107,10 @@ export class DayPlanDto {
   @ApiProperty() clinicId!: string;
   @ApiProperty() placed!: { caseId: string; timeInClinic: number; appointments: ProposedAppointmentDto[] }[];
   @ApiProperty() unplaced!: { caseId: string; reason: string }[];
-  @ApiProperty() totalTimeInClinic!: number;
+  @ApiProperty({ description: 'Minutes, summed over placed cases' }) totalTimeInClinic!: number;
+  @ApiProperty({ description: "Σ of each placed case's shortest day had it been alone: no plan of them is shorter" })
+  lowerBound!: number;
+  @ApiProperty({ description: 'Every case placed at its lower bound: no plan can be better' }) provenOptimal!: boolean;
 }
 
 export class DayViewDto {

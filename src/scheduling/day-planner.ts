@@ -75,6 +75,9 @@ function shuffled<T>(items: readonly T[], next: () => number): T[] {
   return out;
 }
 
+/** How much longer in total (share of the best) a walked-from plan may be at the start of the search. */
+const DEVIATION = 0.03;
+
 type Score = [urgentPlaced: number, placed: number, total: number, finish: number];
 
 /** Lexicographic: more urgent placed, more placed, less total time in clinic, specialists done earlier. */
@@ -99,15 +102,19 @@ interface State {
  * exact shortest day around those before), then large-neighbourhood search:
  * take out a few patients — the ones who wait most, or ones sharing
  * specialists and hours — and put them back, with every unplaced patient, in
- * a fresh order and with fresh tie-breaks, each again exactly; keep the
- * result when it is no worse. It stops at the budget, the step cap, or as soon
- * as every patient is placed at their solo optimum (then it is optimal).
+ * a fresh order, with fresh tie-breaks and sometimes a random arrival hour,
+ * each again exactly. The search walks on from a result that is no worse, or
+ * early in the budget from one within a few per cent of the best total
+ * (record-to-record travel), and keeps the best plan seen. It stops at the
+ * budget, the step cap, or as soon as every patient is placed at their solo
+ * optimum (then it is optimal).
  */
 export class DayPlanner {
   private readonly next: () => number;
   private readonly solo = new Map<string, number>();
-  private state: State = { placed: new Map(), unplaced: new Map() };
-  private score: Score = [0, 0, 0, 0];
+  /** The plan the search walks from, and the best plan seen. */
+  private current: { state: State; score: Score };
+  private best: { state: State; score: Score };
   iterations = 0;
 
   constructor(
@@ -121,47 +128,55 @@ export class DayPlanner {
       if (alone.ok) this.solo.set(p.id, alone.timeInClinic);
     }
     const order = [...patients].sort((a, b) => Number(b.urgent) - Number(a.urgent));
-    this.state = this.insert({ placed: new Map(), unplaced: new Map() }, order, false);
-    this.score = this.scoreOf(this.state);
+    const first = this.insert({ placed: new Map(), unplaced: new Map() }, order, false);
+    this.current = this.best = { state: first, score: this.scoreOf(first) };
   }
 
-  /** One improvement step; false when nothing can get better. */
-  step(): boolean {
-    if (this.optimal() || this.state.placed.size === 0) return false;
+  /**
+   * One improvement step; false when nothing can get better. `progress`
+   * (0 → 1, the share of the budget spent) narrows how much longer in total a
+   * plan may be and still be walked from (record-to-record travel), so the
+   * search can leave a local optimum early on and settles at the end.
+   */
+  step(progress = 1): boolean {
+    if (this.optimal() || this.current.state.placed.size === 0) return false;
     this.iterations++;
+    const { state } = this.current;
     const removed = this.pickToRemove();
     const kept: State = {
-      placed: new Map([...this.state.placed].filter(([id]) => !removed.has(id))),
+      placed: new Map([...state.placed].filter(([id]) => !removed.has(id))),
       unplaced: new Map(),
     };
-    const again = this.patients.filter((p) => removed.has(p.id) || this.state.unplaced.has(p.id));
+    const again = this.patients.filter((p) => removed.has(p.id) || state.unplaced.has(p.id));
     const order = shuffled(again, this.next).sort((a, b) => Number(b.urgent) - Number(a.urgent));
     const candidate = this.insert(kept, order, true);
     const score = this.scoreOf(candidate);
-    if (better(score, this.score) <= 0) {
-      this.state = candidate;
-      this.score = score;
-    }
+    const b = this.best.score;
+    const slack = Math.max(0, 1 - progress) * DEVIATION * b[2];
+    if (better(score, this.current.score) <= 0 || (score[0] === b[0] && score[1] === b[1] && score[2] <= b[2] + slack))
+      this.current = { state: candidate, score };
+    if (better(score, this.best.score) < 0) this.best = { state: candidate, score };
     return true;
   }
 
   optimal(): boolean {
-    return this.state.unplaced.size === 0 && this.score[2] === this.lowerBound();
+    return this.best.state.unplaced.size === 0 && this.best.score[2] === this.lowerBound();
   }
 
   plan(): DayPlan {
+    const { state, score } = this.best;
     const placed = this.patients.flatMap((p) => {
-      const found = this.state.placed.get(p.id);
+      const found = state.placed.get(p.id);
       return found === undefined ? [] : [found];
     });
     return {
       placed,
       unplaced: this.patients.flatMap((p) => {
-        const why = this.state.unplaced.get(p.id);
+        const why = state.unplaced.get(p.id);
         return why === undefined ? [] : [{ id: p.id, ...why }];
       }),
-      totalTimeInClinic: this.score[2],
-      specialistFinish: this.score[3],
+      totalTimeInClinic: score[2],
+      specialistFinish: score[3],
       lowerBound: this.lowerBound(),
       provenOptimal: this.optimal(),
       iterations: this.iterations,
@@ -170,7 +185,7 @@ export class DayPlanner {
 
   private lowerBound(): number {
     let bound = 0;
-    for (const id of this.state.placed.keys()) bound += this.solo.get(id) ?? 0;
+    for (const id of this.best.state.placed.keys()) bound += this.solo.get(id) ?? 0;
     return bound;
   }
 
@@ -181,14 +196,32 @@ export class DayPlanner {
   private insert(base: State, order: readonly DayPatient[], shuffle: boolean): State {
     const state: State = { placed: new Map(base.placed), unplaced: new Map(base.unplaced) };
     const taken = [...state.placed.values()].flatMap((p) => p.appointments);
+    // Patients differ only by arrival window; one that did not fit means every
+    // later one with the same window cannot fit either (calendars only fill up).
+    const failed = new Map<string, { discipline: string; reason: string }>();
     for (const p of order) {
+      const signature = `${p.arrival?.start ?? ''}-${p.arrival?.end ?? ''}`;
+      const known = failed.get(signature);
+      if (known !== undefined) {
+        state.unplaced.set(p.id, known);
+        continue;
+      }
       let day = withBusy(this.inputFor(p, this.input), taken);
       // Other specialist and room orders break the solver's ties differently.
       if (shuffle)
         day = { ...day, specialists: shuffled(day.specialists, this.next), rooms: shuffled(day.rooms, this.next) };
-      const result = solveItinerary(day);
+      let result = solveItinerary(day);
+      if (result.ok && shuffle && this.next() < 0.5) {
+        // Sometimes try a random arrival hour instead of the patient's own best.
+        const window = p.arrival ?? this.input.day;
+        const from = window.start + Math.floor((this.next() * (window.end - window.start)) / 15) * 15;
+        const narrowed = solveItinerary({ ...day, arrival: { start: from, end: Math.min(window.end, from + 30) } });
+        if (narrowed.ok) result = narrowed;
+      }
       if (!result.ok) {
-        state.unplaced.set(p.id, { discipline: result.discipline, reason: result.reason });
+        const why = { discipline: result.discipline, reason: result.reason };
+        state.unplaced.set(p.id, why);
+        failed.set(signature, why);
         continue;
       }
       taken.push(...result.appointments);
@@ -214,7 +247,7 @@ export class DayPlanner {
 
   /** 1–3 patients: the ones who wait most (weighted), or one and those sharing its specialists at nearby hours. */
   private pickToRemove(): Set<string> {
-    const placed = [...this.state.placed.values()];
+    const placed = [...this.current.state.placed.values()];
     const count = Math.min(placed.length, 1 + Math.floor(this.next() * 5));
     const out = new Set<string>();
     if (this.next() < 0.5) {
@@ -266,7 +299,7 @@ export function planClinicDay(
   const planner = new DayPlanner(input, patients, options.seed);
   const budget = options.timeBudgetMs ?? 0;
   const cap = options.maxIterations ?? Number.POSITIVE_INFINITY;
-  while (planner.iterations < cap && now() - started < budget && planner.step());
+  while (planner.iterations < cap && now() - started < budget && planner.step((now() - started) / budget));
   return planner.plan();
 }
 
@@ -279,7 +312,8 @@ export async function improveWithin(planner: DayPlanner, budgetMs: number, slice
   for (;;) {
     const slice = performance.now();
     while (performance.now() - slice < sliceMs) {
-      if (performance.now() - started >= budgetMs || !planner.step()) return;
+      const spent = performance.now() - started;
+      if (spent >= budgetMs || !planner.step(spent / budgetMs)) return;
     }
     await yieldToEventLoop();
   }

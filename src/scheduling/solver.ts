@@ -205,65 +205,107 @@ export function solveItinerary(input: SolverInput): SolverResult {
   const needs = visits.map((v) => preds[v].filter((p) => tasks[p].patientAttends).reduce((m, p) => m | bit.get(p)!, 0));
   const free = input.specialists.map((s, i) => without(s.free, busy.get(i) ?? []));
   const full = (1 << visits.length) - 1;
+  // Look-up tables over grid slots (slot u starts at day.start + u·grid), so
+  // the search below asks "earliest fit from here" in O(1): for each visit
+  // and candidate, the earliest slot ≥ u at which that specialist and some
+  // room are free for the whole visit (-1 if none), and the first such room.
+  const slots = Math.floor((day.end - day.start) / grid);
+  const slotOf = (t: number): number => Math.max(0, Math.ceil((t - day.start) / grid));
+  // Slots u at which [t, t + minutes) lies inside one of the windows (t = day.start + u·grid).
+  const startsWithin = (windows: readonly Window[], minutes: number): Uint8Array => {
+    const mark = new Uint8Array(slots + 1);
+    for (const w of windows) {
+      const last = Math.min(slots, Math.floor((w.end - minutes - day.start) / grid));
+      for (let u = slotOf(w.start); u <= last; u++) mark[u] = 1;
+    }
+    return mark;
+  };
+  const roomAt = visits.map((v) => {
+    const at = new Int32Array(slots + 1).fill(-1);
+    roomFree.forEach((r, i) => {
+      const mark = startsWithin(r, tasks[v].minutes);
+      for (let u = 0; u <= slots; u++) if (at[u] < 0 && mark[u] === 1) at[u] = i;
+    });
+    return at;
+  });
+  // Per visit: the earliest slot ≥ u at which some candidate and a room are
+  // free for the whole visit, and the first such candidate (the solver's tie-break).
+  const nextFit = visits.map((v, k) => {
+    const slot = new Int32Array(slots + 2).fill(-1);
+    const who = new Int32Array(slots + 2).fill(-1);
+    const marks = candidates[v].map((sp) => startsWithin(free[sp], tasks[v].minutes));
+    for (let u = slots; u >= 0; u--) {
+      const c = roomAt[k][u] >= 0 ? marks.findIndex((m) => m[u] === 1) : -1;
+      [slot[u], who[u]] = c >= 0 ? [u, candidates[v][c]] : [slot[u + 1], who[u + 1]];
+    }
+    return { slot, who };
+  });
 
   let best: { span: number; waits: number; finish: number; plan: Placement[] } | undefined;
-  let deepest = { mask: 0 };
+  let deepest = 0;
+  const minimum = visits.reduce((n, v) => n + tasks[v].minutes, 0);
+  const end = new Float64Array(full + 1);
+  const waits = new Float64Array(full + 1);
+  // How each set of visits was last extended: which visit, at which slot (its specialist and room follow).
+  const lastVisit = new Int32Array(full + 1);
+  const lastSlot = new Int32Array(full + 1);
   const firstStart = day.start + Math.ceil((Math.max(arrival.start, day.start) - day.start) / grid) * grid;
   for (let s = firstStart; s <= Math.min(arrival.end, day.end); s += grid) {
-    if (best !== undefined && best.span === visits.reduce((n, v) => n + tasks[v].minutes, 0)) break; // cannot do better
-    const end = new Array<number>(full + 1).fill(Number.POSITIVE_INFINITY);
-    const waits = new Array<number>(full + 1).fill(Number.POSITIVE_INFINITY);
-    const plan: (Placement[] | undefined)[] = new Array<Placement[] | undefined>(full + 1).fill(undefined);
+    if (best !== undefined && best.span === minimum) break; // cannot do better
+    end.fill(Number.POSITIVE_INFINITY);
+    waits.fill(Number.POSITIVE_INFINITY);
     end[0] = s;
     waits[0] = 0;
-    plan[0] = [];
     for (let mask = 0; mask <= full; mask++) {
       const at = end[mask];
-      if (!Number.isFinite(at)) continue;
+      if (at === Number.POSITIVE_INFINITY) continue;
       if (best !== undefined && at - s > best.span) continue;
-      if (popcount(mask) > popcount(deepest.mask)) deepest = { mask };
+      if (popcount(mask) > popcount(deepest)) deepest = mask;
       for (let k = 0; k < visits.length; k++) {
         const b = 1 << k;
         if ((mask & b) !== 0 || (needs[k] & mask) !== needs[k]) continue;
-        const task = tasks[visits[k]];
-        for (const sp of candidates[visits[k]]) {
-          // The first visit starts exactly at s (other starts are other values of s).
-          if (mask === 0 && release[k] > s) continue;
-          const fit = earliestFit(
-            mask === 0 ? s : Math.max(at, release[k]),
-            task.minutes,
-            free[sp],
-            roomFree,
-            day,
-            grid,
-            mask === 0,
-          );
-          if (fit === undefined) continue;
-          const e = fit.start + task.minutes;
-          const w = waits[mask] + (mask !== 0 && fit.start > at ? 1 : 0);
-          const next = mask | b;
-          if (e < end[next] || (e === end[next] && w < waits[next])) {
-            end[next] = e;
-            waits[next] = w;
-            plan[next] = [...plan[mask]!, { task: visits[k], start: fit.start, specialist: sp, room: fit.room }];
-          }
+        // The first visit starts exactly at s (other starts are other values of s).
+        if (mask === 0 && release[k] > s) continue;
+        const from = slotOf(mask === 0 ? s : Math.max(at, release[k]));
+        const slot = from > slots ? -1 : nextFit[k].slot[from];
+        if (slot < 0 || (mask === 0 && slot !== from)) continue;
+        const start = day.start + slot * grid;
+        const e = start + tasks[visits[k]].minutes;
+        const w = waits[mask] + (mask !== 0 && start > at ? 1 : 0);
+        const next = mask | b;
+        if (e < end[next] || (e === end[next] && w < waits[next])) {
+          end[next] = e;
+          waits[next] = w;
+          lastVisit[next] = k;
+          lastSlot[next] = slot;
         }
       }
     }
-    if (!Number.isFinite(end[full])) continue;
+    if (end[full] === Number.POSITIVE_INFINITY) continue;
     const span = end[full] - s;
-    const chosen = plan[full]!;
     const finish = Math.max(end[full], ...[...reviewAt.values()].map((r) => r.end));
     if (
       best === undefined ||
       span < best.span ||
       (span === best.span && (waits[full] < best.waits || (waits[full] === best.waits && finish < best.finish)))
     ) {
+      // Subsets are numerically smaller, so each was final before it was extended: walk back.
+      const chosen: Placement[] = [];
+      for (let mask = full; mask !== 0; mask ^= 1 << lastVisit[mask]) {
+        const k = lastVisit[mask];
+        const slot = lastSlot[mask];
+        chosen.unshift({
+          task: visits[k],
+          start: day.start + slot * grid,
+          specialist: nextFit[k].who[slot],
+          room: roomAt[k][slot],
+        });
+      }
       best = { span, waits: waits[full], finish, plan: chosen };
     }
   }
   if (best === undefined) {
-    const missing = visits.findIndex((_, k) => (deepest.mask & (1 << k)) === 0);
+    const missing = visits.findIndex((_, k) => (deepest & (1 << k)) === 0);
     const task = tasks[visits[Math.max(0, missing)]];
     return {
       ok: false,

@@ -4,6 +4,7 @@ import { CasesAndRecords1795708430032 } from './1795708430032-cases-and-records.
 import { BreakGlass1795709243749 } from './1795709243749-break-glass.js';
 import { Itineraries1795710352607 } from './1795710352607-itineraries.js';
 import { AuditDisclosures1795712417239 } from './1795712417239-audit-disclosures.js';
+import { BoardSessions1795715550642 } from './1795715550642-board-sessions.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   BreakGlass1795709243749,
   Itineraries1795710352607,
   AuditDisclosures1795712417239,
+  BoardSessions1795715550642,
 ];

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BoardModule } from './board/board.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { ClinicsModule } from './clinics/clinics.module.js';
 import { SchedulingModule } from './scheduling/scheduling.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         SpecialistsModule,
         CasesModule,
         SchedulingModule,
+        BoardModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -14,6 +14,8 @@ export interface AccessClaims {
   sub: string;
   sid: string;
   role: Role;
+  /** Expiry, epoch seconds (set by the signer). */
+  exp?: number;
 }
 
 export type RefreshOutcome =

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Module } from '@nestjs/common';
-import { BoardModule } from '../board/board.module.js';
+import { EventLogModule } from '../board/event-log.module.js';
 import { ClinicsModule } from '../clinics/clinics.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -14,7 +14,7 @@ import { RecordsController } from './records.controller.js';
 import { RecordsService } from './records.service.js';
 
 @Module({
-  imports: [DatabaseModule, ClinicsModule, DiagnosesModule, BoardModule],
+  imports: [DatabaseModule, ClinicsModule, DiagnosesModule, EventLogModule],
   controllers: [CasesController, RecordsController],
   providers: [
     CasesService,

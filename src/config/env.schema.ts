@@ -119,6 +119,12 @@ export class EnvSchema {
   UPLOAD_MAX_BYTES = 52428800;
 
   @Type(() => Number)
+  @IsInt({ message: 'BOARD_FLOOD_LIMIT must be an integer from 5 to 10000' })
+  @Min(5, { message: 'BOARD_FLOOD_LIMIT must be an integer from 5 to 10000' })
+  @Max(10000, { message: 'BOARD_FLOOD_LIMIT must be an integer from 5 to 10000' })
+  BOARD_FLOOD_LIMIT = 50;
+
+  @Type(() => Number)
   @IsInt({ message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
   @Min(1, { message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
   @Max(100000, { message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })

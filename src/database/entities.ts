@@ -4,6 +4,7 @@ import { RateLimitEntity } from '../auth/entities/rate-limit.entity.js';
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
 import { UserEntity } from '../auth/entities/user.entity.js';
 import { BoardEventEntity } from '../board/entities/board-event.entity.js';
+import { AgendaItemEntity, AttendanceEntity, BoardSessionEntity } from '../board/entities/board-session.entity.js';
 import { BreakGlassGrantEntity } from '../cases/entities/break-glass.entity.js';
 import { CaseEntity } from '../cases/entities/case.entity.js';
 import { PatientEntity } from '../cases/entities/patient.entity.js';
@@ -35,6 +36,9 @@ export const ENTITIES = [
   CaseEntity,
   DiagnosisAssessmentEntity,
   BoardEventEntity,
+  BoardSessionEntity,
+  AgendaItemEntity,
+  AttendanceEntity,
   RecordEntity,
   ReadinessWaiverEntity,
   BreakGlassGrantEntity,

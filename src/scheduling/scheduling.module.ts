@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { BoardModule } from '../board/board.module.js';
+import { EventLogModule } from '../board/event-log.module.js';
 import { CasesModule } from '../cases/cases.module.js';
 import { ClinicsModule } from '../clinics/clinics.module.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -9,7 +9,7 @@ import { CalendarController, ItineraryController, ScheduleDayController } from '
 import { SchedulingService } from './scheduling.service.js';
 
 @Module({
-  imports: [DatabaseModule, CasesModule, ClinicsModule, SpecialistsModule, BoardModule],
+  imports: [DatabaseModule, CasesModule, ClinicsModule, SpecialistsModule, EventLogModule],
   controllers: [ItineraryController, CalendarController, ScheduleDayController],
   providers: [SchedulingService, CalendarService],
 })

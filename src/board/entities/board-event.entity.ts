@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { BoardSessionEntity } from './board-session.entity.js';
 
 /**
  * The event log: every change the board room shows, written in the same
@@ -7,6 +8,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity({ name: 'board_event' })
 @Index('IDX_board_event_session', ['sessionId', 'id'])
 @Index('IDX_board_event_case', ['caseId', 'id'])
+// A message is stored once per (session, author, clientMsgId): a partial
+// expression index made by the migration.
+@Index('UQ_board_event_client_msg', { synchronize: false })
 export class BoardEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_board_event' })
   id!: string;
@@ -28,4 +32,8 @@ export class BoardEventEntity {
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   at!: Date;
+
+  @ManyToOne(() => BoardSessionEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'FK_board_event_session' })
+  session?: Relation<BoardSessionEntity>;
 }

@@ -1,0 +1,80 @@
+import type { IncomingMessage } from 'node:http';
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
+import type { Server, ServerOptions } from 'socket.io';
+import { AppConfig } from '../config/app-config.js';
+
+/** Browsers may open the socket only from an allowed origin (or the server's own); other clients send none. */
+export function originAllowed(req: Pick<IncomingMessage, 'headers'>, allowed: string[] | '*'): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed === '*' || allowed.includes(origin)) return true;
+  const host = req.headers.host;
+  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
+}
+
+/**
+ * The pool as the adapter sees it. Its LISTEN client gets an error handler
+ * (the adapter listens only for 'end', so a dropped connection would
+ * otherwise crash the process; after 'end' it reconnects), and a client that
+ * arrives after the server closed is destroyed and never handed over (the
+ * adapter cannot release a client it receives after its own close).
+ */
+function adapterPool(pool: pg.Pool, closed: () => boolean): pg.Pool {
+  return {
+    query: pool.query.bind(pool),
+    connect: async (): Promise<pg.PoolClient> => {
+      const client = await pool.connect();
+      client.on('error', () => undefined);
+      if (!closed()) return client;
+      client.release(true);
+      return new Promise<pg.PoolClient>(() => undefined);
+    },
+  } as unknown as pg.Pool;
+}
+
+/**
+ * socket.io for the `/board` namespace: Origin allow-list, small frames,
+ * no client bundle, and `@socket.io/postgres-adapter` so rooms and presence
+ * span every instance on the same database.
+ */
+export class BoardIoAdapter extends IoAdapter {
+  private pool: pg.Pool | undefined;
+  private closing = false;
+
+  constructor(private readonly appContext: INestApplicationContext) {
+    super(appContext);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const config = this.appContext.get(AppConfig);
+    const allowed = config.corsOrigins;
+    const server = super.createIOServer(port, {
+      ...options,
+      serveClient: false,
+      maxHttpBufferSize: 64 * 1024,
+      cors: { origin: allowed === '*' ? true : allowed, credentials: false },
+      allowRequest: (req, callback) => callback(null, originAllowed(req, allowed)),
+    } as ServerOptions);
+    const pool = new pg.Pool({ connectionString: config.database.url, max: 3 });
+    pool.on('error', () => undefined); // idle clients that drop are replaced
+    this.pool = pool;
+    server.adapter(
+      createAdapter(
+        adapterPool(pool, () => this.closing),
+        { errorHandler: () => undefined },
+      ),
+    );
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    this.closing = true;
+    await super.close(server);
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end().catch(() => undefined);
+  }
+}

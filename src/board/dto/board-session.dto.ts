@@ -1,0 +1,206 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { DISCIPLINES, type Discipline } from '../../common/clinical-codes.js';
+import { PageQuery } from '../../common/pagination.js';
+import {
+  AGENDA_MODES,
+  SESSION_STATUSES,
+  type AgendaMode,
+  type SessionStatus,
+} from '../entities/board-session.entity.js';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateBoardSessionDto {
+  @ApiProperty() @IsUUID() clinicId!: string;
+  @ApiProperty({ example: 'Breast tumor board' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title!: string;
+  @ApiProperty({ example: '2026-12-03T19:00:00Z' }) @IsDateString({ strict: true }) startsAt!: string;
+  @ApiProperty({ example: '2026-12-03T20:30:00Z' }) @IsDateString({ strict: true }) endsAt!: string;
+  @ApiPropertyOptional({ description: 'a clinician member of the clinic' }) @IsOptional() @IsUUID() chairId?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) location?: string;
+  @ApiPropertyOptional({ example: 'https://video.example.org/board' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true })
+  @MaxLength(500)
+  videoUrl?: string;
+}
+
+export class UpdateBoardSessionDto {
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateString({ strict: true }) startsAt?: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateString({ strict: true }) endsAt?: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsUUID() chairId?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  location?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true })
+  @MaxLength(500)
+  videoUrl?: string | null;
+  @ApiPropertyOptional({
+    enum: SESSION_STATUSES,
+    description: 'scheduled → in_progress → closed; scheduled → cancelled',
+  })
+  @IsOptional()
+  @IsIn(SESSION_STATUSES)
+  status?: SessionStatus;
+}
+
+export class ListBoardSessionsQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() clinicId?: string;
+  @ApiPropertyOptional({ description: 'sessions starting at or after' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  from?: string;
+  @ApiPropertyOptional({ description: 'sessions starting before' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  to?: string;
+}
+
+export class AddAgendaItemDto {
+  @ApiProperty() @IsUUID() caseId!: string;
+  @ApiPropertyOptional({ enum: AGENDA_MODES, default: 'discuss' }) @IsOptional() @IsIn(AGENDA_MODES) mode?: AgendaMode;
+}
+
+export class UpdateAgendaItemDto {
+  @ApiProperty({ enum: AGENDA_MODES }) @IsIn(AGENDA_MODES) mode!: AgendaMode;
+}
+
+export class ReorderAgendaDto {
+  @ApiProperty({ type: [String], description: 'every case on the agenda, in the new order' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  caseIds!: string[];
+}
+
+export class PresentDto {
+  @ApiProperty({ description: 'the case now presented; it must be on the agenda' }) @IsUUID() caseId!: string;
+}
+
+export class CheckInDto {
+  @ApiProperty({ enum: DISCIPLINES }) @IsIn(DISCIPLINES) discipline!: Discipline;
+  @ApiPropertyOptional({ description: 'a coordinator checking someone else in; default: yourself' })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+}
+
+export class CheckOutDto {
+  @ApiPropertyOptional({ description: 'a coordinator checking someone else out; default: yourself' })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+}
+
+export class TranscriptQuery {
+  @ApiPropertyOptional({ enum: ['json', 'markdown'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'markdown'])
+  format?: 'json' | 'markdown';
+}
+
+export class AgendaItemDto {
+  @ApiProperty() caseId!: string;
+  @ApiProperty() position!: number;
+  @ApiProperty({ enum: AGENDA_MODES }) mode!: AgendaMode;
+  @ApiProperty() caseStatus!: string;
+  @ApiProperty({ nullable: true, type: String }) presentedAt!: string | null;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'presented before first cancer-directed treatment' })
+  prospective!: boolean | null;
+}
+
+export class AttendanceEntryDto {
+  @ApiProperty() userId!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty() discipline!: string;
+  @ApiProperty() joinedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) leftAt!: string | null;
+}
+
+export class QuorumDto {
+  @ApiProperty({ type: [String] }) required!: string[];
+  @ApiProperty({ type: [String] }) present!: string[];
+  @ApiProperty({ type: [String] }) missing!: string[];
+  @ApiProperty() met!: boolean;
+}
+
+export class AttendanceDto {
+  @ApiProperty({ type: [AttendanceEntryDto] }) entries!: AttendanceEntryDto[];
+  @ApiProperty({ type: QuorumDto }) quorum!: QuorumDto;
+}
+
+export class BoardSessionDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() clinicId!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() startsAt!: string;
+  @ApiProperty() endsAt!: string;
+  @ApiProperty({ nullable: true, type: String }) chairId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) location!: string | null;
+  @ApiProperty({ nullable: true, type: String }) videoUrl!: string | null;
+  @ApiProperty({ enum: SESSION_STATUSES }) status!: SessionStatus;
+  @ApiProperty({ nullable: true, type: String }) presentingCaseId!: string | null;
+  @ApiProperty() version!: number;
+}
+
+export class BoardSessionDetailDto extends BoardSessionDto {
+  @ApiProperty({ type: [AgendaItemDto] }) agenda!: AgendaItemDto[];
+  @ApiProperty({ type: AttendanceDto }) attendance!: AttendanceDto;
+}
+
+export class BoardSessionPageDto {
+  @ApiProperty({ type: [BoardSessionDto] }) items!: BoardSessionDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+/** `session:join` on the `/board` socket. */
+export class JoinSessionMessage {
+  @IsUUID() sessionId!: string;
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value))
+  @IsString()
+  @Matches(/^\d{1,18}$/, { message: 'afterId must be an event id' })
+  afterId?: string;
+}
+
+/** `message:post` on the `/board` socket. */
+export class PostMessage {
+  @IsUUID() sessionId!: string;
+  @IsOptional() @IsUUID() caseId?: string;
+  @Transform(trim) @IsString() @MinLength(1) @MaxLength(4000) body!: string;
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{1,100}$/, { message: 'clientMsgId must be 1-100 letters, digits or . _ : -' })
+  clientMsgId!: string;
+}
+
+export class LeaveSessionMessage {
+  @IsUUID() sessionId!: string;
+}

@@ -366,7 +366,7 @@ export class BoardSessionsService {
     AuditScope.describe({ disclosedPatientIds: agenda.map((a) => a.patient_id) });
     const noConsent = new Set(agenda.filter((a) => !a.consent_to_record).map((a) => a.case_id));
     const rows = await this.tx.query<Parameters<typeof toBoardEvent>[0]>(
-      `SELECT ${EVENT_COLUMNS} FROM board_event WHERE session_id = $1 ORDER BY id`,
+      `SELECT ${EVENT_COLUMNS} FROM board_event WHERE session_id = $1 ORDER BY board_event.id`,
       [id],
     );
     const all = rows.map(toBoardEvent);

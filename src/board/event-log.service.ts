@@ -31,6 +31,7 @@ interface EventRow {
   at: Date;
 }
 
+/** Ids go out as text (bigint); order by `board_event.id`, not the text alias. */
 export const EVENT_COLUMNS = 'id::text AS id, session_id, case_id, type, payload, actor_id, at';
 
 export function toBoardEvent(r: EventRow): BoardEvent {
@@ -119,7 +120,7 @@ export class EventLogService {
   /** A session's events after `afterId`, in id order (at most `limit`). */
   async after(sessionId: string, afterId: string, limit = 10_000): Promise<BoardEvent[]> {
     const rows = await this.tx.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM board_event WHERE session_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      `SELECT ${EVENT_COLUMNS} FROM board_event WHERE session_id = $1 AND id > $2 ORDER BY board_event.id LIMIT $3`,
       [sessionId, afterId, limit],
     );
     return rows.map(toBoardEvent);

@@ -1,0 +1,167 @@
+import type { Server } from 'node:http';
+import { io, type Socket } from 'socket.io-client';
+import request from 'supertest';
+import { breastClinicBody, referralBody } from './factories.js';
+import { bearer, TEST_PASSWORD, type Tokens } from './test-app.js';
+
+export type Target = string | Server;
+
+export interface Member {
+  id: string;
+  tokens: Tokens;
+}
+
+export interface BoardWorld {
+  clinicId: string;
+  sessionId: string;
+  coord: Member;
+  /** Clinicians who are specialists: [0] pathology, [1] medical oncology. */
+  doctors: Member[];
+  /** A clinician of another clinic. */
+  outsider: Member;
+  /** Ready cases on the session's agenda, in order. */
+  cases: string[];
+}
+
+let counter = 0;
+
+async function user(target: Target, admin: Tokens, role: string): Promise<Member> {
+  counter += 1;
+  const email = `${role}-${counter}-${Date.now()}@board.example.org`;
+  const created = await request(target)
+    .post('/api/users')
+    .set(bearer(admin))
+    .send({ email, displayName: `Dr ${role} ${counter}`, role, password: TEST_PASSWORD });
+  if (created.status !== 201) throw new Error(`user: ${created.status} ${JSON.stringify(created.body)}`);
+  const login = await request(target).post('/api/auth/login').send({ email, password: TEST_PASSWORD });
+  if (login.status !== 200) throw new Error(`login: ${login.status}`);
+  return { id: created.body.id as string, tokens: login.body as Tokens };
+}
+
+async function ok(
+  res: request.Response | Promise<request.Response>,
+  status: number,
+  what: string,
+): Promise<request.Response> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r;
+}
+
+/**
+ * A clinic with a coordinator and two specialist clinicians, an outsider,
+ * `cases` ready cases (set ready directly: readiness is tested elsewhere)
+ * and a scheduled board session with them on the agenda.
+ */
+export async function boardWorld(
+  target: Target,
+  admin: Tokens,
+  sql: (query: string, params: unknown[]) => Promise<unknown>,
+  options: { cases?: number; consent?: boolean[] } = {},
+): Promise<BoardWorld> {
+  const clinic = await ok(
+    request(target)
+      .post('/api/clinics')
+      .set(bearer(admin))
+      .send({ ...breastClinicBody(), quorumDisciplines: ['pathology', 'medical_oncology'] }),
+    201,
+    'clinic',
+  );
+  const clinicId = clinic.body.id as string;
+  const coord = await user(target, admin, 'coordinator');
+  const doctors = [await user(target, admin, 'clinician'), await user(target, admin, 'clinician')];
+  const outsider = await user(target, admin, 'clinician');
+  for (const m of [coord, ...doctors])
+    await ok(request(target).put(`/api/clinics/${clinicId}/members/${m.id}`).set(bearer(admin)), 204, 'member');
+  for (const [i, discipline] of ['pathology', 'medical_oncology'].entries()) {
+    await ok(
+      request(target)
+        .post('/api/specialists')
+        .set(bearer(coord.tokens))
+        .send({ userId: doctors[i].id, disciplines: [discipline], clinicIds: [clinicId] }),
+      201,
+      'specialist',
+    );
+  }
+  const cases: string[] = [];
+  for (let i = 0; i < (options.cases ?? 2); i++) {
+    const body = referralBody(clinicId);
+    (body.patient as Record<string, unknown>).consentToRecord = options.consent?.[i] ?? true;
+    const res = await ok(request(target).post('/api/cases').set(bearer(coord.tokens)).send(body), 201, 'case');
+    cases.push(res.body.id as string);
+  }
+  await sql(`UPDATE second_opinion_case SET status = 'ready' WHERE id = ANY($1::uuid[])`, [cases]);
+  const session = await ok(
+    request(target).post('/api/board-sessions').set(bearer(coord.tokens)).send({
+      clinicId,
+      title: 'Breast tumor board',
+      startsAt: '2026-12-03T19:00:00Z',
+      endsAt: '2026-12-03T20:30:00Z',
+      chairId: doctors[1].id,
+      videoUrl: 'https://video.example.org/board',
+    }),
+    201,
+    'session',
+  );
+  const sessionId = session.body.id as string;
+  for (const caseId of cases)
+    await ok(
+      request(target).post(`/api/board-sessions/${sessionId}/agenda`).set(bearer(coord.tokens)).send({ caseId }),
+      201,
+      'agenda',
+    );
+  return { clinicId, sessionId, coord, doctors, outsider, cases };
+}
+
+export interface BoardEventMessage {
+  id: string;
+  sessionId: string;
+  caseId: string | null;
+  type: string;
+  payload: Record<string, unknown>;
+  actor: string | null;
+  at: string;
+}
+
+/** A `/board` client: websocket only, no automatic reconnection (the tests reconnect on purpose). */
+export function connectBoard(
+  baseUrl: string,
+  token: string | undefined,
+  options: { origin?: string } = {},
+): Promise<Socket> {
+  const socket = io(`${baseUrl}/board`, {
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: options.origin === undefined ? {} : { origin: options.origin },
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Every `event` the socket receives, in arrival order. */
+export function collect(socket: Socket): BoardEventMessage[] {
+  const events: BoardEventMessage[] = [];
+  socket.on('event', (e: BoardEventMessage) => events.push(e));
+  return events;
+}
+
+export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function baseUrlOf(server: Server): string {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('server is not listening on a port');
+  return `http://127.0.0.1:${address.port}`;
+}

@@ -163,7 +163,7 @@ describe('Board sessions and the /board socket', () => {
 
     it('should change session status only along its workflow, with If-Match', async () => {
       const s = await request(t.http).get(`/api/board-sessions/${w.sessionId}`).set(bearer(w.coord.tokens));
-      const etag = s.headers.etag as string;
+      const etag = s.headers.etag;
       const missing = await request(t.http)
         .patch(`/api/board-sessions/${w.sessionId}`)
         .set(bearer(w.coord.tokens))

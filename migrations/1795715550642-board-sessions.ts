@@ -3,10 +3,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Board sessions, agenda and attendance (generated, reviewed), plus by hand:
  * one open attendance per person; one stored message per (session, author,
- * clientMsgId); the event log made append-only and announcing each committed
- * session event with NOTIFY board_event '<session>:<id>' (delivered only on
- * commit, in commit order); the table @socket.io/postgres-adapter uses for
- * payloads too large for NOTIFY.
+ * clientMsgId); the event log made append-only and announcing each session
+ * event with NOTIFY board_event (delivered only on commit, in commit order):
+ * the event itself as JSON when it fits, else '<session>:<id>'; the table
+ * @socket.io/postgres-adapter uses for payloads too large for NOTIFY.
  */
 
 export class BoardSessions1795715550642 implements MigrationInterface {
@@ -67,8 +67,19 @@ export class BoardSessions1795715550642 implements MigrationInterface {
     );
     await queryRunner.query(`
       CREATE FUNCTION board_event_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        -- The event as the API shows it (ids as text, time as an ISO instant in ms).
+        event text := json_build_object('s', NEW.session_id, 'e', json_build_object(
+          'id', NEW.id::text, 'sessionId', NEW.session_id, 'caseId', NEW.case_id, 'type', NEW.type,
+          'payload', NEW.payload, 'actor', NEW.actor_id,
+          'at', to_char(NEW.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))::text;
       BEGIN
-        PERFORM pg_notify('board_event', NEW.session_id::text || ':' || NEW.id::text);
+        -- NOTIFY payloads stay under 8000 bytes: a larger event is announced by id and read from the table.
+        IF octet_length(event) < 7900 THEN
+          PERFORM pg_notify('board_event', event);
+        ELSE
+          PERFORM pg_notify('board_event', NEW.session_id::text || ':' || NEW.id::text);
+        END IF;
         RETURN NULL;
       END $$`);
     await queryRunner.query(

@@ -6,14 +6,22 @@ import { EventLogService, type BoardEvent } from './event-log.service.js';
 interface Subscriber {
   /** Highest event id this subscriber has been given. */
   cursor: bigint;
-  send(event: BoardEvent): void;
 }
+
+/** Sends one event to several local subscribers at once (encoded once). */
+export type Deliver = (subscriberIds: string[], event: BoardEvent) => void;
 
 interface Room {
   subscribers: Map<string, Subscriber>;
+  /** Joins whose replay is still being read: the room must outlive them. */
+  joining: number;
   /** Work on one session runs one step at a time, in order. */
   chain: Promise<void>;
   flushQueued: boolean;
+  /** Events that came with their notification, in commit (= id) order. */
+  pending: BoardEvent[];
+  /** Something may have been missed (a notification without the event, or a lost listener): read the log. */
+  gap: boolean;
 }
 
 const PAGE = 1000;
@@ -35,6 +43,7 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private listener: pg.Client | undefined;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  private deliver: Deliver = () => undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -54,18 +63,19 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
     await Promise.all([...this.rooms.values()].map((r) => r.chain));
   }
 
+  /** How events reach subscribers (the gateway's sockets). */
+  setDelivery(deliver: Deliver): void {
+    this.deliver = deliver;
+  }
+
   /**
    * Replays a session's events after `afterId` and subscribes to what
    * follows. The replay is what the caller sends first (the join ack); every
-   * later event reaches `send` exactly once, in order, with no gap.
+   * later event is delivered to it exactly once, in order, with no gap.
    */
-  subscribe(
-    sessionId: string,
-    subscriberId: string,
-    afterId: string,
-    send: (e: BoardEvent) => void,
-  ): Promise<BoardEvent[]> {
+  subscribe(sessionId: string, subscriberId: string, afterId: string): Promise<BoardEvent[]> {
     const room = this.room(sessionId);
+    room.joining++;
     return this.enqueue(room, async () => {
       const replay: BoardEvent[] = [];
       for (let page = await this.events.after(sessionId, afterId, PAGE); ;) {
@@ -74,20 +84,32 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
         page = await this.events.after(sessionId, page[page.length - 1].id, PAGE);
       }
       const cursor = BigInt(replay.length > 0 ? replay[replay.length - 1].id : afterId);
-      room.subscribers.set(subscriberId, { cursor, send });
+      room.subscribers.set(subscriberId, { cursor });
       return replay;
+    }).finally(() => {
+      room.joining--;
+      this.dropIfIdle(sessionId, room);
     });
   }
 
   unsubscribe(sessionId: string, subscriberId: string): void {
     const room = this.rooms.get(sessionId);
-    room?.subscribers.delete(subscriberId);
+    if (room === undefined) return;
+    room.subscribers.delete(subscriberId);
+    this.dropIfIdle(sessionId, room);
   }
 
-  /** Something was committed in this session: deliver it (coalesced per session). */
-  announce(sessionId: string): void {
+  /**
+   * Something was committed in this session: deliver it (coalesced per
+   * session). With the event itself (it fitted in the notification) no read
+   * is needed; without it, the log is read from the lowest cursor.
+   */
+  announce(sessionId: string, event?: BoardEvent): void {
     const room = this.rooms.get(sessionId);
-    if (room === undefined || room.subscribers.size === 0 || room.flushQueued) return;
+    if (room === undefined) return;
+    if (event === undefined) room.gap = true;
+    else room.pending.push(event);
+    if (room.flushQueued) return;
     room.flushQueued = true;
     void this.enqueue(room, async () => {
       room.flushQueued = false;
@@ -98,7 +120,14 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private room(sessionId: string): Room {
     let room = this.rooms.get(sessionId);
     if (room === undefined) {
-      room = { subscribers: new Map(), chain: Promise.resolve(), flushQueued: false };
+      room = {
+        subscribers: new Map(),
+        joining: 0,
+        chain: Promise.resolve(),
+        flushQueued: false,
+        pending: [],
+        gap: false,
+      };
       this.rooms.set(sessionId, room);
     }
     return room;
@@ -113,34 +142,51 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
     return result;
   }
 
+  private dropIfIdle(sessionId: string, room: Room): void {
+    if (room.subscribers.size === 0 && room.joining === 0 && this.rooms.get(sessionId) === room)
+      this.rooms.delete(sessionId);
+  }
+
   private async flush(sessionId: string, room: Room): Promise<void> {
+    const pending = room.pending;
+    const gap = room.gap;
+    room.pending = [];
+    room.gap = false;
+    if (!gap) {
+      // Notifications arrive in commit order, and a session's events commit
+      // in id order, so these are all that is new, in order.
+      for (const event of pending) this.send(room, event);
+      return;
+    }
     for (;;) {
       const subscribers = [...room.subscribers.values()];
-      if (subscribers.length === 0) {
-        this.rooms.delete(sessionId);
-        return;
-      }
+      if (subscribers.length === 0) return;
       const from = subscribers.reduce((min, s) => (s.cursor < min ? s.cursor : min), subscribers[0].cursor);
       const page = await this.events.after(sessionId, from.toString(), PAGE);
-      for (const event of page) {
-        const id = BigInt(event.id);
-        for (const s of room.subscribers.values()) {
-          if (id > s.cursor) {
-            s.cursor = id;
-            s.send(event);
-          }
-        }
-      }
+      for (const event of page) this.send(room, event);
       if (page.length < PAGE) return;
     }
+  }
+
+  /** To every subscriber that has not had it (ids only grow per subscriber). */
+  private send(room: Room, event: BoardEvent): void {
+    const id = BigInt(event.id);
+    const to: string[] = [];
+    for (const [subscriberId, s] of room.subscribers) {
+      if (id > s.cursor) {
+        s.cursor = id;
+        to.push(subscriberId);
+      }
+    }
+    if (to.length > 0) this.deliver(to, event);
   }
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.config.database.url });
     client.on('notification', (n) => {
-      const sessionId = n.payload?.split(':')[0];
-      if (sessionId !== undefined) this.announce(sessionId);
+      const note = parseNotification(n.payload);
+      if (note !== undefined) this.announce(note.sessionId, note.event);
     });
     const lost = (): void => {
       if (this.listener !== client) return;
@@ -166,5 +212,23 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
     }
     // Whatever committed while nobody listened is in the log: catch up.
     for (const sessionId of this.rooms.keys()) this.announce(sessionId);
+  }
+}
+
+/**
+ * `{"s": session, "e": event}` when the event fits in a notification,
+ * `<session>:<id>` when it does not (see the board-sessions migration).
+ */
+function parseNotification(payload: string | undefined): { sessionId: string; event?: BoardEvent } | undefined {
+  if (payload === undefined) return undefined;
+  if (!payload.startsWith('{')) {
+    const sessionId = payload.split(':')[0];
+    return sessionId === undefined || sessionId === '' ? undefined : { sessionId };
+  }
+  try {
+    const parsed = JSON.parse(payload) as { s?: unknown; e?: BoardEvent };
+    return typeof parsed.s === 'string' ? { sessionId: parsed.s, event: parsed.e } : undefined;
+  } catch {
+    return undefined;
   }
 }

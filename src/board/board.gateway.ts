@@ -68,6 +68,8 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         (error: Error) => next(error),
       );
     });
+    // Each event is encoded once for all the local sockets that need it (never sent to other instances: they read the log themselves).
+    this.dispatcher.setDelivery((socketIds, event) => nsp.local.to(socketIds).emit('event', event));
     this.sweep = setInterval(() => void this.disconnectRevoked(), REVOCATION_SWEEP_MS);
     this.sweep.unref();
   }
@@ -141,9 +143,7 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         AuditScope.describe({ disclosedPatientIds: await this.boards.patientsOf(session.id) });
         await socket.join(room(session.id));
         socket.data.joined.add(session.id);
-        const events = await this.dispatcher.subscribe(session.id, socket.id, dto.afterId ?? '0', (event) => {
-          if (socket.connected) socket.emit('event', event);
-        });
+        const events = await this.dispatcher.subscribe(session.id, socket.id, dto.afterId ?? '0');
         void this.presence(session.id);
         return { events };
       },

@@ -1,0 +1,207 @@
+// npm run bench:board — the live board room under load: 100 socket.io clients
+// in one session, 10 of them posting 200 messages/s in total for 20 s, run by
+// a load generator in its own process (board-load.ts). Measured at every
+// client: post-to-receive latency; and stored = sent = received per client.
+// Baseline in the same run: a bare socket.io server doing the same INSERT and
+// broadcast (baseline-board-server.ts), loaded the same way.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { freePort } from '../utils/free-port.js';
+import { openBenchDatabase } from './bench-database.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const MAIN = path.resolve(here, '../../src/main.js');
+const BASELINE = path.resolve(here, 'baseline-board-server.js');
+const LOAD = path.resolve(here, 'board-load.js');
+const ADMIN = { email: 'bench@example.org', password: 'a-long-bench-password' };
+const PASSWORD = 'a-long-bench-password';
+const CLIENTS = 100;
+const POSTERS = 10;
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+
+interface LoadResult {
+  sent: number;
+  acked: number;
+  failed: number;
+  minReceived: number;
+  missing: number;
+  p50: number;
+  p99: number;
+  samples: number;
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}`);
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function api<T>(base: string, method: string, route: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${route}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text}`);
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+/** A clinic, a coordinator, 15 clinician members and two sessions, through the API. */
+async function world(base: string): Promise<{ tokens: string[]; sessions: [string, string] }> {
+  const admin = (await api<{ accessToken: string }>(base, 'POST', '/api/auth/login', null, ADMIN)).accessToken;
+  const clinic = await api<{ id: string }>(base, 'POST', '/api/clinics', admin, {
+    name: 'Bench breast MDC',
+    timeZone: 'America/Denver',
+    dayStart: '08:00',
+    dayEnd: '17:00',
+    cancerTypes: ['C50'],
+    requiredDisciplines: [{ discipline: 'medical_oncology', minutes: 30, patientAttends: true }],
+    precedence: [],
+    requiredRecordTypes: [],
+    readinessRules: [],
+    quorumDisciplines: [],
+    consensusRule: 'majority_without_required_dissent',
+  });
+  const member = async (role: string, i: number): Promise<string> => {
+    const email = `${role}-${i}@bench.example.org`;
+    const user = await api<{ id: string }>(base, 'POST', '/api/users', admin, {
+      email,
+      displayName: `Bench ${role} ${i}`,
+      role,
+      password: PASSWORD,
+    });
+    await api(base, 'PUT', `/api/clinics/${clinic.id}/members/${user.id}`, admin);
+    return (await api<{ accessToken: string }>(base, 'POST', '/api/auth/login', null, { email, password: PASSWORD }))
+      .accessToken;
+  };
+  const coord = await member('coordinator', 0);
+  const people: string[] = [];
+  for (let i = 0; i < POSTERS + 5; i++) people.push(await member('clinician', i));
+  const session = async (title: string): Promise<string> =>
+    (
+      await api<{ id: string }>(base, 'POST', '/api/board-sessions', coord, {
+        clinicId: clinic.id,
+        title,
+        startsAt: '2026-12-03T19:00:00Z',
+        endsAt: '2026-12-03T20:30:00Z',
+      })
+    ).id;
+  const sessions: [string, string] = [await session('Bench board'), await session('Baseline board')];
+  // Posters first, then listeners sharing the other five accounts.
+  const tokens = Array.from({ length: CLIENTS }, (_, i) => (i < POSTERS ? people[i] : people[POSTERS + (i % 5)]));
+  return { tokens, sessions };
+}
+
+function load(url: string, sessionId: string, tokens: string[]): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [LOAD, JSON.stringify({ url, sessionId, tokens, posters: POSTERS, rate: RATE, seconds: SECONDS })],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as LoadResult)
+        : reject(new Error(`load generator exited ${code}`)),
+    );
+  });
+}
+
+async function stored(databaseUrl: string, sessionId: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM board_event WHERE session_id = $1 AND type = 'message.posted'`,
+      [sessionId],
+    );
+    return rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const bench = await openBenchDatabase('board');
+  const children: ChildProcess[] = [];
+  try {
+    const appPort = await freePort();
+    const app = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        DATABASE_URL: bench.url,
+        DATA_DIR: bench.scratch,
+        PORT: String(appPort),
+        HOST: '127.0.0.1',
+        JWT_ACCESS_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        LOGIN_IP_LIMIT: '100000',
+        LOGIN_ACCOUNT_LIMIT: '100000',
+        LOG_LEVEL: 'warn',
+        SHUTDOWN_GRACE_MS: '0',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(app);
+    const appUrl = `http://127.0.0.1:${appPort}`;
+    await waitFor(`${appUrl}/api/health`, app);
+    const { tokens, sessions } = await world(appUrl);
+
+    const basePort = await freePort();
+    const baseline = spawn(process.execPath, [BASELINE, bench.url, String(basePort)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(baseline);
+    const baseUrl = `http://127.0.0.1:${basePort}`;
+    await waitFor(baseUrl, baseline);
+
+    const base = await load(baseUrl, sessions[1], tokens);
+    const baseStored = await stored(bench.url, sessions[1]);
+    const real = await load(appUrl, sessions[0], tokens);
+    const realStored = await stored(bench.url, sessions[0]);
+    const lost = (r: LoadResult, n: number): number => Math.abs(r.sent - n) + r.missing + (r.sent - r.acked);
+    for (const [name, r, n] of [
+      ['baseline', base, baseStored],
+      ['app', real, realStored],
+    ] as const) {
+      process.stdout.write(
+        `${name}: sent ${r.sent}, acknowledged ${r.acked}, stored ${n}, fewest received by one client ${r.minReceived}, ` +
+          `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms over ${r.samples} deliveries, lost ${lost(r, n)}\n`,
+      );
+    }
+    process.stdout.write(
+      `bench:board clients=${CLIENTS} rate=${RATE} p50_ms=${real.p50.toFixed(1)} p99_ms=${real.p99.toFixed(1)} baseline_p99_ms=${base.p99.toFixed(1)} lost=${lost(real, realStored)}\n`,
+    );
+  } finally {
+    await Promise.all(children.map(stop));
+    await bench.close();
+  }
+}
+
+await main();

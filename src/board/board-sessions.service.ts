@@ -93,6 +93,27 @@ export class BoardSessionsService {
     return session;
   }
 
+  /**
+   * The session's id, clinic and status in one read, if the user is a member
+   * of its clinic: the board room's hot path (every join and post).
+   */
+  async member(
+    user: Pick<AuthenticatedUser, 'id' | 'role'>,
+    id: string,
+  ): Promise<{ id: string; clinicId: string; status: SessionStatus }> {
+    const rows = await this.tx.query<{ clinic_id: string; status: SessionStatus; member: boolean }>(
+      `SELECT s.clinic_id, s.status,
+              EXISTS (SELECT 1 FROM clinic_member m WHERE m.clinic_id = s.clinic_id AND m.user_id = $2) AS member
+         FROM board_session s WHERE s.id = $1`,
+      [id, user.id],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new NotFoundException('Board session not found');
+    AuditScope.describe({ entityId: id });
+    if (user.role === 'admin' || !row.member) throw new HiddenResourceException('Board session');
+    return { id, clinicId: row.clinic_id, status: row.status };
+  }
+
   private async loadForManage(user: AuthenticatedUser, id: string): Promise<BoardSessionEntity> {
     const session = await this.load(user, id, true);
     if (user.role !== 'coordinator') throw new ForbiddenException("Only the clinic's coordinators manage its sessions");
@@ -331,7 +352,7 @@ export class BoardSessionsService {
     user: AuthenticatedUser,
     msg: { sessionId: string; caseId?: string; body: string; clientMsgId: string },
   ): Promise<{ id: string; duplicate: boolean }> {
-    const session = await this.load(user, msg.sessionId);
+    const session = await this.member(user, msg.sessionId);
     if (session.status === 'closed' || session.status === 'cancelled')
       throw new ConflictException(`The session is ${session.status}`);
     let patientId: string | undefined;

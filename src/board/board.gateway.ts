@@ -139,7 +139,7 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       socket,
       'board.session.join',
       async () => {
-        const session = await this.boards.load(socket.data.user, dto.sessionId);
+        const session = await this.boards.member(socket.data.user, dto.sessionId);
         AuditScope.describe({ disclosedPatientIds: await this.boards.patientsOf(session.id) });
         await socket.join(room(session.id));
         socket.data.joined.add(session.id);

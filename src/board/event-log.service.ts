@@ -105,9 +105,11 @@ export class EventLogService {
       );
       sessionId = open[0]?.session_id ?? null;
     }
-    if (sessionId !== null) await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [sessionId]);
+    // The session lock is taken in the same statement, before the row is made.
     const rows = await m.query<{ id: string }[]>(
-      `INSERT INTO board_event (session_id, case_id, type, payload, actor_id) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO board_event (session_id, case_id, type, payload, actor_id)
+       SELECT $1::uuid, $2::uuid, $3, $4::jsonb, $5::uuid
+         ${sessionId === null ? '' : 'FROM (SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text, 7))) AS session_lock'}
        ${onceByClientMsgId ? `ON CONFLICT (session_id, actor_id, (payload->>'clientMsgId')) WHERE type = 'message.posted' DO NOTHING` : ''}
        RETURNING id::text AS id`,
       [sessionId, event.caseId ?? null, event.type, JSON.stringify(event.payload), event.actorId ?? null],

@@ -150,7 +150,9 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const appPort = await freePort();
-    const app = spawn(process.execPath, [MAIN], {
+    // BENCH_PROFILE=<dir> writes the app's CPU profile there.
+    const profile = process.env.BENCH_PROFILE;
+    const app = spawn(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), MAIN], {
       env: {
         ...process.env,
         NODE_ENV: 'production',

@@ -242,6 +242,18 @@ describe('Board sessions and the /board socket', () => {
         .set(bearer(w.doctors[1].tokens))
         .send({ discipline: 'medical_oncology' });
       await until(() => seen.some((e) => e.type === 'attendance.changed'), 5000, 'the REST change');
+      // A change made through another module, to a case on the agenda, reaches the room too.
+      const moved = await request(t.http)
+        .post(`/api/cases/${w.cases[0]}/transitions`)
+        .set(bearer(w.coord.tokens))
+        .send({ to: 'records_pending', reason: 'outside slides still missing' });
+      expect(moved.status).toBe(200);
+      await until(() => seen.some((e) => e.type === 'case.transitioned'), 5000, "the cases module's event");
+      expect(seen.find((e) => e.type === 'case.transitioned')).toMatchObject({
+        sessionId: w.sessionId,
+        caseId: w.cases[0],
+        payload: { from: 'ready', to: 'records_pending' },
+      });
       const messages = seen.filter((e) => e.type === 'message.posted');
       expect(messages).toHaveLength(1);
       expect(seen.map((e) => e.type)).toContain('attendance.changed');
@@ -312,6 +324,19 @@ describe('Board sessions and the /board socket', () => {
       for (let i = 0; i < 60; i++) s.emit('session:leave', { sessionId: w.sessionId });
       await gone;
       expect(errors.some((e) => e.code === 'rate_limited')).toBe(true);
+    });
+
+    it('should disconnect a socket when its access token expires', async () => {
+      const jwt = t.app.get(JwtService);
+      const claims = jwt.decode<{ sub: string; sid: string; role: string }>(w.doctors[1].tokens.accessToken);
+      const shortLived = await jwt.signAsync({ sub: claims.sub, sid: claims.sid, role: claims.role }, { expiresIn: 2 });
+      const s = await open(shortLived);
+      const errors: { code: string }[] = [];
+      s.on('error', (e: { code: string }) => errors.push(e));
+      const connectedAt = Date.now();
+      await new Promise<void>((resolve) => s.once('disconnect', () => resolve()));
+      expect(Date.now() - connectedAt).toBeLessThan(5000);
+      expect(errors.map((e) => e.code)).toEqual(['token_expired']);
     });
 
     it('should disconnect a socket within 5 s of its session being revoked or its user disabled', async () => {

@@ -5,6 +5,7 @@ import { BreakGlass1795709243749 } from './1795709243749-break-glass.js';
 import { Itineraries1795710352607 } from './1795710352607-itineraries.js';
 import { AuditDisclosures1795712417239 } from './1795712417239-audit-disclosures.js';
 import { BoardSessions1795715550642 } from './1795715550642-board-sessions.js';
+import { DiagnosisChanges1795718484314 } from './1795718484314-diagnosis-changes.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Itineraries1795710352607,
   AuditDisclosures1795712417239,
   BoardSessions1795715550642,
+  DiagnosisChanges1795718484314,
 ];

@@ -14,6 +14,7 @@ import { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/config.module.js';
 import type { Env } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ReviewModule } from './diagnoses/review.module.js';
 import { HealthModule } from './health/health.module.js';
 import { pinoHttpOptions } from './logging.js';
 
@@ -38,6 +39,7 @@ export class AppModule {
         CasesModule,
         SchedulingModule,
         BoardModule,
+        ReviewModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -344,6 +344,30 @@ describe('Second-opinion cases', () => {
       'GET /cases/:id/itinerary': {},
       'GET /cases/:id/itinerary.ics': {},
       'DELETE /cases/:id/itinerary': { coordinatorOnly: true },
+      'GET /cases/:id/diagnoses': {},
+      'POST /cases/:id/diagnoses': {
+        send: { source: 'board', primarySite: 'C50.4', histology: '8520/3', malignant: true },
+      },
+      'GET /cases/:id/diagnosis-changes': {},
+      'POST /cases/:id/diagnosis-changes/:changeId/verification': { send: { outcome: 'board_correct' } },
+      'GET /cases/:id/annotations': {},
+      'POST /cases/:id/annotations': {
+        send: {
+          recordId: '00000000-0000-4000-8000-000000000001',
+          anchor: { kind: 'page', page: 1 },
+          findingType: 'grade',
+          values: { grade: 'G3' },
+          text: 'Grade 3 on review',
+        },
+      },
+      'POST /cases/:id/annotations/:annotationId/amendments': {
+        send: {
+          anchor: { kind: 'page', page: 1 },
+          findingType: 'grade',
+          values: { grade: 'G2' },
+          text: 'Grade 2 after all',
+        },
+      },
       'POST /cases/:id/readiness/waivers': {
         send: { item: 'lab_result', reason: 'not needed for this review' },
         coordinatorOnly: true,
@@ -358,7 +382,11 @@ describe('Second-opinion cases', () => {
       const [method, pattern] = route.split(' ') as [string, string];
       return {
         method: method.toLowerCase() as 'get' | 'post' | 'delete',
-        path: `/api${pattern.replace(':id', c.id).replace(':recordId', first.body.id as string)}`,
+        path: `/api${pattern
+          .replace(':id', c.id)
+          .replace(':recordId', first.body.id as string)
+          .replace(':changeId', '00000000-0000-4000-8000-000000000002')
+          .replace(':annotationId', '00000000-0000-4000-8000-000000000003')}`,
         ...sample,
       };
     });

@@ -10,6 +10,11 @@ import { CaseEntity } from '../cases/entities/case.entity.js';
 import { PatientEntity } from '../cases/entities/patient.entity.js';
 import { ReadinessWaiverEntity, RecordEntity } from '../cases/entities/record.entity.js';
 import { DiagnosisAssessmentEntity } from '../diagnoses/entities/diagnosis-assessment.entity.js';
+import {
+  AnnotationEntity,
+  DiagnosisChangeEntity,
+  DiagnosisChangeVerificationEntity,
+} from '../diagnoses/entities/diagnosis-change.entity.js';
 import { ClinicMemberEntity } from '../clinics/entities/clinic-member.entity.js';
 import { ClinicEntity } from '../clinics/entities/clinic.entity.js';
 import { RoomEntity } from '../clinics/entities/room.entity.js';
@@ -35,6 +40,9 @@ export const ENTITIES = [
   PatientEntity,
   CaseEntity,
   DiagnosisAssessmentEntity,
+  DiagnosisChangeEntity,
+  DiagnosisChangeVerificationEntity,
+  AnnotationEntity,
   BoardEventEntity,
   BoardSessionEntity,
   AgendaItemEntity,

@@ -1,0 +1,123 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayUnique,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { DISCIPLINES, type Discipline } from '../../common/clinical-codes.js';
+import { EVIDENCE_SOURCES, MANAGEMENT_IMPACTS, type EvidenceSource, type ManagementImpact } from '../comparison.js';
+import {
+  FINDING_TYPES,
+  VERIFICATIONS,
+  type FindingType,
+  type Verification,
+} from '../entities/diagnosis-change.entity.js';
+import { AssessmentDto } from './assessment.dto.js';
+
+export const REVIEW_SOURCES = ['pathology_review', 'radiology_review', 'board'] as const;
+export type ReviewSource = (typeof REVIEW_SOURCES)[number];
+
+/** A review or the board's diagnosis of a case (the referring one comes with the referral). */
+export class RecordAssessmentDto extends AssessmentDto {
+  @ApiProperty({ enum: REVIEW_SOURCES }) @IsIn(REVIEW_SOURCES) source!: ReviewSource;
+
+  @ApiPropertyOptional({ enum: EVIDENCE_SOURCES, isArray: true, description: 'board: what the change rests on' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(EVIDENCE_SOURCES, { each: true })
+  evidenceSources?: EvidenceSource[];
+
+  @ApiPropertyOptional({ enum: DISCIPLINES, description: 'board: the discipline that drove the change' })
+  @IsOptional()
+  @IsIn(DISCIPLINES)
+  drivingDiscipline?: Discipline;
+
+  @ApiPropertyOptional({ enum: MANAGEMENT_IMPACTS, description: "board: the chair's call on management impact" })
+  @IsOptional()
+  @IsIn(MANAGEMENT_IMPACTS)
+  managementImpact?: ManagementImpact;
+}
+
+export class VerificationDto {
+  @ApiProperty({ enum: VERIFICATIONS }) @IsIn(VERIFICATIONS) outcome!: Verification;
+  @ApiPropertyOptional({ example: 'surgical pathology 2027-01-10' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  basis?: string;
+}
+
+export class RegionDto {
+  @ApiProperty() @IsNumber() @Min(0) x!: number;
+  @ApiProperty() @IsNumber() @Min(0) y!: number;
+  @ApiProperty() @IsNumber() @Min(0) width!: number;
+  @ApiProperty() @IsNumber() @Min(0) height!: number;
+}
+
+/** Where on a record: a page (and region) of a document, or slide coordinates. */
+export class AnchorDto {
+  @ApiProperty({ enum: ['page', 'slide'] }) @IsIn(['page', 'slide']) kind!: 'page' | 'slide';
+  @ApiPropertyOptional({ description: 'page: 1-based' }) @IsOptional() @IsInt() @Min(1) @Max(100000) page?: number;
+  @ApiPropertyOptional({ type: RegionDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RegionDto)
+  region?: RegionDto;
+  @ApiPropertyOptional({ description: 'slide: label or id' }) @IsOptional() @IsString() @MaxLength(100) slide?: string;
+  @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0) x?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0) y?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0) @Max(1000) zoom?: number;
+}
+
+export class AnnotationInputDto {
+  @ApiProperty({ type: AnchorDto }) @IsObject() @ValidateNested() @Type(() => AnchorDto) anchor!: AnchorDto;
+  @ApiProperty({ enum: FINDING_TYPES }) @IsIn(FINDING_TYPES) findingType!: FindingType;
+  @ApiProperty({
+    example: { histology: '8520/3' },
+    description: 'coded values: histologic_type {histology}, grade {grade}, receptor_status {marker, value}, …',
+  })
+  @IsObject()
+  values!: Record<string, string | number | boolean>;
+  @ApiProperty()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(10000)
+  text!: string;
+}
+
+export class CreateAnnotationDto extends AnnotationInputDto {
+  @ApiProperty() @IsUUID() recordId!: string;
+}
+
+export class ReportQuery {
+  @ApiProperty() @IsUUID() clinicId!: string;
+  @ApiProperty({ example: '2026-01-01' }) @IsDateString({ strict: true }) from!: string;
+  @ApiProperty({ example: '2027-01-01', description: 'exclusive' }) @IsDateString({ strict: true }) to!: string;
+  @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+}
+
+export class ConferenceReportQuery {
+  @ApiProperty() @IsUUID() clinicId!: string;
+  @ApiProperty({ example: 2026 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year!: number;
+}

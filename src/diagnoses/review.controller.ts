@@ -1,0 +1,77 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audit.decorators.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser, Roles } from '../common/auth.decorators.js';
+import { AnnotationInputDto, CreateAnnotationDto, RecordAssessmentDto, VerificationDto } from './dto/review.dto.js';
+import { ReviewService } from './review.service.js';
+
+const uuid = new ParseUUIDPipe();
+
+@ApiTags('diagnoses')
+@ApiBearerAuth()
+@Controller('cases/:id')
+@Roles('coordinator', 'clinician')
+export class ReviewController {
+  constructor(private readonly review: ReviewService) {}
+
+  @Get('diagnoses')
+  @Audited('diagnosis.list', { entity: 'case', idParam: 'id' })
+  @ApiOkResponse({ description: 'every assessment of the case, oldest first (referring, reviews, board)' })
+  assessments(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string) {
+    return this.review.assessments(user, id);
+  }
+
+  @Post('diagnoses')
+  @Audited('diagnosis.record', { entity: 'diagnosis_assessment' })
+  @ApiCreatedResponse({ description: 'the assessment, and for the board the classified change from the referral' })
+  record(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string, @Body() dto: RecordAssessmentDto) {
+    return this.review.recordAssessment(user, id, dto);
+  }
+
+  @Get('diagnosis-changes')
+  @Audited('diagnosis_change.list', { entity: 'case', idParam: 'id' })
+  @ApiOkResponse({ description: 'every classified change of the case, oldest first; one is current' })
+  changes(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string) {
+    return this.review.changes(user, id);
+  }
+
+  @Post('diagnosis-changes/:changeId/verification')
+  @HttpCode(201)
+  @Audited('diagnosis_change.verify', { entity: 'diagnosis_change', idParam: 'changeId' })
+  @ApiCreatedResponse({ description: 'the change with its new verification outcome' })
+  verify(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', uuid) id: string,
+    @Param('changeId', uuid) changeId: string,
+    @Body() dto: VerificationDto,
+  ) {
+    return this.review.verify(user, id, changeId, dto);
+  }
+
+  @Get('annotations')
+  @Audited('annotation.list', { entity: 'case', idParam: 'id' })
+  @ApiOkResponse({ description: 'every annotation version of the case, oldest first' })
+  annotations(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string) {
+    return this.review.annotations(user, id);
+  }
+
+  @Post('annotations')
+  @Audited('annotation.add', { entity: 'annotation' })
+  @ApiCreatedResponse({ description: 'the annotation (version 1)' })
+  annotate(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string, @Body() dto: CreateAnnotationDto) {
+    return this.review.annotate(user, id, dto);
+  }
+
+  @Post('annotations/:annotationId/amendments')
+  @Audited('annotation.amend', { entity: 'annotation' })
+  @ApiCreatedResponse({ description: 'the new version; the old one is kept as it was' })
+  amend(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', uuid) id: string,
+    @Param('annotationId', uuid) annotationId: string,
+    @Body() dto: AnnotationInputDto,
+  ) {
+    return this.review.amend(user, id, annotationId, dto);
+  }
+}

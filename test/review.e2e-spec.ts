@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Socket } from 'socket.io-client';
+import request from 'supertest';
+import { baseUrlOf, boardWorld, collect, connectBoard, until, type BoardWorld } from './utils/board-fixtures.js';
+import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
+
+describe('Annotations, assessments and diagnosis changes', () => {
+  let t: TestApp;
+  let admin: Tokens;
+  let w: BoardWorld;
+  let recordId: string;
+  const sockets: Socket[] = [];
+  const sql = (query: string, params: unknown[]): Promise<unknown> => t.dataSource.query(query, params);
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    admin = await login(t, await createUser(t, 'admin'));
+    w = await boardWorld(t.http, admin, sql, { cases: 2 });
+    const record = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/records/imaging-references`)
+      .set(bearer(w.coord.tokens))
+      .send({ type: 'imaging_ct', studyUid: '1.2.840.1', url: 'https://pacs.example.org/study/1' });
+    recordId = record.body.id as string;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await t.close();
+  });
+
+  it('should let a pathologist annotate a record and amend it as a new version, never overwriting', async () => {
+    const [pathologist, oncologist] = w.doctors;
+    const body = {
+      recordId,
+      anchor: { kind: 'page', page: 2, region: { x: 10, y: 20, width: 100, height: 50 } },
+      findingType: 'histologic_type',
+      values: { histology: '8520/3' },
+      text: 'Infiltrating lobular carcinoma, not ductal.',
+    };
+    const byOncologist = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/annotations`)
+      .set(bearer(oncologist.tokens))
+      .send(body);
+    expect(byOncologist.status).toBe(403);
+    const badCode = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/annotations`)
+      .set(bearer(pathologist.tokens))
+      .send({ ...body, values: { histology: 'lobular' } });
+    expect(badCode.status).toBe(400);
+    expect(badCode.body.errors[0].field).toBe('values.histology');
+    const first = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/annotations`)
+      .set(bearer(pathologist.tokens))
+      .send(body);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ version: 1, supersedesId: null, authorDiscipline: 'pathology' });
+    const amended = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/annotations/${first.body.id}/amendments`)
+      .set(bearer(pathologist.tokens))
+      .send({ ...body, recordId: undefined, values: { histology: '8522/3' }, text: 'Mixed ductal and lobular.' });
+    expect(amended.status).toBe(201);
+    expect(amended.body).toMatchObject({ version: 2, supersedesId: first.body.id, recordId });
+    const fork = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/annotations/${first.body.id}/amendments`)
+      .set(bearer(pathologist.tokens))
+      .send({ ...body, recordId: undefined });
+    expect(fork.status).toBe(409);
+    const all = await request(t.http).get(`/api/cases/${w.cases[0]}/annotations`).set(bearer(oncologist.tokens));
+    expect((all.body as { version: number; values: unknown }[]).map((a) => [a.version, a.values])).toEqual([
+      [1, { histology: '8520/3' }],
+      [2, { histology: '8522/3' }],
+    ]);
+    await expect(sql('UPDATE annotation SET text = $1 WHERE id = $2', ['edited', first.body.id])).rejects.toThrow();
+  });
+
+  it("should classify the board's diagnosis against the referral and show it live in the board room", async () => {
+    const [pathologist, chair] = w.doctors;
+    const socket = await connectBoard(baseUrlOf(t.http), pathologist.tokens.accessToken);
+    sockets.push(socket);
+    const seen = collect(socket);
+    await socket.timeout(5000).emitWithAck('session:join', { sessionId: w.sessionId });
+
+    // A pathology review first (only pathologists record those).
+    const review = {
+      source: 'pathology_review',
+      primarySite: 'C50.4',
+      histology: '8520/3',
+      laterality: 'left',
+      grade: 'G2',
+      malignant: true,
+      biomarkers: [{ name: 'HER2', value: '3+', method: 'IHC' }],
+    };
+    expect(
+      (await request(t.http).post(`/api/cases/${w.cases[0]}/diagnoses`).set(bearer(chair.tokens)).send(review)).status,
+    ).toBe(403);
+    expect(
+      (await request(t.http).post(`/api/cases/${w.cases[0]}/diagnoses`).set(bearer(pathologist.tokens)).send(review))
+        .status,
+    ).toBe(201);
+
+    // The board: lobular not ductal, HER2 3+ (referral said 1+), a new node metastasis; the chair says management changes.
+    const boardDx = {
+      source: 'board',
+      primarySite: 'C50.4',
+      histology: '8520/3',
+      laterality: 'left',
+      grade: 'G2',
+      clinicalStage: { t: 'T2', n: 'N1', m: 'M0', stageGroup: 'IIB' },
+      biomarkers: [
+        { name: 'ER', value: 'positive (90%)', method: 'IHC' },
+        { name: 'HER2', value: '3+', method: 'IHC' },
+      ],
+      malignant: true,
+      evidenceSources: ['slide_review', 'new_imaging'],
+      drivingDiscipline: 'pathology',
+      managementImpact: 'changed',
+    };
+    const byPathologist = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/diagnoses`)
+      .set(bearer(pathologist.tokens))
+      .send(boardDx);
+    expect(byPathologist.status).toBe(403);
+    const recorded = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/diagnoses`)
+      .set(bearer(chair.tokens))
+      .send(boardDx);
+    expect(recorded.status).toBe(201);
+    expect(recorded.body.change).toMatchObject({
+      concordance: 'major',
+      managementImpact: 'changed',
+      pathologyReinterpretation: true,
+      current: true,
+      verification: 'pending',
+    });
+    expect(recorded.body.change.changeTypes).toEqual(['histology', 'stage', 'biomarker']);
+
+    await until(() => seen.some((e) => e.type === 'diagnosis.changed'), 5000, 'diagnosis.changed');
+    const live = seen.find((e) => e.type === 'diagnosis.changed')!;
+    expect(live).toMatchObject({
+      sessionId: w.sessionId,
+      caseId: w.cases[0],
+      actor: chair.id,
+      payload: {
+        changeId: recorded.body.change.id,
+        concordance: 'major',
+        changeTypes: ['histology', 'stage', 'biomarker'],
+        managementImpact: 'changed',
+      },
+    });
+    expect(seen.map((e) => e.type)).toEqual(expect.arrayContaining(['diagnosis.recorded', 'diagnosis.changed']));
+
+    // A corrected board diagnosis supersedes; the earlier change stays, no longer current.
+    const corrected = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/diagnoses`)
+      .set(bearer(w.coord.tokens))
+      .send({ ...boardDx, histology: '8500/3', managementImpact: undefined });
+    expect(corrected.body.change).toMatchObject({
+      concordance: 'minor',
+      managementImpact: 'potential',
+      supersedesId: recorded.body.change.id,
+    });
+    const changes = await request(t.http).get(`/api/cases/${w.cases[0]}/diagnosis-changes`).set(bearer(chair.tokens));
+    expect((changes.body as { current: boolean }[]).map((c) => c.current)).toEqual([false, true]);
+
+    const verified = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/diagnosis-changes/${corrected.body.change.id}/verification`)
+      .set(bearer(pathologist.tokens))
+      .send({ outcome: 'board_correct', basis: 'surgical pathology' });
+    expect(verified.status).toBe(201);
+    expect(verified.body.verification).toBe('board_correct');
+    const bad = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/diagnosis-changes/${corrected.body.change.id}/verification`)
+      .set(bearer(pathologist.tokens))
+      .send({ outcome: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('outcome');
+    await expect(
+      sql('UPDATE diagnosis_change SET concordance = $1 WHERE id = $2', ['concordant', corrected.body.change.id]),
+    ).rejects.toThrow();
+    const assessments = await request(t.http).get(`/api/cases/${w.cases[0]}/diagnoses`).set(bearer(chair.tokens));
+    expect((assessments.body as { source: string }[]).map((a) => a.source)).toEqual([
+      'referring',
+      'pathology_review',
+      'board',
+      'board',
+    ]);
+  });
+});

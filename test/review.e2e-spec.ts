@@ -185,4 +185,80 @@ describe('Annotations, assessments and diagnosis changes', () => {
       'board',
     ]);
   });
+
+  it('should report concordance and conference figures computed from the records', async () => {
+    const [pathologist, chair] = w.doctors;
+    for (const [doctor, discipline] of [
+      [pathologist, 'pathology'],
+      [chair, 'medical_oncology'],
+    ] as const)
+      await request(t.http)
+        .post(`/api/board-sessions/${w.sessionId}/attendance`)
+        .set(bearer(doctor.tokens))
+        .send({ discipline });
+    await request(t.http)
+      .post(`/api/board-sessions/${w.sessionId}/presenting`)
+      .set(bearer(chair.tokens))
+      .send({ caseId: w.cases[0] });
+    // The second case: the board agrees with the referral.
+    const referral = await request(t.http).get(`/api/cases/${w.cases[1]}/diagnoses`).set(bearer(chair.tokens));
+    const {
+      id: _id,
+      source: _s,
+      authorId: _a,
+      recordedAt: _r,
+      supersedesId: _p,
+      ...same
+    } = referral.body[0] as Record<string, unknown>;
+    const agree = await request(t.http)
+      .post(`/api/cases/${w.cases[1]}/diagnoses`)
+      .set(bearer(chair.tokens))
+      .send(Object.fromEntries(Object.entries({ ...same, source: 'board' }).filter(([, v]) => v !== null)));
+    expect(agree.status).toBe(201);
+    expect(agree.body.change.concordance).toBe('concordant');
+
+    const year = new Date().getUTCFullYear();
+    const range = { clinicId: w.clinicId, from: `${year}-01-01`, to: `${year + 1}-01-01` };
+    const report = await request(t.http).get('/api/reports/concordance').query(range).set(bearer(w.coord.tokens));
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({
+      casesReviewed: 2,
+      changed: { n: 1, pct: 50 },
+      major: { n: 0 },
+      minor: { n: 1 },
+      pathologyReinterpretation: { n: 1 }, // HER2 1+ re-read 3+
+      stageUp: { n: 1 },
+      byChangeType: { stage: 1, biomarker: 1, histology: 0 },
+      byInitiator: { patient: { reviewed: 2, changed: 1, pct: 50 } },
+    });
+    const csv = await request(t.http)
+      .get('/api/reports/concordance')
+      .query({ ...range, format: 'csv' })
+      .set(bearer(w.coord.tokens));
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.text).toContain('changed.n,1');
+    const backwards = await request(t.http)
+      .get('/api/reports/concordance')
+      .query({ ...range, to: `${year - 1}-01-01` })
+      .set(bearer(w.coord.tokens));
+    expect(backwards.status).toBe(400);
+    const outsider = await request(t.http).get('/api/reports/concordance').query(range).set(bearer(w.outsider.tokens));
+    expect(outsider.status).toBe(404);
+
+    const startYear = 2026; // the fixture's session starts on 2026-12-03
+    const conference = await request(t.http)
+      .get('/api/reports/conference')
+      .query({ clinicId: w.clinicId, year: startYear, caseload: 20 })
+      .set(bearer(w.coord.tokens));
+    expect(conference.status).toBe(200);
+    expect(conference.body).toMatchObject({
+      sessions: 1,
+      requiredDisciplines: ['pathology', 'medical_oncology'],
+      attendanceByDiscipline: { pathology: { sessions: 1, pct: 100 }, medical_oncology: { sessions: 1, pct: 100 } },
+      sessionsWithAllRequired: { n: 1, pct: 100 },
+      casesPresented: 1,
+      prospective: { n: 1, pct: 100, targetPct: 80, met: true },
+      caseVolume: { caseload: 20, pct: 5, targetPct: 15, met: false },
+    });
+  });
 });

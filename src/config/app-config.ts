@@ -34,6 +34,14 @@ export class AppConfig {
     return this.env.BOARD_FLOOD_LIMIT;
   }
 
+  /** Accreditation targets for the conference report, in per cent. */
+  get reportTargets(): { prospectivePct: number; caseVolumePct: number } {
+    return {
+      prospectivePct: this.env.REPORT_PROSPECTIVE_TARGET_PCT,
+      caseVolumePct: this.env.REPORT_CASE_VOLUME_TARGET_PCT,
+    };
+  }
+
   get auth(): {
     accessSecret: string;
     accessTtlSeconds: number;

@@ -125,6 +125,18 @@ export class EnvSchema {
   BOARD_FLOOD_LIMIT = 50;
 
   @Type(() => Number)
+  @IsInt({ message: 'REPORT_PROSPECTIVE_TARGET_PCT must be an integer from 0 to 100' })
+  @Min(0, { message: 'REPORT_PROSPECTIVE_TARGET_PCT must be an integer from 0 to 100' })
+  @Max(100, { message: 'REPORT_PROSPECTIVE_TARGET_PCT must be an integer from 0 to 100' })
+  REPORT_PROSPECTIVE_TARGET_PCT = 80;
+
+  @Type(() => Number)
+  @IsInt({ message: 'REPORT_CASE_VOLUME_TARGET_PCT must be an integer from 0 to 100' })
+  @Min(0, { message: 'REPORT_CASE_VOLUME_TARGET_PCT must be an integer from 0 to 100' })
+  @Max(100, { message: 'REPORT_CASE_VOLUME_TARGET_PCT must be an integer from 0 to 100' })
+  REPORT_CASE_VOLUME_TARGET_PCT = 15;
+
+  @Type(() => Number)
   @IsInt({ message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
   @Min(1, { message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
   @Max(100000, { message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })

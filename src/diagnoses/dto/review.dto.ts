@@ -120,4 +120,11 @@ export class ConferenceReportQuery {
   @Min(2000)
   @Max(2100)
   year!: number;
+  @ApiPropertyOptional({ description: 'annual analytic caseload, for the case-volume figure' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  caseload?: number;
 }

@@ -202,18 +202,14 @@ describe('Annotations, assessments and diagnosis changes', () => {
       .send({ caseId: w.cases[0] });
     // The second case: the board agrees with the referral.
     const referral = await request(t.http).get(`/api/cases/${w.cases[1]}/diagnoses`).set(bearer(chair.tokens));
-    const {
-      id: _id,
-      source: _s,
-      authorId: _a,
-      recordedAt: _r,
-      supersedesId: _p,
-      ...same
-    } = referral.body[0] as Record<string, unknown>;
+    const meta = new Set(['id', 'source', 'authorId', 'recordedAt', 'supersedesId']);
+    const same = Object.fromEntries(
+      Object.entries(referral.body[0] as Record<string, unknown>).filter(([k, v]) => !meta.has(k) && v !== null),
+    );
     const agree = await request(t.http)
       .post(`/api/cases/${w.cases[1]}/diagnoses`)
       .set(bearer(chair.tokens))
-      .send(Object.fromEntries(Object.entries({ ...same, source: 'board' }).filter(([, v]) => v !== null)));
+      .send({ ...same, source: 'board' });
     expect(agree.status).toBe(201);
     expect(agree.body.change.concordance).toBe('concordant');
 

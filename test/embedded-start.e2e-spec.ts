@@ -81,7 +81,22 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
       });
       const page = (await json(cases)) as { items: { synthetic: boolean; status: string }[] };
       expect(page.items).toHaveLength(70);
-      expect(page.items.every((c) => c.synthetic && c.status === 'referred')).toBe(true);
+      // Every demo case has had its second look (Garcia et al.'s 70 breast cases).
+      expect(page.items.every((c) => c.synthetic && c.status === 'in_review')).toBe(true);
+      // The live report, computed by the engine from the seeded assessments, reproduces the series.
+      const clinics = (await json(
+        await fetch(`${first.baseUrl}/api/clinics`, { headers: { authorization: `Bearer ${demoToken}` } }),
+      )) as { items: { id: string; name: string }[] };
+      const clinicId = clinics.items.find((c) => c.name.includes('(demo)'))!.id;
+      const report = (await json(
+        await fetch(`${first.baseUrl}/api/reports/concordance?clinicId=${clinicId}&from=2000-01-01&to=2100-01-01`, {
+          headers: { authorization: `Bearer ${demoToken}` },
+        }),
+      )) as Record<string, { n: number; pct: number }> & { casesReviewed: number };
+      expect(report.casesReviewed).toBe(70);
+      expect(report.changed).toEqual({ n: 30, pct: 42.9 });
+      expect(report.additionalCancers).toEqual({ n: 16, pct: 22.9 });
+      expect(report.pathologyReinterpretation).toEqual({ n: 14, pct: 20 });
     } finally {
       first.child.kill('SIGTERM');
     }

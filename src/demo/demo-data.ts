@@ -1,5 +1,7 @@
 import { hash } from '@node-rs/argon2';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Diagnosis } from '../diagnoses/comparison.js';
+import { seedDemoReview } from './demo-review.js';
 
 /** Demo logins, listed in the README. Synthetic data only. */
 export const DEMO_PASSWORD = 'consilium-demo';
@@ -184,8 +186,12 @@ export async function seedDemo(ds: DataSource, progress: Progress = () => undefi
       }
     }
     const coordinator = userIds.get('coordinator@demo.consilium.dev')!;
+    const reviewers = {
+      pathologist: userIds.get('pathology@demo.consilium.dev')!,
+      chair: userIds.get('medonc@demo.consilium.dev')!,
+    };
     for (let i = 0; i < DEMO_CASES; i++) {
-      await seedCase(m, i, clinicId, coordinator);
+      await seedCase(m, i, clinicId, coordinator, reviewers);
       progress(i + 1, DEMO_CASES);
     }
     await m.query(
@@ -195,7 +201,13 @@ export async function seedDemo(ds: DataSource, progress: Progress = () => undefi
   });
 }
 
-async function seedCase(m: EntityManager, i: number, clinicId: string, coordinator: string): Promise<void> {
+async function seedCase(
+  m: EntityManager,
+  i: number,
+  clinicId: string,
+  coordinator: string,
+  reviewers: { pathologist: string; chair: string },
+): Promise<void> {
   const [patient] = await m.query<{ id: string }[]>(
     `INSERT INTO patient (mrn, family_name, given_name, birth_date, sex, consent_to_record, synthetic, version)
      VALUES ($1, $2, $3, $4, 'female', $5, true, 1) RETURNING id`,
@@ -231,25 +243,38 @@ async function seedCase(m: EntityManager, i: number, clinicId: string, coordinat
       i * 7,
     ],
   );
-  await m.query(
+  const referring: Diagnosis = {
+    primarySite: SITES[i % SITES.length],
+    histology: HISTOLOGY[i % HISTOLOGY.length],
+    laterality: i % 2 === 0 ? 'left' : 'right',
+    grade: ['G1', 'G2', 'G3'][i % 3],
+    clinicalStage: STAGES[i % STAGES.length],
+    pathologicalStage: null,
+    biomarkers: [
+      { name: 'ER', value: i % 4 === 0 ? 'negative' : 'positive', method: 'IHC' },
+      { name: 'HER2', value: i % 5 === 0 ? '3+' : '1+', method: 'IHC' },
+    ],
+    additionalCancers: [],
+    malignant: HISTOLOGY[i % HISTOLOGY.length].endsWith('/3'),
+  };
+  const [ref] = await m.query<{ id: string }[]>(
     `INSERT INTO diagnosis_assessment (case_id, source, primary_site, histology, laterality, grade, clinical_stage, ajcc_edition,
                                        biomarkers, additional_cancers, malignant, author_id)
-     VALUES ($1, 'referring', $2, $3, $4, $5, $6, 8, $7, '[]', $8, $9)`,
+     VALUES ($1, 'referring', $2, $3, $4, $5, $6, 8, $7, '[]', $8, $9) RETURNING id`,
     [
       c.id,
-      SITES[i % SITES.length],
-      HISTOLOGY[i % HISTOLOGY.length],
-      i % 2 === 0 ? 'left' : 'right',
-      ['G1', 'G2', 'G3'][i % 3],
-      JSON.stringify(STAGES[i % STAGES.length]),
-      JSON.stringify([
-        { name: 'ER', value: i % 4 === 0 ? 'negative' : 'positive', method: 'IHC' },
-        { name: 'HER2', value: i % 5 === 0 ? '3+' : '1+', method: 'IHC' },
-      ]),
-      HISTOLOGY[i % HISTOLOGY.length].endsWith('/3'),
+      referring.primarySite,
+      referring.histology,
+      referring.laterality,
+      referring.grade,
+      JSON.stringify(referring.clinicalStage),
+      JSON.stringify(referring.biomarkers),
+      referring.malignant,
       coordinator,
     ],
   );
+  const initiator = i % 3 === 0 ? 'physician' : 'patient';
+  await seedDemoReview(m, i, { id: c.id, clinicId, initiator, referringId: ref.id }, referring, reviewers);
   await m.query(`INSERT INTO board_event (case_id, type, payload, actor_id) VALUES ($1, 'case.referred', $2, $3)`, [
     c.id,
     JSON.stringify({ clinicId, synthetic: true }),

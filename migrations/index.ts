@@ -6,6 +6,7 @@ import { Itineraries1795710352607 } from './1795710352607-itineraries.js';
 import { AuditDisclosures1795712417239 } from './1795712417239-audit-disclosures.js';
 import { BoardSessions1795715550642 } from './1795715550642-board-sessions.js';
 import { DiagnosisChanges1795718484314 } from './1795718484314-diagnosis-changes.js';
+import { Plans1795719345210 } from './1795719345210-plans.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AuditDisclosures1795712417239,
   BoardSessions1795715550642,
   DiagnosisChanges1795718484314,
+  Plans1795719345210,
 ];

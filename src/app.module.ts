@@ -15,6 +15,7 @@ import { AppConfigModule } from './config/config.module.js';
 import type { Env } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ReviewModule } from './diagnoses/review.module.js';
+import { PlansModule } from './plans/plans.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { HealthModule } from './health/health.module.js';
 import { pinoHttpOptions } from './logging.js';
@@ -42,6 +43,7 @@ export class AppModule {
         BoardModule,
         ReviewModule,
         ReportsModule,
+        PlansModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -330,7 +330,21 @@ describe('Second-opinion cases', () => {
   it('should hide every case route from clinicians and coordinators of another clinic (404, audited denied), and let members through', async () => {
     const c = await newCase();
     const first = await upload(c.id, 'pathology_report', Buffer.concat([PDF, Buffer.from('%matrix\n')]));
-    const samples: Record<string, { send?: object; attach?: boolean; coordinatorOnly?: boolean }> = {
+    const plan = { items: [{ modality: 'surgery', intent: 'curative', sequence: 1 }] };
+    const samples: Record<
+      string,
+      { send?: object; attach?: boolean; coordinatorOnly?: boolean; clinicianOnly?: boolean }
+    > = {
+      'GET /cases/:id/plans': {},
+      'POST /cases/:id/plans': { send: plan, clinicianOnly: true },
+      'GET /cases/:id/plans/:planId': {},
+      'PATCH /cases/:id/plans/:planId': { send: plan, clinicianOnly: true },
+      'POST /cases/:id/plans/:planId/proposal': { clinicianOnly: true },
+      'PUT /cases/:id/plans/:planId/votes/me': { send: { vote: 'agree' }, clinicianOnly: true },
+      'POST /cases/:id/plans/:planId/signature': { clinicianOnly: true },
+      'POST /cases/:id/third-opinion': {
+        send: { reviewer: 'Dr. Third', institution: 'Elsewhere', reason: 'no consensus' },
+      },
       'GET /cases/:id': {},
       'POST /cases/:id/transitions': { send: { to: 'withdrawn' } },
       'POST /cases/:id/records': { attach: true },
@@ -381,18 +395,21 @@ describe('Second-opinion cases', () => {
     const routes = Object.entries(samples).map(([route, sample]) => {
       const [method, pattern] = route.split(' ') as [string, string];
       return {
-        method: method.toLowerCase() as 'get' | 'post' | 'delete',
+        method: method.toLowerCase() as 'get' | 'post' | 'delete' | 'put' | 'patch',
         path: `/api${pattern
           .replace(':id', c.id)
           .replace(':recordId', first.body.id as string)
           .replace(':changeId', '00000000-0000-4000-8000-000000000002')
-          .replace(':annotationId', '00000000-0000-4000-8000-000000000003')}`,
+          .replace(':annotationId', '00000000-0000-4000-8000-000000000003')
+          .replace(':planId', '00000000-0000-4000-8000-000000000004')}`,
         ...sample,
       };
     });
     const outsiders = [outsiderClinician, outsiderCoordinator];
     for (const [route, outsider] of routes.flatMap((r) =>
-      outsiders.filter((o) => o === outsiderCoordinator || r.coordinatorOnly !== true).map((o) => [r, o] as const),
+      outsiders
+        .filter((o) => (o === outsiderCoordinator ? r.clinicianOnly !== true : r.coordinatorOnly !== true))
+        .map((o) => [r, o] as const),
     )) {
       const before = await lastAuditId(t);
       let req = request(t.http)[route.method](route.path).set(bearer(outsider));

@@ -18,6 +18,7 @@ import {
 import { ClinicMemberEntity } from '../clinics/entities/clinic-member.entity.js';
 import { ClinicEntity } from '../clinics/entities/clinic.entity.js';
 import { RoomEntity } from '../clinics/entities/room.entity.js';
+import { PlanVersionEntity, PlanVoteEntity, ThirdOpinionRequestEntity } from '../plans/entities/plan.entity.js';
 import { AppointmentEntity, ItineraryEntity } from '../scheduling/entities/appointment.entity.js';
 import { AvailabilityEntity, AvailabilityExceptionEntity } from '../specialists/entities/availability.entity.js';
 import { SpecialistClinicEntity } from '../specialists/entities/specialist-clinic.entity.js';
@@ -43,6 +44,9 @@ export const ENTITIES = [
   DiagnosisChangeEntity,
   DiagnosisChangeVerificationEntity,
   AnnotationEntity,
+  PlanVersionEntity,
+  PlanVoteEntity,
+  ThirdOpinionRequestEntity,
   BoardEventEntity,
   BoardSessionEntity,
   AgendaItemEntity,

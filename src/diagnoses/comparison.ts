@@ -221,3 +221,14 @@ export function compareDiagnoses(referring: Diagnosis, board: Diagnosis, managem
     concordance,
   };
 }
+
+/** A signed plan differs from the referral's recommendation when their sets of (modality, intent) differ. */
+export function planDiffers(
+  plan: readonly { modality: string; intent: string }[],
+  recommendation: readonly { modality: string; intent: string }[],
+): boolean {
+  const key = (i: { modality: string; intent: string }): string => `${i.modality}|${i.intent}`;
+  const a = new Set(plan.map(key));
+  const b = new Set(recommendation.map(key));
+  return a.size !== b.size || [...a].some((k) => !b.has(k));
+}

@@ -7,7 +7,7 @@ import type { CaseEntity } from '../cases/entities/case.entity.js';
 import { MORPHOLOGY, MORPHOLOGY_FORM } from '../common/clinical-codes.js';
 import { RequestValidationException } from '../common/problem.js';
 import { TransactionContext } from '../database/transaction-context.js';
-import { compareDiagnoses, type Diagnosis } from './comparison.js';
+import { compareDiagnoses, planDiffers, type Diagnosis } from './comparison.js';
 import { DiagnosesService, toAssessmentResponse } from './diagnoses.service.js';
 import type {
   AnnotationInputDto,
@@ -129,6 +129,23 @@ export class ReviewService {
     return { assessment: toAssessmentResponse(assessment), change: change === null ? null : toChangeResponse(change) };
   }
 
+  /**
+   * A plan was signed: the case's change is classified again with what the
+   * plan shows (management changed when it differs from the referral's
+   * recommendation in modality or intent, unless the chair said otherwise).
+   */
+  async reclassifyForSignedPlan(user: AuthenticatedUser, c: CaseEntity, differs: boolean): Promise<void> {
+    const current = await this.tx.manager.findOneBy(DiagnosisChangeEntity, { caseId: c.id, isCurrent: true });
+    if (current === null) return;
+    const board = await this.tx.manager.findOneByOrFail(DiagnosisAssessmentEntity, { id: current.boardAssessmentId });
+    await this.recordChange(user, c, board, {
+      chairImpact: current.chairImpact,
+      evidenceSources: current.evidenceSources,
+      drivingDiscipline: current.drivingDiscipline,
+      signedPlanDiffers: differs,
+    });
+  }
+
   async changes(user: AuthenticatedUser, caseId: string) {
     await this.access.load(user, caseId);
     const rows = await this.tx.manager.find(DiagnosisChangeEntity, {
@@ -243,11 +260,16 @@ export class ReviewService {
       chairImpact: DiagnosisChangeEntity['chairImpact'];
       evidenceSources: DiagnosisChangeEntity['evidenceSources'];
       drivingDiscipline: string | null;
+      /** Known when a plan is being signed; otherwise read from the case's signed plan, if any. */
+      signedPlanDiffers?: boolean;
     },
   ): Promise<DiagnosisChangeEntity> {
     const referring = await this.diagnoses.current(c.id, 'referring');
     if (referring === null) throw new ConflictException('The case has no referring diagnosis to compare with');
-    const result = compareDiagnoses(asDiagnosis(referring), asDiagnosis(board), { chairImpact: inputs.chairImpact });
+    const result = compareDiagnoses(asDiagnosis(referring), asDiagnosis(board), {
+      chairImpact: inputs.chairImpact,
+      signedPlanDiffers: inputs.signedPlanDiffers ?? (await this.signedPlanDiffers(c)),
+    });
     const previous = await this.tx.manager.findOneBy(DiagnosisChangeEntity, { caseId: c.id, isCurrent: true });
     if (previous !== null)
       await this.tx.manager.update(DiagnosisChangeEntity, { id: previous.id }, { isCurrent: false });
@@ -290,6 +312,15 @@ export class ReviewService {
       },
     });
     return change;
+  }
+
+  /** Whether the case's signed plan (if any) differs from the referral's recommendation. */
+  private async signedPlanDiffers(c: CaseEntity): Promise<boolean | null> {
+    const [signed] = await this.tx.query<{ items: { modality: string; intent: string }[] }>(
+      `SELECT items FROM plan_version WHERE case_id = $1 AND status = 'signed' ORDER BY number DESC LIMIT 1`,
+      [c.id],
+    );
+    return signed === undefined ? null : planDiffers(signed.items, c.referringRecommendation);
   }
 
   private async latestVerification(changeId: string): Promise<DiagnosisChangeVerificationEntity | null> {

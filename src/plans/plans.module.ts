@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { EventLogModule } from '../board/event-log.module.js';
+import { CasesModule } from '../cases/cases.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { ReviewModule } from '../diagnoses/review.module.js';
+import { PlansController } from './plans.controller.js';
+import { PlansService } from './plans.service.js';
+
+/** Consensus treatment plans: versions, votes, sign-off, third opinion. */
+@Module({
+  imports: [DatabaseModule, CasesModule, ReviewModule, EventLogModule],
+  controllers: [PlansController],
+  providers: [PlansService],
+})
+export class PlansModule {}

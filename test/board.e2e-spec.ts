@@ -128,6 +128,11 @@ describe('Board sessions and the /board socket', () => {
       expect(out.status).toBe(200);
       expect(out.body.quorum).toMatchObject({ met: false, missing: ['pathology'] });
       expect(out.body.entries).toHaveLength(2);
+      const twice = await request(t.http)
+        .post(`/api/board-sessions/${w.sessionId}/attendance/check-out`)
+        .set(bearer(pathologist.tokens))
+        .send({});
+      expect(twice.status).toBe(409);
 
       // The second case was already treated before the board: not prospective.
       await sql(`UPDATE second_opinion_case SET first_treatment_date = '2026-01-15' WHERE id = $1`, [w.cases[1]]);

@@ -28,13 +28,19 @@ export class TransactionContext {
 
   /**
    * One SQL statement: inside the current transaction if there is one, else
-   * straight on the driver's pool. Used on the per-request hot path (the
+   * straight on the driver's pool; either way the rows it returns. Used on the per-request hot path (the
    * session check and the audit insert), where TypeORM's query-runner
    * bookkeeping would cost more than the statement.
    */
   async query<T>(sql: string, params: unknown[]): Promise<T[]> {
     const manager = this.storage.getStore();
-    if (manager !== undefined) return manager.query<T[]>(sql, params);
+    if (manager !== undefined) {
+      // The rows of any statement, UPDATE … RETURNING included (a plain
+      // manager.query returns [rows, count] for UPDATE and DELETE).
+      const runner = manager.queryRunner;
+      if (runner !== undefined) return (await runner.query(sql, params, true)).records as T[];
+      return manager.query<T[]>(sql, params);
+    }
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const result = await pool.query(sql, params);
     return result.rows as T[];

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Socket } from 'socket.io-client';
+import request from 'supertest';
+import { baseUrlOf, boardWorld, collect, connectBoard, until, type BoardWorld } from './utils/board-fixtures.js';
+import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
+
+describe('Consensus treatment plans', () => {
+  let t: TestApp;
+  let admin: Tokens;
+  let w: BoardWorld;
+  const sockets: Socket[] = [];
+  const sql = <T = unknown>(query: string, params: unknown[]): Promise<T> => t.dataSource.query(query, params);
+  const neoadjuvant = {
+    items: [
+      {
+        modality: 'systemic_therapy',
+        intent: 'curative',
+        sequence: 1,
+        description: 'neoadjuvant TCHP',
+        guidelineReference: 'NCCN BINV-L',
+      },
+      { modality: 'surgery', intent: 'curative', sequence: 2, rationale: 'after response assessment' },
+      { modality: 'radiation', intent: 'curative', sequence: 3 },
+      { modality: 'clinical_trial', intent: 'curative', sequence: 4, nctId: 'NCT01234567' },
+    ],
+    summary: 'HER2-positive on review: neoadjuvant therapy first.',
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    admin = await login(t, await createUser(t, 'admin'));
+    w = await boardWorld(t.http, admin, sql, { cases: 2 });
+    await sql(`UPDATE second_opinion_case SET status = 'in_review' WHERE id = ANY($1::uuid[])`, [w.cases]);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await t.close();
+  });
+
+  it('should let exactly one of 50 concurrent edits with the same If-Match through', async () => {
+    const [, oncologist] = w.doctors;
+    const draft = await request(t.http)
+      .post(`/api/cases/${w.cases[1]}/plans`)
+      .set(bearer(oncologist.tokens))
+      .send(neoadjuvant);
+    expect(draft.status).toBe(201);
+    const etag = draft.headers.etag;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        request(t.http)
+          .patch(`/api/cases/${w.cases[1]}/plans/${draft.body.id}`)
+          .set(bearer(oncologist.tokens))
+          .set('If-Match', etag)
+          .send({ ...neoadjuvant, summary: `edit ${i}` }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 412)).toHaveLength(49);
+    const after = await request(t.http)
+      .get(`/api/cases/${w.cases[1]}/plans/${draft.body.id}`)
+      .set(bearer(oncologist.tokens));
+    expect(after.body.version).toBe(draft.body.version + 1);
+    expect(after.headers.etag).toBe(`"${draft.body.version + 1}"`);
+    const missing = await request(t.http)
+      .patch(`/api/cases/${w.cases[1]}/plans/${draft.body.id}`)
+      .set(bearer(oncologist.tokens))
+      .send(neoadjuvant);
+    expect(missing.status).toBe(428);
+    const badTrial = await request(t.http)
+      .post(`/api/cases/${w.cases[1]}/plans`)
+      .set(bearer(oncologist.tokens))
+      .send({ items: [{ modality: 'clinical_trial', intent: 'curative', sequence: 1, nctId: 'NCT123' }] });
+    expect(badTrial.status).toBe(400);
+    expect(badTrial.body.errors[0].field).toBe('items[0].nctId');
+  });
+
+  it('should take votes from attending specialists, sign when the rule is met, and never change a signed plan', async () => {
+    const [pathologist, chair] = w.doctors;
+    const caseId = w.cases[0];
+    const socket = await connectBoard(baseUrlOf(t.http), pathologist.tokens.accessToken);
+    sockets.push(socket);
+    const seen = collect(socket);
+    await socket.timeout(5000).emitWithAck('session:join', { sessionId: w.sessionId });
+
+    // The board's diagnosis first: HER2 3+ where the referral said 1+.
+    const referral = await request(t.http).get(`/api/cases/${caseId}/diagnoses`).set(bearer(chair.tokens));
+    const meta = new Set(['id', 'source', 'authorId', 'recordedAt', 'supersedesId']);
+    const same = Object.fromEntries(
+      Object.entries(referral.body[0] as Record<string, unknown>).filter(([k, v]) => !meta.has(k) && v !== null),
+    );
+    const dx = await request(t.http)
+      .post(`/api/cases/${caseId}/diagnoses`)
+      .set(bearer(chair.tokens))
+      .send({
+        ...same,
+        source: 'board',
+        biomarkers: [
+          { name: 'ER', value: 'positive (90%)' },
+          { name: 'HER2', value: '3+' },
+        ],
+      });
+    expect(dx.body.change).toMatchObject({ concordance: 'minor', managementImpact: 'potential' });
+
+    const draft = await request(t.http).post(`/api/cases/${caseId}/plans`).set(bearer(chair.tokens)).send(neoadjuvant);
+    const proposed = await request(t.http)
+      .post(`/api/cases/${caseId}/plans/${draft.body.id}/proposal`)
+      .set(bearer(chair.tokens));
+    expect(proposed.body.status).toBe('proposed');
+    const planUrl = `/api/cases/${caseId}/plans/${draft.body.id}`;
+
+    // Only specialists checked in to the session vote.
+    expect(
+      (await request(t.http).put(`${planUrl}/votes/me`).set(bearer(pathologist.tokens)).send({ vote: 'agree' })).status,
+    ).toBe(403);
+    for (const [doctor, discipline] of [
+      [pathologist, 'pathology'],
+      [chair, 'medical_oncology'],
+    ] as const)
+      await request(t.http)
+        .post(`/api/board-sessions/${w.sessionId}/attendance`)
+        .set(bearer(doctor.tokens))
+        .send({ discipline });
+    const noRationale = await request(t.http)
+      .put(`${planUrl}/votes/me`)
+      .set(bearer(pathologist.tokens))
+      .send({ vote: 'disagree' });
+    expect(noRationale.status).toBe(400);
+    expect(noRationale.body.errors[0].field).toBe('comment');
+
+    const dissent = await request(t.http)
+      .put(`${planUrl}/votes/me`)
+      .set(bearer(pathologist.tokens))
+      .send({ vote: 'disagree', comment: 'Margins first' });
+    expect(dissent.body.consensus).toMatchObject({
+      met: false,
+      dissenters: [{ userId: pathologist.id, discipline: 'pathology' }],
+      missing: [{ userId: chair.id, discipline: 'medical_oncology' }],
+    });
+    const early = await request(t.http).post(`${planUrl}/signature`).set(bearer(chair.tokens));
+    expect(early.status).toBe(409);
+    await request(t.http)
+      .put(`${planUrl}/votes/me`)
+      .set(bearer(pathologist.tokens))
+      .send({ vote: 'agree_with_reservations', comment: 'margins noted' });
+    const last = await request(t.http).put(`${planUrl}/votes/me`).set(bearer(chair.tokens)).send({ vote: 'agree' });
+    expect(last.body.consensus).toMatchObject({ met: true, missing: [], dissenters: [] });
+
+    expect((await request(t.http).post(`${planUrl}/signature`).set(bearer(pathologist.tokens))).status).toBe(403);
+    const signed = await request(t.http).post(`${planUrl}/signature`).set(bearer(chair.tokens));
+    expect(signed.status).toBe(200);
+    expect(signed.body).toMatchObject({ status: 'signed', signedBy: chair.id });
+    expect((await request(t.http).get(`/api/cases/${caseId}`).set(bearer(chair.tokens))).body.status).toBe('consensus');
+
+    // Immutable through the API…
+    const edit = await request(t.http)
+      .patch(planUrl)
+      .set(bearer(chair.tokens))
+      .set('If-Match', `"${signed.body.version}"`)
+      .send(neoadjuvant);
+    expect(edit.status).toBe(409);
+    expect(
+      (await request(t.http).put(`${planUrl}/votes/me`).set(bearer(chair.tokens)).send({ vote: 'abstain' })).status,
+    ).toBe(409);
+    // …and in the database itself.
+    await expect(sql(`UPDATE plan_version SET summary = 'x' WHERE id = $1`, [draft.body.id])).rejects.toThrow(
+      /immutable/,
+    );
+    await expect(
+      sql(`UPDATE plan_vote SET vote = 'disagree', comment = 'x' WHERE plan_version_id = $1`, [draft.body.id]),
+    ).rejects.toThrow(/immutable/);
+    await expect(sql(`DELETE FROM plan_version WHERE id = $1`, [draft.body.id])).rejects.toThrow(/immutable/);
+
+    // The signed plan differs from the referral's (neoadjuvant, a trial): the change is now major.
+    const changes = await request(t.http).get(`/api/cases/${caseId}/diagnosis-changes`).set(bearer(chair.tokens));
+    const current = (changes.body as { current: boolean; concordance: string; managementImpact: string }[]).find(
+      (c) => c.current,
+    );
+    expect(current).toMatchObject({ concordance: 'major', managementImpact: 'changed' });
+
+    await until(() => seen.some((e) => e.type === 'plan.signed'), 5000, 'plan.signed');
+    const types = seen.map((e) => e.type);
+    expect(types.filter((x) => x === 'plan.voted')).toHaveLength(3);
+    expect(types.indexOf('plan.proposed')).toBeLessThan(types.indexOf('plan.voted'));
+    expect(types.indexOf('plan.voted')).toBeLessThan(types.indexOf('plan.signed'));
+    expect(seen.findLast((e) => e.type === 'plan.voted')?.payload.consensus).toMatchObject({ met: true });
+  });
+
+  it('should record a third opinion request and move the case', async () => {
+    const [pathologist, chair] = w.doctors;
+    const byPathologist = await request(t.http)
+      .post(`/api/cases/${w.cases[1]}/third-opinion`)
+      .set(bearer(pathologist.tokens))
+      .send({ reviewer: 'Dr. Third', institution: 'University Hospital', reason: 'dissent unresolved' });
+    expect(byPathologist.status).toBe(403);
+    const res = await request(t.http)
+      .post(`/api/cases/${w.cases[1]}/third-opinion`)
+      .set(bearer(chair.tokens))
+      .send({ reviewer: 'Dr. Third', institution: 'University Hospital', reason: 'dissent unresolved' });
+    expect(res.status).toBe(201);
+    expect((await request(t.http).get(`/api/cases/${w.cases[1]}`).set(bearer(chair.tokens))).body.status).toBe(
+      'third_opinion_requested',
+    );
+    const events = await sql<{ type: string }[]>(
+      `SELECT type FROM board_event WHERE case_id = $1 AND type = 'third_opinion.requested'`,
+      [w.cases[1]],
+    );
+    expect(events).toHaveLength(1);
+  });
+});

@@ -7,6 +7,7 @@ import { AuditDisclosures1795712417239 } from './1795712417239-audit-disclosures
 import { BoardSessions1795715550642 } from './1795715550642-board-sessions.js';
 import { DiagnosisChanges1795718484314 } from './1795718484314-diagnosis-changes.js';
 import { Plans1795719345210 } from './1795719345210-plans.js';
+import { Trials1795719730004 } from './1795719730004-trials.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   BoardSessions1795715550642,
   DiagnosisChanges1795718484314,
   Plans1795719345210,
+  Trials1795719730004,
 ];

@@ -17,6 +17,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { ReviewModule } from './diagnoses/review.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { TrialsModule } from './trials/trials.module.js';
 import { HealthModule } from './health/health.module.js';
 import { pinoHttpOptions } from './logging.js';
 
@@ -44,6 +45,7 @@ export class AppModule {
         ReviewModule,
         ReportsModule,
         PlansModule,
+        TrialsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -336,6 +336,7 @@ describe('Second-opinion cases', () => {
       { send?: object; attach?: boolean; coordinatorOnly?: boolean; clinicianOnly?: boolean }
     > = {
       'GET /cases/:id/plans': {},
+      'GET /cases/:id/trial-matches': {},
       'POST /cases/:id/plans': { send: plan, clinicianOnly: true },
       'GET /cases/:id/plans/:planId': {},
       'PATCH /cases/:id/plans/:planId': { send: plan, clinicianOnly: true },

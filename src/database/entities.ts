@@ -19,6 +19,7 @@ import { ClinicMemberEntity } from '../clinics/entities/clinic-member.entity.js'
 import { ClinicEntity } from '../clinics/entities/clinic.entity.js';
 import { RoomEntity } from '../clinics/entities/room.entity.js';
 import { PlanVersionEntity, PlanVoteEntity, ThirdOpinionRequestEntity } from '../plans/entities/plan.entity.js';
+import { TrialEntity } from '../trials/entities/trial.entity.js';
 import { AppointmentEntity, ItineraryEntity } from '../scheduling/entities/appointment.entity.js';
 import { AvailabilityEntity, AvailabilityExceptionEntity } from '../specialists/entities/availability.entity.js';
 import { SpecialistClinicEntity } from '../specialists/entities/specialist-clinic.entity.js';
@@ -47,6 +48,7 @@ export const ENTITIES = [
   PlanVersionEntity,
   PlanVoteEntity,
   ThirdOpinionRequestEntity,
+  TrialEntity,
   BoardEventEntity,
   BoardSessionEntity,
   AgendaItemEntity,

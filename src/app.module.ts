@@ -18,6 +18,7 @@ import { ReviewModule } from './diagnoses/review.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TrialsModule } from './trials/trials.module.js';
+import { FhirModule } from './fhir/fhir.module.js';
 import { HealthModule } from './health/health.module.js';
 import { pinoHttpOptions } from './logging.js';
 
@@ -46,6 +47,7 @@ export class AppModule {
         ReportsModule,
         PlansModule,
         TrialsModule,
+        FhirModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

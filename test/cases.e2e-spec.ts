@@ -337,6 +337,7 @@ describe('Second-opinion cases', () => {
     > = {
       'GET /cases/:id/plans': {},
       'GET /cases/:id/trial-matches': {},
+      'GET /cases/:id/fhir': {},
       'POST /cases/:id/plans': { send: plan, clinicianOnly: true },
       'GET /cases/:id/plans/:planId': {},
       'PATCH /cases/:id/plans/:planId': { send: plan, clinicianOnly: true },

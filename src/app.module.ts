@@ -19,6 +19,7 @@ import { PlansModule } from './plans/plans.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TrialsModule } from './trials/trials.module.js';
 import { FhirModule } from './fhir/fhir.module.js';
+import { CaseReportModule } from './case-report/case-report.module.js';
 import { HealthModule } from './health/health.module.js';
 import { pinoHttpOptions } from './logging.js';
 
@@ -48,6 +49,7 @@ export class AppModule {
         PlansModule,
         TrialsModule,
         FhirModule,
+        CaseReportModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

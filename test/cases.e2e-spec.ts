@@ -338,6 +338,7 @@ describe('Second-opinion cases', () => {
       'GET /cases/:id/plans': {},
       'GET /cases/:id/trial-matches': {},
       'GET /cases/:id/fhir': {},
+      'GET /cases/:id/report': {},
       'POST /cases/:id/plans': { send: plan, clinicianOnly: true },
       'GET /cases/:id/plans/:planId': {},
       'PATCH /cases/:id/plans/:planId': { send: plan, clinicianOnly: true },

@@ -212,6 +212,57 @@ describe('Consensus treatment plans', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('should keep a trial list and rank open trials for a case, criterion by criterion', async () => {
+    const trial = {
+      nctId: 'NCT04000001',
+      title: 'Neoadjuvant anti-HER2 therapy in stage II–III breast cancer',
+      phase: '3',
+      status: 'recruiting',
+      eligibility: {
+        sites: ['C50'],
+        stageMin: 'II',
+        stageMax: 'III',
+        requiredBiomarkers: [{ name: 'HER2', value: '3+' }],
+        ageMin: 18,
+      },
+    };
+    expect((await request(t.http).post('/api/trials').set(bearer(w.doctors[0].tokens)).send(trial)).status).toBe(403);
+    const bad = await request(t.http)
+      .post('/api/trials')
+      .set(bearer(w.coord.tokens))
+      .send({ ...trial, nctId: 'NCT1' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('nctId');
+    expect((await request(t.http).post('/api/trials').set(bearer(w.coord.tokens)).send(trial)).status).toBe(201);
+    expect((await request(t.http).post('/api/trials').set(bearer(w.coord.tokens)).send(trial)).status).toBe(409);
+    await request(t.http)
+      .post('/api/trials')
+      .set(bearer(w.coord.tokens))
+      .send({ ...trial, nctId: 'NCT04000002', title: 'Colon', eligibility: { sites: ['C18'] } });
+    await request(t.http)
+      .post('/api/trials')
+      .set(bearer(w.coord.tokens))
+      .send({ ...trial, nctId: 'NCT04000003', status: 'completed' });
+    // Case 0's board diagnosis says HER2 3+; the referral's stage group is IIA.
+    const matches = await request(t.http)
+      .get(`/api/cases/${w.cases[0]}/trial-matches`)
+      .set(bearer(w.doctors[1].tokens));
+    expect(matches.status).toBe(200);
+    const list = matches.body as {
+      nctId: string;
+      match: { eligible: boolean; failed: number; criteria: { criterion: string; result: string }[] };
+    }[];
+    expect(list.map((m) => m.nctId)).toEqual(['NCT04000001', 'NCT04000002']); // the completed one is not offered
+    expect(list[0].match.eligible).toBe(true);
+    expect(Object.fromEntries(list[0].match.criteria.map((c) => [c.criterion, c.result]))).toEqual({
+      site: 'met',
+      stage: 'met',
+      'biomarker HER2': 'met',
+      age: 'met',
+    });
+    expect(list[1].match).toMatchObject({ eligible: false, failed: 1 });
+  });
+
   it('should export the case as a FHIR R4 Bundle that validates against the base definitions', async () => {
     indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
     indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
@@ -236,5 +287,43 @@ describe('Consensus treatment plans', () => {
     for (const r of refs) expect(urls.has(r.slice(13, -1))).toBe(true);
     // A broken resource is caught by the same validator (the check can fail).
     expect(() => validateResource({ ...resources[0], birthDate: 'yesterday' } as Resource)).toThrow();
+  });
+
+  it('should write the second-opinion report as HTML and as PDF', async () => {
+    const html = await request(t.http).get(`/api/cases/${w.cases[0]}/report`).set(bearer(w.doctors[1].tokens));
+    expect(html.status).toBe(200);
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    for (const text of [
+      'Second opinion for Synthetic Testpatient',
+      'Dear Dr. R. Referrer (Community Hospital)',
+      'HER2 3+', // the board's reading, beside the referral's 1+
+      'HER2 1+',
+      'neoadjuvant TCHP',
+      'agree with reservations — margins noted', // dissent on the record
+      'NCT04000001',
+      'For you: a summary in plain words',
+      'markers tested on the cancer cells',
+    ])
+      expect(html.text).toContain(text);
+    const pdf = await request(t.http)
+      .get(`/api/cases/${w.cases[0]}/report`)
+      .query({ format: 'pdf' })
+      .set(bearer(w.doctors[1].tokens))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const body = pdf.body as Buffer;
+    expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(body.length).toBeGreaterThan(2000);
+    const bad = await request(t.http)
+      .get(`/api/cases/${w.cases[0]}/report`)
+      .query({ format: 'doc' })
+      .set(bearer(w.doctors[1].tokens));
+    expect(bad.status).toBe(400);
   });
 });

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -42,6 +45,11 @@ export function configureApp(app: NestFastifyApplication): void {
     exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
+
+  // The browser app (built into dist/web by `npm run build`), at /.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const web = path.resolve(here, here.endsWith(`${path.sep}dist${path.sep}src`) ? '../web' : '../dist/web');
+  if (existsSync(path.join(web, 'index.html'))) app.useStaticAssets({ root: web, prefix: '/', index: ['index.html'] });
 
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON; anything else is a 415, not a string that fails validation.

@@ -1,0 +1,97 @@
+/** The public API from the browser: tokens in sessionStorage, silent refresh, then back to sign-in. */
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+}
+
+export interface Problem {
+  status: number;
+  detail?: string;
+  errors?: { field: string; messages: string[] }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? `HTTP ${problem.status}`);
+  }
+  /** Field → messages, for showing errors where they belong. */
+  fields(): Record<string, string> {
+    return Object.fromEntries((this.problem.errors ?? []).map((e) => [e.field, e.messages.join('; ')]));
+  }
+}
+
+const KEY = 'consilium.tokens';
+let listeners: (() => void)[] = [];
+
+export function tokens(): Tokens | null {
+  const raw = sessionStorage.getItem(KEY);
+  return raw === null ? null : (JSON.parse(raw) as Tokens);
+}
+
+export function setTokens(t: Tokens | null): void {
+  if (t === null) sessionStorage.removeItem(KEY);
+  else sessionStorage.setItem(KEY, JSON.stringify(t));
+  for (const l of listeners) l();
+}
+
+export function onAuthChange(l: () => void): void {
+  listeners = [...listeners, l];
+}
+
+export async function signIn(email: string, password: string): Promise<void> {
+  const res = await fetch('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw new ApiError((await res.json()) as Problem);
+  setTokens((await res.json()) as Tokens);
+}
+
+export async function signOut(): Promise<void> {
+  const t = tokens();
+  if (t !== null)
+    await fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.accessToken}` },
+      body: JSON.stringify({ refreshToken: t.refreshToken }),
+    }).catch(() => undefined);
+  setTokens(null);
+}
+
+async function refresh(): Promise<boolean> {
+  const t = tokens();
+  if (t === null) return false;
+  const res = await fetch('/api/auth/refresh', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: t.refreshToken }),
+  });
+  if (!res.ok) return false;
+  setTokens((await res.json()) as Tokens);
+  return true;
+}
+
+/** A call with the access token; on 401 one silent refresh, then sign-in again. */
+export async function api<T>(path: string, init: RequestInit = {}, retry = true): Promise<T> {
+  const t = tokens();
+  const headers = new Headers(init.headers);
+  if (t !== null) headers.set('authorization', `Bearer ${t.accessToken}`);
+  if (init.body !== undefined && !(init.body instanceof FormData)) headers.set('content-type', 'application/json');
+  const res = await fetch(path, { ...init, headers });
+  if (res.status === 401 && retry) {
+    if (await refresh()) return api<T>(path, init, false);
+    setTokens(null);
+  }
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => ({ status: res.status }))) as Problem;
+    throw new ApiError({ ...problem, status: res.status });
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  return (type.includes('json') ? await res.json() : await res.text()) as T;
+}
+
+export const post = <T>(path: string, body: unknown): Promise<T> =>
+  api<T>(path, { method: 'POST', body: JSON.stringify(body) });

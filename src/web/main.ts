@@ -1,0 +1,532 @@
+import htm from 'htm';
+import { h, render, type ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { io, type Socket } from 'socket.io-client';
+import { api, ApiError, onAuthChange, post, signIn, signOut, tokens } from './api.js';
+
+const html = htm.bind(h);
+
+type Json = Record<string, unknown>;
+interface Page<T> {
+  items: T[];
+}
+interface BoardEvent {
+  id: string;
+  type: string;
+  caseId: string | null;
+  payload: Json;
+  actor: string | null;
+  at: string;
+}
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash || '#/cases');
+  useEffect(() => {
+    const on = (): void => setHash(location.hash || '#/cases');
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}
+
+function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data: T | undefined; error: string | undefined; reload: () => void } {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<string>();
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    load().then(setData, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [...deps, n]);
+  return { data, error, reload: () => setN(n + 1) };
+}
+
+const words = (s: string): string => s.replace(/_/g, ' ');
+
+function Field(props: {
+  label: string;
+  name: string;
+  value: string;
+  onInput: (v: string) => void;
+  error?: string;
+  type?: string;
+}) {
+  const id = `f-${props.name.replace(/\W/g, '-')}`;
+  return html`<div>
+    <label for=${id}>${props.label}</label>
+    <input
+      id=${id}
+      name=${props.name}
+      type=${props.type ?? 'text'}
+      value=${props.value}
+      aria-invalid=${props.error !== undefined}
+      aria-describedby=${props.error === undefined ? undefined : `${id}-error`}
+      onInput=${(e: Event) => props.onInput((e.target as HTMLInputElement).value)}
+    />
+    ${props.error === undefined ? null : html`<div id=${`${id}-error`} class="error" role="alert">${props.error}</div>`}
+  </div>`;
+}
+
+function SignIn() {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string>();
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    try {
+      await signIn(email, password);
+      location.hash = '#/cases';
+    } catch (err) {
+      setError(err instanceof ApiError ? (err.problem.detail ?? 'Sign-in failed') : 'Sign-in failed');
+    }
+  };
+  return html`<main>
+    <h1>Sign in to Consilium</h1>
+    <form onSubmit=${submit} aria-label="Sign in">
+      ${Field({ label: 'Email', name: 'email', value: email, onInput: setEmail, type: 'email' })}
+      ${Field({ label: 'Password', name: 'password', value: password, onInput: setPassword, type: 'password' })}
+      ${error === undefined ? null : html`<p class="error" role="alert">${error}</p>`}
+      <p><button type="submit">Sign in</button></p>
+    </form>
+  </main>`;
+}
+
+function Cases() {
+  const { data, error, reload } = useLoad(() => api<Page<Json>>('/api/cases?limit=100'), []);
+  const clinics = useLoad(() => api<Page<Json>>('/api/clinics?limit=100'), []).data;
+  const empty = {
+    mrn: '',
+    familyName: '',
+    givenName: '',
+    birthDate: '',
+    primarySite: '',
+    histology: '',
+    referringClinician: '',
+    referringInstitution: '',
+  };
+  const [form, setForm] = useState(empty);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [clinicId, setClinicId] = useState('');
+  const set = (k: keyof typeof empty) => (v: string) => setForm({ ...form, [k]: v });
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    try {
+      await post('/api/cases', {
+        patient: {
+          mrn: form.mrn,
+          familyName: form.familyName,
+          givenName: form.givenName,
+          birthDate: form.birthDate,
+          sex: 'female',
+        },
+        ...(clinicId === '' ? {} : { clinicId }),
+        referringClinician: form.referringClinician,
+        referringInstitution: form.referringInstitution,
+        reason: 'patient_request',
+        initiator: 'patient',
+        urgency: 'routine',
+        referringDiagnosis: { primarySite: form.primarySite, histology: form.histology || undefined, malignant: true },
+        referringRecommendation: { items: [{ modality: 'surgery', intent: 'curative', sequence: 1 }] },
+      });
+      setForm(empty);
+      setErrors({});
+      reload();
+    } catch (err) {
+      if (err instanceof ApiError) setErrors(err.fields());
+    }
+  };
+  const err = (k: string): string | undefined => errors[k];
+  return html`<main>
+    <h1>Cases</h1>
+    ${error === undefined ? null : html`<p class="error">${error}</p>`}
+    <table aria-label="Cases">
+      <thead>
+        <tr>
+          <th>Patient</th>
+          <th>Status</th>
+          <th>Urgency</th>
+          <th>Referred</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${(data?.items ?? []).map(
+          (c) =>
+            html`<tr>
+              <td>
+                <a href=${`#/case/${String(c.id)}`}>${String((c.patient as Json | undefined)?.familyName ?? c.id)}</a>
+              </td>
+              <td><span class="pill">${words(String(c.status))}</span></td>
+              <td>${String(c.urgency)}</td>
+              <td>${String(c.createdAt).slice(0, 10)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    <h2>Take in a referral</h2>
+    <form onSubmit=${submit} aria-label="Referral">
+      <div class="grid">
+        <div>
+          <label for="f-clinic">Clinic</label
+          ><select
+            id="f-clinic"
+            value=${clinicId}
+            onChange=${(e: Event) => setClinicId((e.target as HTMLSelectElement).value)}
+          >
+            <option value="">route by primary site</option>
+            ${(clinics?.items ?? []).map((c) => html`<option value=${String(c.id)}>${String(c.name)}</option>`)}
+          </select>
+        </div>
+        ${Field({ label: 'MRN', name: 'patient.mrn', value: form.mrn, onInput: set('mrn'), error: err('patient.mrn') })}
+        ${Field({ label: 'Family name', name: 'patient.familyName', value: form.familyName, onInput: set('familyName'), error: err('patient.familyName') })}
+        ${Field({ label: 'Given name', name: 'patient.givenName', value: form.givenName, onInput: set('givenName'), error: err('patient.givenName') })}
+        ${Field({ label: 'Birth date', name: 'patient.birthDate', value: form.birthDate, onInput: set('birthDate'), type: 'date', error: err('patient.birthDate') })}
+        ${Field({ label: 'Primary site (ICD-O-3)', name: 'referringDiagnosis.primarySite', value: form.primarySite, onInput: set('primarySite'), error: err('referringDiagnosis.primarySite') })}
+        ${Field({ label: 'Histology (ICD-O-3)', name: 'referringDiagnosis.histology', value: form.histology, onInput: set('histology'), error: err('referringDiagnosis.histology') })}
+        ${Field({ label: 'Referring clinician', name: 'referringClinician', value: form.referringClinician, onInput: set('referringClinician'), error: err('referringClinician') })}
+        ${Field({ label: 'Referring institution', name: 'referringInstitution', value: form.referringInstitution, onInput: set('referringInstitution'), error: err('referringInstitution') })}
+      </div>
+      ${errors.clinicId === undefined ? null : html`<p class="error" role="alert">${errors.clinicId}</p>`}
+      <p><button type="submit">Take in</button></p>
+    </form>
+  </main>`;
+}
+
+function Diagnosis(props: { title: string; d: Json | undefined; changed: string[] }) {
+  const d = props.d;
+  const row = (label: string, key: string, value: unknown) =>
+    html`<tr class=${props.changed.includes(key) ? 'changed' : ''}>
+      <th scope="row">${label}</th>
+      <td>${value === null || value === undefined ? '—' : String(value)}</td>
+    </tr>`;
+  if (d === undefined)
+    return html`<div class="card">
+      <h3>${props.title}</h3>
+      <p>not recorded</p>
+    </div>`;
+  const stage = (d.pathologicalStage ?? d.clinicalStage) as Json | null;
+  return html`<div class="card">
+    <h3>${props.title}</h3>
+    <table>
+      ${row('Site', 'primary_site', d.primarySite)}${row('Histology', 'histology', d.histology)}${row('Grade', 'grade', d.grade)}
+      ${row('Laterality', 'laterality', d.laterality)}
+      ${row('Stage', 'stage', stage === null ? null : [stage.t, stage.n, stage.m, stage.stageGroup].filter(Boolean).join(' '))}
+      ${row('Biomarkers', 'biomarker', (d.biomarkers as Json[]).map((b) => `${String(b.name)} ${String(b.value)}`).join(', '))}
+      ${row('Additional cancers', 'additional_cancer', (d.additionalCancers as Json[]).map((c) => String(c.description ?? c.primarySite)).join('; ') || null)}
+    </table>
+  </div>`;
+}
+
+async function download(path: string, name: string): Promise<void> {
+  const t = tokens();
+  const res = await fetch(path, { headers: t === null ? {} : { authorization: `Bearer ${t.accessToken}` } });
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+function CasePage(props: { id: string }) {
+  const { data } = useLoad(async () => {
+    const base = `/api/cases/${props.id}`;
+    const [c, diagnoses, changes, plans, trials, records] = await Promise.all([
+      api<Json>(base),
+      api<Json[]>(`${base}/diagnoses`),
+      api<Json[]>(`${base}/diagnosis-changes`),
+      api<Json[]>(`${base}/plans`),
+      api<Json[]>(`${base}/trial-matches`),
+      api<Json[]>(`${base}/records`),
+    ]);
+    return { c, diagnoses, changes, plans, trials, records };
+  }, [props.id]);
+  if (data === undefined) return html`<main><p>Loading…</p></main>`;
+  const last = (source: string) => [...data.diagnoses].reverse().find((d) => d.source === source);
+  const change = data.changes.find((c) => c.current === true);
+  const changed = (change?.changeTypes as string[] | undefined) ?? [];
+  return html`<main>
+    <h1>Case</h1>
+    <p><span class="pill">${words(String(data.c.status))}</span> referred by ${String(data.c.referringClinician)}</p>
+    <div class="grid">
+      ${Diagnosis({ title: 'Referring diagnosis', d: last('referring'), changed })}${Diagnosis({ title: "Board's diagnosis", d: last('board'), changed })}
+    </div>
+    ${change === undefined ? null : html`<p class="banner">Concordance: <strong>${String(change.concordance)}</strong>${changed.length > 0 ? ` — changed: ${changed.map(words).join(', ')}` : ''}; management impact ${String(change.managementImpact)}</p>`}
+    <h2>Records</h2>
+    <ul>
+      ${data.records.map((r) => html`<li>${words(String(r.type))} ${String(r.filename ?? r.url ?? '')}</li>`)}
+    </ul>
+    <h2>Plans</h2>
+    ${data.plans.map(
+      (p) =>
+        html`<div class="card">
+          <p>Version ${String(p.number)} — <span class="pill">${String(p.status)}</span></p>
+          <ol>
+            ${(p.items as Json[]).map((i) => html`<li>${words(String(i.modality))} (${String(i.intent)})${i.description === undefined ? '' : ` — ${String(i.description)}`}</li>`)}
+          </ol>
+          <p>
+            Votes:
+            ${(p.votes as Json[]).map((v) => `${words(String(v.discipline))} ${words(String(v.vote))}`).join(', ') || 'none'}
+          </p>
+        </div>`,
+    )}
+    <h2>Trial options</h2>
+    <ul>
+      ${data.trials.map((t) => html`<li>${String(t.nctId)} ${String(t.title)} — ${(t.match as Json).eligible === true ? 'eligible so far' : 'criteria not met'}</li>`)}
+    </ul>
+    <p>
+      <button onClick=${() => void download(`/api/cases/${props.id}/report?format=pdf`, 'second-opinion.pdf')}>
+        Report (PDF)
+      </button>
+      ${' '}<button onClick=${() => void download(`/api/cases/${props.id}/fhir`, 'case.fhir.json')}>FHIR Bundle</button>
+    </p>
+  </main>`;
+}
+
+const COLORS = ['#0b5cad', '#1a7f37', '#8250df', '#9a6700', '#b42318', '#0969da', '#6e7781'];
+
+function DayView() {
+  const clinics = useLoad(() => api<Page<Json>>('/api/clinics?limit=100'), []).data;
+  const [clinicId, setClinicId] = useState('');
+  const [date, setDate] = useState(new Date().toISOString().slice(0, 10));
+  const [day, setDay] = useState<Json>();
+  const [message, setMessage] = useState<string>();
+  const load = async (): Promise<void> => {
+    const id = clinicId || String(clinics?.items[0]?.id ?? '');
+    setDay(await api<Json>(`/api/schedule/days/${date}?clinicId=${id}`));
+  };
+  const repair = async (): Promise<void> => {
+    const id = clinicId || String(clinics?.items[0]?.id ?? '');
+    const r = await post<Json>(`/api/schedule/days/${date}/repair`, { clinicId: id });
+    setMessage(`Moved ${(r.moved as unknown[]).length}, unplaced ${(r.unplaced as unknown[]).length}`);
+    await load();
+  };
+  const cases = new Map<string, string>();
+  const color = (caseId: string): string => {
+    if (!cases.has(caseId)) cases.set(caseId, COLORS[cases.size % COLORS.length]);
+    return cases.get(caseId)!;
+  };
+  const time = (iso: unknown): string => new Date(String(iso)).toISOString().slice(11, 16);
+  return html`<main>
+    <h1>Clinic day</h1>
+    <div class="grid">
+      <div>
+        <label for="d-clinic">Clinic</label
+        ><select
+          id="d-clinic"
+          value=${clinicId}
+          onChange=${(e: Event) => setClinicId((e.target as HTMLSelectElement).value)}
+        >
+          ${(clinics?.items ?? []).map((c) => html`<option value=${String(c.id)}>${String(c.name)}</option>`)}
+        </select>
+      </div>
+      ${Field({ label: 'Date', name: 'date', value: date, onInput: setDate, type: 'date' })}
+    </div>
+    <p>
+      <button onClick=${() => void load()}>Show day</button>
+      <button onClick=${() => void repair()}>Repair after a sick day</button>
+    </p>
+    ${message === undefined ? null : html`<p role="status">${message}</p>`}
+    ${
+      day === undefined
+        ? null
+        : html`<section aria-label="By specialist">
+            <h2>By specialist (times UTC)</h2>
+            ${(day.bySpecialist as Json[]).map(
+              (s) =>
+                html`<div>
+                  <strong>${(s.disciplines as string[]).map(words).join(', ')}</strong>
+                  <div class="lane">
+                    ${(s.appointments as Json[]).map(
+                      (a) =>
+                        html`<span
+                          class="slot"
+                          data-case=${String(a.caseId)}
+                          style=${`background:${color(String(a.caseId))}`}
+                          title=${a.conflict === true ? 'conflict: the specialist is no longer free then' : ''}
+                          >${time(a.start)}–${time(a.end)}
+                          ${words(String(a.discipline))}${a.conflict === true ? ' ⚠ conflict' : ''}</span
+                        >`,
+                    )}
+                  </div>
+                </div>`,
+            )}
+            <h2>By room</h2>
+            ${(day.byRoom as Json[]).map(
+              (r) =>
+                html`<div>
+                  <strong>${String(r.name ?? r.roomId)}</strong>
+                  <div class="lane">
+                    ${(r.appointments as Json[]).map((a) => html`<span class="slot" style=${`background:${color(String(a.caseId))}`}>${time(a.start)}–${time(a.end)}</span>`)}
+                  </div>
+                </div>`,
+            )}
+          </section>`
+    }
+  </main>`;
+}
+
+function BoardRoom(props: { id: string | undefined }) {
+  const sessions = useLoad(() => api<Page<Json>>('/api/board-sessions?limit=100'), []).data;
+  if (props.id === undefined)
+    return html`<main>
+      <h1>Board sessions</h1>
+      <ul>
+        ${(sessions?.items ?? []).map((s) => html`<li><a href=${`#/board/${String(s.id)}`}>${String(s.title)}</a> ${String(s.startsAt).slice(0, 16)} <span class="pill">${String(s.status)}</span></li>`)}
+      </ul>
+    </main>`;
+  return html`<${Room} id=${props.id} />`;
+}
+
+function Room(props: { id: string }) {
+  const [events, setEvents] = useState<BoardEvent[]>([]);
+  const [state, setState] = useState('connecting');
+  const [presence, setPresence] = useState<Json[]>([]);
+  const [text, setText] = useState('');
+  const socket = useRef<Socket | undefined>(undefined);
+  const lastId = useRef('0');
+  const detail = useLoad(() => api<Json>(`/api/board-sessions/${props.id}`), [props.id, events.length]);
+  useEffect(() => {
+    const s = io('/board', { auth: (cb) => cb({ token: tokens()?.accessToken }), transports: ['websocket'] });
+    socket.current = s;
+    const add = (incoming: BoardEvent[]): void =>
+      setEvents((prev) => {
+        const seen = new Set(prev.map((e) => e.id));
+        const fresh = incoming.filter((e) => !seen.has(e.id));
+        for (const e of fresh) if (BigInt(e.id) > BigInt(lastId.current)) lastId.current = e.id;
+        return [...prev, ...fresh];
+      });
+    s.on('connect', () => {
+      setState('connected');
+      // Rejoin with the last id seen: whatever was missed comes back in order.
+      s.emit('session:join', { sessionId: props.id, afterId: lastId.current }, (ack: { events?: BoardEvent[] }) =>
+        add(ack.events ?? []),
+      );
+    });
+    s.on('disconnect', () => setState('reconnecting'));
+    s.on('connect_error', () => setState('offline'));
+    s.on('event', (e: BoardEvent) => add([e]));
+    s.on('presence', (p: { users: Json[] }) => setPresence(p.users));
+    return () => void s.close();
+  }, [props.id]);
+  const send = (e: Event): void => {
+    e.preventDefault();
+    if (text.trim() === '') return;
+    socket.current?.emit(
+      'message:post',
+      { sessionId: props.id, body: text, clientMsgId: crypto.randomUUID() },
+      () => undefined,
+    );
+    setText('');
+  };
+  const session = detail.data;
+  const quorum = (session?.attendance as Json | undefined)?.quorum as Json | undefined;
+  const banners = events.filter((e) => e.type === 'diagnosis.changed');
+  return html`<main>
+    <h1>${String(session?.title ?? 'Board room')}</h1>
+    <p>
+      Connection: <strong class=${`state-${state}`} data-testid="connection">${state}</strong> · present:
+      ${presence.map((u) => String(u.displayName)).join(', ')}
+    </p>
+    ${banners.map((b) => html`<p class="banner" role="status">Diagnosis ${String(b.payload.concordance)} change: ${(b.payload.changeTypes as string[]).map(words).join(', ')}</p>`)}
+    <div class="grid">
+      <section aria-label="Agenda">
+        <h2>Agenda</h2>
+        <ol>
+          ${((session?.agenda as Json[] | undefined) ?? []).map((a) => html`<li>${a.caseId === session?.presentingCaseId ? html`<strong>now presenting </strong>` : ''}<a href=${`#/case/${String(a.caseId)}`}>${String(a.caseId).slice(0, 8)}</a> ${words(String(a.mode))}</li>`)}
+        </ol>
+        <h2>Attendance</h2>
+        <p>
+          ${quorum === undefined ? '' : quorum.met === true ? 'Quorum met' : `Quorum not met: missing ${(quorum.missing as string[]).map(words).join(', ')}`}
+        </p>
+      </section>
+      <section aria-label="Discussion">
+        <h2>Discussion</h2>
+        <ul class="stream" data-testid="stream">
+          ${events.map((e) => html`<li data-type=${e.type}>${e.at.slice(11, 16)} ${e.type === 'message.posted' ? html`<strong>${String(e.payload.author ?? '')}</strong>: ${String(e.payload.body)}` : words(e.type)}</li>`)}
+        </ul>
+        <form onSubmit=${send} aria-label="Post a message">
+          <label for="m-text">Message</label
+          ><input id="m-text" value=${text} onInput=${(e: Event) => setText((e.target as HTMLInputElement).value)} />
+          <button type="submit">Post</button>
+        </form>
+      </section>
+    </div>
+  </main>`;
+}
+
+function Reports() {
+  const clinics = useLoad(() => api<Page<Json>>('/api/clinics?limit=100'), []).data;
+  const clinicId = String(clinics?.items[0]?.id ?? '');
+  const year = new Date().getUTCFullYear();
+  const { data } = useLoad(
+    async () =>
+      clinicId === ''
+        ? undefined
+        : {
+            concordance: await api<Json>(
+              `/api/reports/concordance?clinicId=${clinicId}&from=2000-01-01&to=${year + 1}-01-01`,
+            ),
+            conference: await api<Json>(`/api/reports/conference?clinicId=${clinicId}&year=${year}`),
+          },
+    [clinicId],
+  );
+  if (data === undefined)
+    return html`<main>
+      <h1>Reports</h1>
+      <p>Loading…</p>
+    </main>`;
+  const c = data.concordance;
+  const n = (k: string): Json => c[k] as Json;
+  const byType = c.byChangeType as Record<string, number>;
+  const max = Math.max(1, ...Object.values(byType));
+  return html`<main>
+    <h1>Reports</h1>
+    <h2>Concordance</h2>
+    <p>
+      ${String(c.casesReviewed)} cases reviewed; changed ${String(n('changed').n)} (${String(n('changed').pct)} %);
+      additional cancers ${String(n('additionalCancers').n)}; pathology reinterpretation
+      ${String(n('pathologyReinterpretation').n)}.
+    </p>
+    <table aria-label="Changes by category">
+      ${Object.entries(byType).map(
+        ([k, v]) =>
+          html`<tr>
+            <th scope="row">${words(k)}</th>
+            <td style="width:60%"><div class="bar" style=${`width:${(v / max) * 100}%`}></div></td>
+            <td>${v}</td>
+          </tr>`,
+      )}
+    </table>
+    <h2>Conference ${year}</h2>
+    <p>
+      ${String(data.conference.sessions)} sessions, ${String(data.conference.casesPresented)} cases presented,
+      prospective ${String((data.conference.prospective as Json).pct)} %.
+    </p>
+  </main>`;
+}
+
+function App() {
+  const hash = useHash();
+  const [signedIn, setSignedIn] = useState(tokens() !== null);
+  useEffect(() => onAuthChange(() => setSignedIn(tokens() !== null)), []);
+  if (!signedIn) return html`<${SignIn} />`;
+  const [, view, id] = hash.split('/');
+  let page: ComponentChildren;
+  if (view === 'case' && id !== undefined) page = html`<${CasePage} id=${id} />`;
+  else if (view === 'day') page = html`<${DayView} />`;
+  else if (view === 'board') page = html`<${BoardRoom} id=${id} />`;
+  else if (view === 'reports') page = html`<${Reports} />`;
+  else page = html`<${Cases} />`;
+  return html`<header class="top">
+      <strong>Consilium</strong>
+      <nav aria-label="Main">
+        <a href="#/cases">Cases</a><a href="#/day">Clinic day</a><a href="#/board">Board room</a
+        ><a href="#/reports">Reports</a>
+      </nav>
+      <button onClick=${() => void signOut()}>Sign out</button>
+    </header>
+    ${page}`;
+}
+
+render(html`<${App} />`, document.getElementById('app')!);

@@ -407,7 +407,19 @@ function Room(props: { id: string }) {
     s.on('connect_error', () => setState('offline'));
     s.on('event', (e: BoardEvent) => add([e]));
     s.on('presence', (p: { users: Json[] }) => setPresence(p.users));
-    return () => void s.close();
+    // When the network goes, say so at once; when it comes back, reconnect (and replay).
+    const offline = (): void => {
+      s.disconnect();
+      setState('offline');
+    };
+    const online = (): void => void s.connect();
+    addEventListener('offline', offline);
+    addEventListener('online', online);
+    return () => {
+      removeEventListener('offline', offline);
+      removeEventListener('online', online);
+      s.close();
+    };
   }, [props.id]);
   const send = (e: Event): void => {
     e.preventDefault();

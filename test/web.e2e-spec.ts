@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import { baseUrlOf, boardWorld, type BoardWorld } from './utils/board-fixtures.js';
+import { addMember, breastClinicBody, createClinic, referralBody } from './utils/factories.js';
+import {
+  bearer,
+  createTestApp,
+  createUser,
+  login,
+  TEST_PASSWORD,
+  type TestApp,
+  type Tokens,
+} from './utils/test-app.js';
+
+// The browser app in Debian's Chromium (installed by .ci/run), driven by
+// playwright-core, against the real server. Screenshots of each view go to
+// test/output/screens.
+
+const SCREENS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'output/screens');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DATE = '2026-12-03';
+
+describe('The browser app', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+  let admin: Tokens;
+  let w: BoardWorld;
+  const sql = (query: string, params: unknown[]): Promise<unknown> => t.dataSource.query(query, params);
+
+  /** A browser context already signed in with these tokens (the sign-in form is tested on its own). */
+  async function signedIn(tokens: Tokens): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await context.addInitScript({
+      content: `sessionStorage.setItem('consilium.tokens', ${JSON.stringify(JSON.stringify(tokens))})`,
+    });
+    const page = await context.newPage();
+    return { context, page };
+  }
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    await mkdir(SCREENS, { recursive: true });
+    t = await createTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = baseUrlOf(t.http);
+    admin = await login(t, await createUser(t, 'admin'));
+    w = await boardWorld(t.http, admin, sql, { cases: 1 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t.close();
+  });
+
+  it('should sign in, take in a case with field errors shown in place, and list it', async () => {
+    const coord = await createUser(t, 'coordinator');
+    await addMember(t, admin, w.clinicId, coord.id);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(base);
+    await shot(page, 'sign-in');
+    await page.getByLabel('Email').fill(coord.email);
+    await page.getByLabel('Password').fill('wrong password!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toBeTruthy();
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Cases' }).waitFor();
+
+    await page.getByLabel('Clinic', { exact: true }).selectOption(w.clinicId);
+    await page.getByLabel('MRN').fill('WEB-0001');
+    await page.getByLabel('Family name').fill('Browserpatient');
+    await page.getByLabel('Given name').fill('Ada');
+    await page.getByLabel('Birth date').fill('1961-05-04');
+    await page.getByLabel('Primary site (ICD-O-3)').fill('breast');
+    await page.getByLabel('Referring clinician').fill('Dr. Web');
+    await page.getByLabel('Referring institution').fill('Web Hospital');
+    await page.getByRole('button', { name: 'Take in' }).click();
+    // The error appears next to its field, tied to it for screen readers.
+    const siteError = page.locator('#f-referringDiagnosis-primarySite-error');
+    await siteError.waitFor();
+    expect(await siteError.textContent()).toContain('C50.4');
+    expect(await page.getByLabel('Primary site (ICD-O-3)').getAttribute('aria-invalid')).toBe('true');
+    await shot(page, 'intake-errors');
+    await page.getByLabel('Primary site (ICD-O-3)').fill('C50.4');
+    await page.getByRole('button', { name: 'Take in' }).click();
+    await page.getByRole('link', { name: 'Browserpatient' }).waitFor();
+    await shot(page, 'cases');
+    await page.getByRole('link', { name: 'Browserpatient' }).click();
+    await page.getByRole('heading', { name: 'Case' }).waitFor();
+    await page.getByText('Referring diagnosis').waitFor();
+    await shot(page, 'case');
+    await context.close();
+  }, 60_000);
+
+  it('should show a message from one board member to another within a second, and replay what a cut-off member missed', async () => {
+    const a = await signedIn(w.doctors[0].tokens);
+    const b = await signedIn(w.doctors[1].tokens);
+    for (const { page } of [a, b]) {
+      await page.goto(`${base}/#/board/${w.sessionId}`);
+      await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
+    }
+    await a.page.getByLabel('Message', { exact: true }).fill('Slides show lobular features');
+    const sentAt = Date.now();
+    await a.page.getByRole('button', { name: 'Post' }).click();
+    await b.page.getByTestId('stream').getByText('Slides show lobular features').waitFor({ timeout: 1000 });
+    expect(Date.now() - sentAt).toBeLessThan(1000);
+
+    await b.context.setOffline(true);
+    await b.page.getByTestId('connection').filter({ hasNotText: 'connected' }).waitFor();
+    for (const text of ['Missed one', 'Missed two']) {
+      await a.page.getByLabel('Message', { exact: true }).fill(text);
+      await a.page.getByRole('button', { name: 'Post' }).click();
+      await a.page.getByTestId('stream').getByText(text).waitFor();
+    }
+    expect(await b.page.getByTestId('stream').getByText('Missed one').count()).toBe(0);
+    await shot(b.page, 'board-room-offline');
+    await b.context.setOffline(false);
+    await b.page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 15_000 });
+    await b.page.getByTestId('stream').getByText('Missed two').waitFor({ timeout: 5000 });
+    const stream = await b.page.getByTestId('stream').locator('li').allTextContents();
+    const first = stream.findIndex((s) => s.includes('Missed one'));
+    expect(first).toBeGreaterThan(stream.findIndex((s) => s.includes('Slides show lobular features')));
+    expect(stream.findIndex((s) => s.includes('Missed two'))).toBeGreaterThan(first);
+    expect(stream.filter((s) => s.includes('Missed one'))).toHaveLength(1);
+    await shot(b.page, 'board-room');
+    await a.context.close();
+    await b.context.close();
+  }, 60_000);
+
+  it('should show a booked itinerary on the coordinator day view, and the reports', async () => {
+    // A small clinic whose one-day visit can be booked: a pathology review, then an oncology visit.
+    const coord = await createUser(t, 'coordinator');
+    const coordTokens = await login(t, coord);
+    const clinic = await createClinic(t, admin, {
+      ...breastClinicBody(),
+      requiredDisciplines: [
+        { discipline: 'pathology', minutes: 30, patientAttends: false },
+        { discipline: 'medical_oncology', minutes: 45, patientAttends: true },
+      ],
+      precedence: [],
+      quorumDisciplines: [],
+    });
+    await addMember(t, admin, clinic.id, coord.id);
+    await request(t.http).post('/api/rooms').set(bearer(coordTokens)).send({ clinicId: clinic.id, name: 'Exam 1' });
+    for (const discipline of ['pathology', 'medical_oncology']) {
+      const doctor = await createUser(t, 'clinician');
+      const sp = await request(t.http)
+        .post('/api/specialists')
+        .set(bearer(coordTokens))
+        .send({ userId: doctor.id, disciplines: [discipline], clinicIds: [clinic.id] });
+      await request(t.http)
+        .put(`/api/specialists/${sp.body.id}/availability`)
+        .set(bearer(coordTokens))
+        .send({ clinicId: clinic.id, windows: [{ weekday: 4, start: '09:00', end: '12:00' }] });
+    }
+    const c = await request(t.http).post('/api/cases').set(bearer(coordTokens)).send(referralBody(clinic.id));
+    await sql(`UPDATE second_opinion_case SET status = 'ready' WHERE id = $1`, [c.body.id]);
+    const booked = await request(t.http)
+      .post(`/api/cases/${c.body.id}/itinerary`)
+      .set(bearer(coordTokens))
+      .send({ date: DATE });
+    expect(booked.status).toBe(201);
+
+    const { context, page } = await signedIn(coordTokens);
+    await page.goto(`${base}/#/day`);
+    await page.getByLabel('Clinic', { exact: true }).selectOption(clinic.id);
+    await page.getByLabel('Date').fill(DATE);
+    await page.getByRole('button', { name: 'Show day' }).click();
+    const slots = page.locator(`.slot[data-case="${String(c.body.id)}"]`);
+    await slots.first().waitFor();
+    expect(await slots.count()).toBe(2); // the review and the visit
+    await shot(page, 'day-view');
+    await page.goto(`${base}/#/reports`);
+    await page.getByRole('heading', { name: 'Concordance' }).waitFor();
+    await shot(page, 'reports');
+    await context.close();
+  }, 60_000);
+});

@@ -437,8 +437,8 @@ function Room(props: { id: string }) {
   return html`<main>
     <h1>${String(session?.title ?? 'Board room')}</h1>
     <p>
-      Connection: <strong class=${`state-${state}`} data-testid="connection">${state}</strong> · present:
-      ${presence.map((u) => String(u.displayName)).join(', ')}
+      Connection: <strong class=${`state-${state}`} data-testid="connection">${state}</strong>
+      ${` · present: ${presence.map((u) => String(u.displayName)).join(', ')}`}
     </p>
     ${banners.map((b) => html`<p class="banner" role="status">Diagnosis ${String(b.payload.concordance)} change: ${(b.payload.changeTypes as string[]).map(words).join(', ')}</p>`)}
     <div class="grid">
@@ -496,9 +496,10 @@ function Reports() {
     <h1>Reports</h1>
     <h2>Concordance</h2>
     <p>
-      ${String(c.casesReviewed)} cases reviewed; changed ${String(n('changed').n)} (${String(n('changed').pct)} %);
-      additional cancers ${String(n('additionalCancers').n)}; pathology reinterpretation
-      ${String(n('pathologyReinterpretation').n)}.
+      ${
+        `${String(c.casesReviewed)} cases reviewed; changed ${String(n('changed').n)} (${String(n('changed').pct)} %); ` +
+        `additional cancers ${String(n('additionalCancers').n)}; pathology reinterpretation ${String(n('pathologyReinterpretation').n)}.`
+      }
     </p>
     <table aria-label="Changes by category">
       ${Object.entries(byType).map(

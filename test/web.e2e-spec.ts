@@ -192,4 +192,49 @@ describe('The browser app', () => {
     await shot(page, 'reports');
     await context.close();
   }, 60_000);
+
+  it('should let attending specialists vote in the board room and the chair sign', async () => {
+    const caseId = w.cases[0];
+    const [pathologist, chair] = w.doctors;
+    await sql(`UPDATE second_opinion_case SET status = 'evaluated' WHERE id = $1`, [caseId]);
+    for (const [doctor, discipline] of [
+      [pathologist, 'pathology'],
+      [chair, 'medical_oncology'],
+    ] as const) {
+      const res = await request(t.http)
+        .post(`/api/board-sessions/${w.sessionId}/attendance`)
+        .set(bearer(doctor.tokens))
+        .send({ discipline });
+      expect([201, 409]).toContain(res.status);
+    }
+    await request(t.http)
+      .post(`/api/board-sessions/${w.sessionId}/presenting`)
+      .set(bearer(chair.tokens))
+      .send({ caseId });
+    const draft = await request(t.http)
+      .post(`/api/cases/${caseId}/plans`)
+      .set(bearer(chair.tokens))
+      .send({ items: [{ modality: 'surgery', intent: 'curative', sequence: 1, description: 'lumpectomy' }] });
+    await request(t.http).post(`/api/cases/${caseId}/plans/${draft.body.id}/proposal`).set(bearer(chair.tokens));
+
+    const a = await signedIn(pathologist.tokens);
+    const b = await signedIn(chair.tokens);
+    for (const { page } of [a, b]) {
+      await page.goto(`${base}/#/board/${w.sessionId}`);
+      await page.getByText('Plan version 1').waitFor();
+    }
+    await a.page.getByRole('button', { name: 'disagree' }).click();
+    await a.page.getByRole('alert').filter({ hasText: 'comment' }).waitFor(); // a dissent needs its rationale
+    await a.page.getByRole('button', { name: 'agree', exact: true }).click();
+    expect(await a.page.getByRole('button', { name: 'Sign plan' }).count()).toBe(0); // only the chair signs
+    await b.page.getByRole('button', { name: 'agree', exact: true }).click();
+    await b.page.getByText('consensus met').waitFor();
+    await b.page.getByRole('button', { name: 'Sign plan' }).click();
+    await b.page.locator('.pill', { hasText: 'signed' }).waitFor();
+    // The other member's screen follows, through the plan.* events.
+    await a.page.locator('.pill', { hasText: 'signed' }).waitFor({ timeout: 5000 });
+    await shot(b.page, 'board-room-plan');
+    await a.context.close();
+    await b.context.close();
+  }, 60_000);
 });

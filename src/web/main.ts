@@ -92,8 +92,25 @@ function SignIn() {
   </main>`;
 }
 
+const STATUSES = [
+  'referred',
+  'records_pending',
+  'ready',
+  'scheduled',
+  'evaluated',
+  'in_review',
+  'consensus',
+  'closed',
+  'third_opinion_requested',
+  'withdrawn',
+];
+
 function Cases() {
-  const { data, error, reload } = useLoad(() => api<Page<Json>>('/api/cases?limit=100'), []);
+  const [status, setStatus] = useState('');
+  const { data, error, reload } = useLoad(
+    () => api<Page<Json>>(`/api/cases?limit=100${status === '' ? '' : `&status=${status}`}`),
+    [status],
+  );
   const clinics = useLoad(() => api<Page<Json>>('/api/clinics?limit=100'), []).data;
   const empty = {
     mrn: '',
@@ -140,6 +157,11 @@ function Cases() {
   return html`<main>
     <h1>Cases</h1>
     ${error === undefined ? null : html`<p class="error">${error}</p>`}
+    <label for="c-status">Status</label>
+    <select id="c-status" value=${status} onChange=${(e: Event) => setStatus((e.target as HTMLSelectElement).value)}>
+      <option value="">all</option>
+      ${STATUSES.map((x) => html`<option value=${x}>${words(x)}</option>`)}
+    </select>
     <table aria-label="Cases">
       <thead>
         <tr>
@@ -229,19 +251,38 @@ async function download(path: string, name: string): Promise<void> {
 }
 
 function CasePage(props: { id: string }) {
-  const { data } = useLoad(async () => {
+  const [recordType, setRecordType] = useState('pathology_report');
+  const [uploadError, setUploadError] = useState<string>();
+  const { data, reload } = useLoad(async () => {
     const base = `/api/cases/${props.id}`;
-    const [c, diagnoses, changes, plans, trials, records] = await Promise.all([
+    const [c, diagnoses, changes, plans, trials, records, annotations] = await Promise.all([
       api<Json>(base),
       api<Json[]>(`${base}/diagnoses`),
       api<Json[]>(`${base}/diagnosis-changes`),
       api<Json[]>(`${base}/plans`),
       api<Json[]>(`${base}/trial-matches`),
       api<Json[]>(`${base}/records`),
+      api<Json[]>(`${base}/annotations`),
     ]);
-    return { c, diagnoses, changes, plans, trials, records };
+    return { c, diagnoses, changes, plans, trials, records, annotations };
   }, [props.id]);
   if (data === undefined) return html`<main><p>Loading…</p></main>`;
+  const upload = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).querySelector<HTMLInputElement>('input[type=file]');
+    const file = input?.files?.[0];
+    if (file === undefined) return setUploadError('Choose a file');
+    const form = new FormData();
+    form.append('type', recordType);
+    form.append('file', file);
+    try {
+      await api(`/api/cases/${props.id}/records`, { method: 'POST', body: form });
+      setUploadError(undefined);
+      reload();
+    } catch (err) {
+      setUploadError(err instanceof Error ? err.message : 'Upload failed');
+    }
+  };
   const last = (source: string) => [...data.diagnoses].reverse().find((d) => d.source === source);
   const change = data.changes.find((c) => c.current === true);
   const changed = (change?.changeTypes as string[] | undefined) ?? [];
@@ -254,7 +295,57 @@ function CasePage(props: { id: string }) {
     ${change === undefined ? null : html`<p class="banner">Concordance: <strong>${String(change.concordance)}</strong>${changed.length > 0 ? ` — changed: ${changed.map(words).join(', ')}` : ''}; management impact ${String(change.managementImpact)}</p>`}
     <h2>Records</h2>
     <ul>
-      ${data.records.map((r) => html`<li>${words(String(r.type))} ${String(r.filename ?? r.url ?? '')}</li>`)}
+      ${data.records.map(
+        (r) =>
+          html`<li>
+            ${words(String(r.type))} ${String(r.documentDate ?? '')}
+            ${
+              r.kind === 'file'
+                ? html`<button
+                    onClick=${() => void download(`/api/cases/${props.id}/records/${String(r.id)}/content`, `record-${String(r.id)}`)}
+                  >
+                    Download
+                  </button>`
+                : html`<a href=${String(r.url)} rel="noopener noreferrer" target="_blank">open study</a>`
+            }
+          </li>`,
+      )}
+    </ul>
+    <form onSubmit=${upload} aria-label="Upload a record">
+      <label for="r-type">Record type</label>
+      <select
+        id="r-type"
+        value=${recordType}
+        onChange=${(e: Event) => setRecordType((e.target as HTMLSelectElement).value)}
+      >
+        ${[
+          'pathology_report',
+          'imaging_report',
+          'imaging_mri',
+          'imaging_ct',
+          'lab_result',
+          'medication_list',
+          'operative_report',
+          'discharge_summary',
+          'other',
+        ].map((t) => html`<option value=${t}>${words(t)}</option>`)}
+      </select>
+      <label for="r-file">File</label><input id="r-file" type="file" />
+      <button type="submit">Upload</button>
+      ${uploadError === undefined ? null : html`<p class="error" role="alert">${uploadError}</p>`}
+    </form>
+    <h2>Annotations</h2>
+    <ul>
+      ${data.annotations.map(
+        (a) =>
+          html`<li>
+            v${String(a.version)} ${words(String(a.findingType))}
+            ${Object.entries(a.values as Json)
+              .map(([k, v]) => `${k} ${String(v)}`)
+              .join(', ')}
+            — ${String(a.text)} <span class="pill">${words(String(a.authorDiscipline))}</span>
+          </li>`,
+      )}
     </ul>
     <h2>Plans</h2>
     ${data.plans.map(
@@ -378,6 +469,69 @@ function BoardRoom(props: { id: string | undefined }) {
   return html`<${Room} id=${props.id} />`;
 }
 
+/** The plan before the board for the case on screen: votes, consensus, and the chair's signature. */
+function PlanPanel(props: { caseId: string; chairId: unknown; refreshKey: number }) {
+  const me = useLoad(() => api<Json>('/api/users/me'), []).data;
+  const { data, reload } = useLoad(
+    () => api<Json[]>(`/api/cases/${props.caseId}/plans`),
+    [props.caseId, props.refreshKey],
+  );
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string>();
+  const plan = [...(data ?? [])].reverse().find((p) => p.status === 'proposed' || p.status === 'signed');
+  if (plan === undefined) return html`<p>No plan proposed yet.</p>`;
+  const url = `/api/cases/${props.caseId}/plans/${String(plan.id)}`;
+  const act = async (work: () => Promise<unknown>): Promise<void> => {
+    try {
+      await work();
+      setError(undefined);
+      reload();
+    } catch (err) {
+      setError(err instanceof ApiError ? (err.problem.errors?.[0]?.messages.join('; ') ?? err.message) : 'Failed');
+    }
+  };
+  const vote = (v: string) =>
+    act(() =>
+      api(`${url}/votes/me`, {
+        method: 'PUT',
+        body: JSON.stringify({ vote: v, ...(comment === '' ? {} : { comment }) }),
+      }),
+    );
+  const consensus = plan.consensus as Json | null;
+  return html`<div class="card" aria-label="Plan">
+    <p>
+      Plan version ${String(plan.number)}
+      <span class="pill">${String(plan.status)}</span>
+      ${consensus === null ? '' : consensus.met === true ? ' — consensus met' : ' — consensus not met'}
+    </p>
+    <ol>
+      ${(plan.items as Json[]).map((i) => html`<li>${words(String(i.modality))} (${String(i.intent)})${i.description === undefined ? '' : ` — ${String(i.description)}`}</li>`)}
+    </ol>
+    <p>
+      Votes:
+      ${(plan.votes as Json[]).map((v) => `${words(String(v.discipline))} ${words(String(v.vote))}${v.comment === null ? '' : ` (${String(v.comment)})`}`).join('; ') || 'none'}
+    </p>
+    ${consensus === null ? null : html`<p>Missing: ${(consensus.missing as Json[]).map((m) => words(String(m.discipline))).join(', ') || 'nobody'}</p>`}
+    ${
+      plan.status !== 'proposed'
+        ? null
+        : html`<div>
+            <label for="v-comment">Comment (required to disagree)</label
+            ><input
+              id="v-comment"
+              value=${comment}
+              onInput=${(e: Event) => setComment((e.target as HTMLInputElement).value)}
+            />
+            <p>
+              ${['agree', 'agree_with_reservations', 'disagree', 'abstain'].map((v) => html`<button onClick=${() => void vote(v)}>${words(v)}</button> `)}
+              ${me !== undefined && me.id === props.chairId ? html`<button onClick=${() => void act(() => post(`${url}/signature`, {}))}>Sign plan</button>` : null}
+            </p>
+          </div>`
+    }
+    ${error === undefined ? null : html`<p class="error" role="alert">${error}</p>`}
+  </div>`;
+}
+
 function Room(props: { id: string }) {
   const [events, setEvents] = useState<BoardEvent[]>([]);
   const [state, setState] = useState('connecting');
@@ -451,6 +605,18 @@ function Room(props: { id: string }) {
         <p>
           ${quorum === undefined ? '' : quorum.met === true ? 'Quorum met' : `Quorum not met: missing ${(quorum.missing as string[]).map(words).join(', ')}`}
         </p>
+      </section>
+      <section aria-label="Plan for the case on screen">
+        <h2>Plan</h2>
+        ${
+          session?.presentingCaseId == null
+            ? html`<p>No case on screen.</p>`
+            : html`<${PlanPanel}
+                caseId=${String(session.presentingCaseId)}
+                chairId=${session.chairId}
+                refreshKey=${events.filter((e) => e.type.startsWith('plan.')).length}
+              />`
+        }
       </section>
       <section aria-label="Discussion">
         <h2>Discussion</h2>

@@ -44,6 +44,22 @@ describe('Bad input', () => {
     expect(res.body.detail).toContain('email');
   });
 
+  it('should refuse text PostgreSQL cannot store (NUL, broken Unicode) with 400 naming the field, not 500', async () => {
+    for (const displayName of ['a\u0000b', 'x\ud800']) {
+      const res = await request(t.http)
+        .post('/api/users')
+        .set(bearer(adminTokens))
+        .send({
+          email: `nul${displayName.length}@example.org`,
+          displayName,
+          role: 'clinician',
+          password: 'a-long-enough-password',
+        });
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].field).toBe('displayName');
+    }
+  });
+
   it('should answer a body over 1 MB with 413', async () => {
     const res = await request(t.http)
       .post('/api/auth/login')

@@ -16,6 +16,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { HiddenResourceException } from '../common/hidden-resource.exception.js';
 import { RequestValidationException, toProblem, type ProblemDetails } from '../common/problem.js';
+import { assertStorableText } from '../common/validation.js';
 import { AppConfig } from '../config/app-config.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { BoardDispatcher } from './board-dispatcher.service.js';
@@ -203,6 +204,7 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
   private async validated<T extends object>(type: new () => T, payload: unknown): Promise<T> {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
       throw RequestValidationException.field('payload', 'the payload must be an object');
+    assertStorableText(payload);
     const dto = plainToInstance(type, payload);
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
     if (errors.length > 0) throw RequestValidationException.fromValidationErrors(errors);

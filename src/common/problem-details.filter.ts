@@ -23,7 +23,8 @@ function sendProblem(
   logger: Pick<Logger, 'error'>,
 ): void {
   const problem = toProblem(exception, request.id);
-  if (problem.status >= 500) {
+  if (problem.status === 503) void reply.header('retry-after', '1');
+  else if (problem.status >= 500) {
     // The cause goes to the log, never to the client; messages carry no PHI
     // by convention, and the request body is never logged.
     logger.error({ err: exception, requestId: request.id }, 'unhandled error');

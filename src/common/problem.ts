@@ -80,6 +80,40 @@ const PG_CONFLICTS: Record<string, string> = {
   '40P01': 'The request conflicted with a concurrent change; retry it.',
 };
 
+/** Connection-level failures (PostgreSQL down, restarting, unreachable): a 503, not a bug. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+export function databaseUnavailable(exception: unknown): boolean {
+  for (let e: unknown = exception, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    const { code, message, driverError, cause } = e as {
+      code?: unknown;
+      message?: unknown;
+      driverError?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
+    )
+      return true;
+    e = driverError ?? cause;
+  }
+  return false;
+}
+
 function title(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
 }
@@ -118,6 +152,15 @@ export function toProblem(exception: unknown, requestId?: string): ProblemDetail
     return { type: 'about:blank', title: title(status), status, detail, ...extensions, ...base };
   }
   const err = (typeof exception === 'object' && exception !== null ? exception : {}) as ErrorWithCode;
+  if (databaseUnavailable(exception)) {
+    return {
+      type: `${PROBLEM_BASE}database-unavailable`,
+      title: title(503),
+      status: 503,
+      detail: 'The database is unavailable; retry shortly.',
+      ...base,
+    };
+  }
   if (err.name === 'QueryFailedError' && typeof err.code === 'string' && err.code in PG_CONFLICTS) {
     return { type: `${PROBLEM_BASE}conflict`, title: title(409), status: 409, detail: PG_CONFLICTS[err.code], ...base };
   }

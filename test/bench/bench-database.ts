@@ -11,6 +11,8 @@ export interface BenchDatabase {
   url: string;
   /** A scratch folder for the app's DATA_DIR. */
   scratch: string;
+  /** Stops and restarts the embedded cluster (an outage); undefined on an external server. */
+  outage?: { stop(): Promise<void>; start(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -20,27 +22,41 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
   await chmod(scratch, 0o755); // as root, PostgreSQL runs as "postgres" and must enter it
   let embedded: EmbeddedPostgresHandle | undefined;
   let adminUrl = process.env.DATABASE_URL;
+  const options = { dataDir: path.join(scratch, 'pg'), port: 0, database: 'postgres' };
   if (adminUrl === undefined || adminUrl === '') {
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(scratch, 'pg'),
-      port: await freePort(),
-      database: 'postgres',
-    });
+    options.port = await freePort();
+    embedded = await startEmbeddedPostgres(options);
     adminUrl = embedded.url('postgres');
   }
   const dbName = `consilium_bench_${name}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const server = adminUrl;
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
   await runMigrations(url.toString());
   return {
     url: url.toString(),
     scratch,
+    ...(embedded === undefined
+      ? {}
+      : {
+          outage: {
+            stop: async () => {
+              await embedded?.stop();
+            },
+            start: async () => {
+              embedded = await startEmbeddedPostgres(options);
+            },
+          },
+        }),
     close: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
+      const dropper = new pg.Client({ connectionString: server });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await dropper.end();
       await embedded?.stop();
       await rm(scratch, { recursive: true, force: true });
     },

@@ -82,15 +82,11 @@ export class BoardSessionsService {
 
   /** The session, if the user is a member of its clinic (admins are not: sessions carry patient data). */
   async load(user: Pick<AuthenticatedUser, 'id' | 'role'>, id: string, lock = false): Promise<BoardSessionEntity> {
-    const session = await this.tx.manager.findOne(BoardSessionEntity, {
+    await this.member(user, id);
+    return this.tx.manager.findOneOrFail(BoardSessionEntity, {
       where: { id },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
-    if (session === null) throw new NotFoundException('Board session not found');
-    AuditScope.describe({ entityId: session.id });
-    if (user.role === 'admin' || !(await this.clinicAccess.isMember(user.id, session.clinicId)))
-      throw new HiddenResourceException('Board session');
-    return session;
   }
 
   /**

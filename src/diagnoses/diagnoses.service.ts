@@ -38,6 +38,11 @@ export class DiagnosesService {
     );
   }
 
+  /** The diagnosis that stands for a case: the board's, else the referral's. */
+  async standing(caseId: string): Promise<DiagnosisAssessmentEntity | null> {
+    return (await this.current(caseId, 'board')) ?? (await this.current(caseId, 'referring'));
+  }
+
   /** The newest assessment of a source for a case. */
   async current(
     caseId: string,

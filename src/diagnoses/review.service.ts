@@ -38,7 +38,10 @@ export function asDiagnosis(a: DiagnosisAssessmentEntity): Diagnosis {
   };
 }
 
-export function toChangeResponse(c: DiagnosisChangeEntity, verification?: DiagnosisChangeVerificationEntity | null) {
+export function toChangeResponse(
+  c: DiagnosisChangeEntity,
+  verification?: Pick<DiagnosisChangeVerificationEntity, 'outcome'> | null,
+) {
   return {
     id: c.id,
     caseId: c.caseId,
@@ -152,7 +155,14 @@ export class ReviewService {
       where: { caseId },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
-    return Promise.all(rows.map(async (r) => toChangeResponse(r, await this.latestVerification(r.id))));
+    // The newest verification of each change, in one read.
+    const latest = await this.tx.query<{ change_id: string; outcome: DiagnosisChangeVerificationEntity['outcome'] }>(
+      `SELECT DISTINCT ON (change_id) change_id, outcome FROM diagnosis_change_verification
+        WHERE change_id = ANY($1::uuid[]) ORDER BY change_id, recorded_at DESC, id DESC`,
+      [rows.map((r) => r.id)],
+    );
+    const outcome = new Map(latest.map((v) => [v.change_id, { outcome: v.outcome }]));
+    return rows.map((r) => toChangeResponse(r, outcome.get(r.id)));
   }
 
   async verify(user: AuthenticatedUser, caseId: string, changeId: string, dto: VerificationDto) {
@@ -321,13 +331,6 @@ export class ReviewService {
       [c.id],
     );
     return signed === undefined ? null : planDiffers(signed.items, c.referringRecommendation);
-  }
-
-  private async latestVerification(changeId: string): Promise<DiagnosisChangeVerificationEntity | null> {
-    return this.tx.manager.findOne(DiagnosisChangeVerificationEntity, {
-      where: { changeId },
-      order: { recordedAt: 'DESC', id: 'DESC' },
-    });
   }
 
   /** The board's diagnosis: a coordinator, or the chair of an open session with the case on its agenda. */

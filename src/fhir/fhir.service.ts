@@ -24,7 +24,7 @@ export class FhirService {
       birth_date: string;
       sex: string;
     }>(`SELECT id, mrn, family_name, given_name, birth_date::text, sex FROM patient WHERE id = $1`, [c.patientId]);
-    const dx = (await this.diagnoses.current(c.id, 'board')) ?? (await this.diagnoses.current(c.id, 'referring'));
+    const dx = await this.diagnoses.standing(c.id);
     const [plan] = await this.tx.query<{
       id: string;
       signed_at: Date | null;

@@ -198,7 +198,18 @@ export class PlansService {
     return plan;
   }
 
+  /** The open session the case is discussed in (409 if none). */
   private async room(caseId: string): Promise<Room> {
+    const room = await this.sessionOf(caseId, true);
+    if (room === undefined) throw new ConflictException('The case is not on the agenda of an open board session');
+    return room;
+  }
+
+  /**
+   * The session whose board decides on the case: one in progress, else the
+   * next scheduled one, else (when `openOnly` is false) the latest held.
+   */
+  private async sessionOf(caseId: string, openOnly: boolean): Promise<Room | undefined> {
     const [row] = await this.tx.query<{
       session_id: string;
       chair_id: string | null;
@@ -207,31 +218,25 @@ export class PlansService {
     }>(
       `SELECT s.id AS session_id, s.chair_id, cl.consensus_rule AS rule, cl.quorum_disciplines AS required
          FROM agenda_item a JOIN board_session s ON s.id = a.session_id JOIN clinic cl ON cl.id = s.clinic_id
-        WHERE a.case_id = $1 AND s.status IN ('scheduled', 'in_progress')
-        ORDER BY (s.status = 'in_progress') DESC, s.starts_at LIMIT 1`,
-      [caseId],
+        WHERE a.case_id = $1 AND ($2::boolean = false OR s.status IN ('scheduled', 'in_progress'))
+        ORDER BY (s.status = 'in_progress') DESC, (s.status = 'scheduled') DESC,
+                 CASE WHEN s.status = 'scheduled' THEN s.starts_at END ASC, s.starts_at DESC
+        LIMIT 1`,
+      [caseId, openOnly],
     );
-    if (row === undefined) throw new ConflictException('The case is not on the agenda of an open board session');
-    return { sessionId: row.session_id, chairId: row.chair_id, rule: row.rule, required: row.required };
+    return row === undefined
+      ? undefined
+      : { sessionId: row.session_id, chairId: row.chair_id, rule: row.rule, required: row.required };
   }
 
-  private async consensus(plan: PlanVersionEntity): Promise<ConsensusState | null> {
+  private async consensus(plan: PlanVersionEntity, votes: readonly PlanVoteEntity[]): Promise<ConsensusState | null> {
     if (plan.status === 'draft' || plan.status === 'superseded') return null;
-    const votes = await this.tx.manager.find(PlanVoteEntity, {
-      where: { planVersionId: plan.id },
-      order: { castAt: 'ASC' },
-    });
     const cast = votes.map((v) => ({ userId: v.voterId, discipline: v.discipline, vote: v.vote }));
-    const [room] = await this.tx.query<{ session_id: string; rule: ConsensusRule; required: string[] }>(
-      `SELECT s.id AS session_id, cl.consensus_rule AS rule, cl.quorum_disciplines AS required
-         FROM agenda_item a JOIN board_session s ON s.id = a.session_id JOIN clinic cl ON cl.id = s.clinic_id
-        WHERE a.case_id = $1 ORDER BY (s.status = 'in_progress') DESC, (s.status = 'scheduled') DESC, s.starts_at DESC LIMIT 1`,
-      [plan.caseId],
-    );
+    const room = await this.sessionOf(plan.caseId, false);
     if (room === undefined) return evaluateConsensus('majority_without_required_dissent', [], [], cast);
     const attendees = await this.tx.query<{ user_id: string; discipline: string }>(
       'SELECT user_id, discipline FROM attendance WHERE session_id = $1 AND left_at IS NULL',
-      [room.session_id],
+      [room.sessionId],
     );
     return evaluateConsensus(
       room.rule,
@@ -259,7 +264,7 @@ export class PlansService {
       signedBy: plan.signedBy,
       version: plan.version,
       votes: votes.map((v) => ({ voterId: v.voterId, discipline: v.discipline, vote: v.vote, comment: v.comment })),
-      consensus: await this.consensus(plan),
+      consensus: await this.consensus(plan, votes),
     };
   }
 

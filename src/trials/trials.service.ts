@@ -51,7 +51,7 @@ export class TrialsService {
   /** Open trials ranked for the case: each with every criterion met, failed or unknown. */
   async matches(user: AuthenticatedUser, caseId: string) {
     const c = await this.access.load(user, caseId);
-    const dx = (await this.diagnoses.current(c.id, 'board')) ?? (await this.diagnoses.current(c.id, 'referring'));
+    const dx = await this.diagnoses.standing(c.id);
     const [patient] = await this.tx.query<{ age: number }>(
       `SELECT date_part('year', age(birth_date))::int AS age FROM patient WHERE id = $1`,
       [c.patientId],

@@ -142,6 +142,21 @@ function operations(doc: Json): Operation[] {
   return out;
 }
 
+/** A concrete path for an OpenAPI route, aimed at the victim clinic's session, clinic or case. */
+function fillRoute(route: string, v: { sessionId: string; clinicId: string; caseId: string }): string {
+  const id = route.startsWith('/api/board-sessions')
+    ? v.sessionId
+    : route.startsWith('/api/clinics')
+      ? v.clinicId
+      : v.caseId;
+  return route
+    .replace('{id}', id)
+    .replace('{caseId}', v.caseId)
+    .replace('{date}', '2026-12-03')
+    .replace('{nctId}', 'NCT00000001')
+    .replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000009');
+}
+
 /** (1) Every route × no token / another clinic's roles → never 2xx on the victim's ids, never the victim's data. */
 async function accessMatrix(
   base: string,
@@ -153,23 +168,6 @@ async function accessMatrix(
     (await sql.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM audit_event')).rows[0].id;
   let audited = 0;
   const v = w.victim;
-  const fill = (route: string): string =>
-    route
-      .replace(
-        '{id}',
-        route.startsWith('/api/board-sessions')
-          ? v.sessionId
-          : route.startsWith('/api/clinics')
-            ? v.clinicId
-            : v.caseId,
-      )
-      .replace(/\{(caseId)\}/, v.caseId)
-      .replace(
-        /\{(recordId|planId|changeId|annotationId|userId|specialistId)\}/g,
-        '00000000-0000-4000-8000-000000000009',
-      )
-      .replace('{date}', '2026-12-03')
-      .replace('{nctId}', 'NCT00000001');
   const attackers: [string, string | null][] = [
     ['anonymous', null],
     ['other coordinator', w.attacker.coord.token],
@@ -179,7 +177,7 @@ async function accessMatrix(
   let checks = 0;
   const statuses = new Map<string, number>();
   for (const op of ops) {
-    const route = fill(op.path);
+    const route = fillRoute(op.path, v);
     const targetsVictim = route.includes(v.caseId) || route.includes(v.sessionId) || route.includes(v.clinicId);
     for (const [who, token] of attackers) {
       if (open.has(op.path)) continue;
@@ -278,17 +276,6 @@ async function fuzz(
   const writes = ops.filter(
     (o) => ['POST', 'PUT', 'PATCH'].includes(o.method) && o.schema !== undefined && !o.path.startsWith('/api/auth'),
   );
-  const fill = (route: string): string =>
-    route
-      .replace(
-        '{id}',
-        route.startsWith('/api/board-sessions')
-          ? w.victim.sessionId
-          : route.startsWith('/api/clinics')
-            ? w.victim.clinicId
-            : w.victim.caseId,
-      )
-      .replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000009');
   const tables = [
     'patient',
     'second_opinion_case',
@@ -330,7 +317,7 @@ async function fuzz(
     const samples = fc.sample(body(op.schema!), { numRuns: perRoute, seed: cases + 1 });
     for (const sample of samples) {
       const before = await counts();
-      const r = await call(base, op.method, fill(op.path), token, sample);
+      const r = await call(base, op.method, fillRoute(op.path, w.victim), token, sample);
       cases++;
       if (r.status >= 500) {
         fiveXx++;

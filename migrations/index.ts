@@ -8,6 +8,7 @@ import { BoardSessions1795715550642 } from './1795715550642-board-sessions.js';
 import { DiagnosisChanges1795718484314 } from './1795718484314-diagnosis-changes.js';
 import { Plans1795719345210 } from './1795719345210-plans.js';
 import { Trials1795719730004 } from './1795719730004-trials.js';
+import { ClinicalModel1795722000000 } from './1795722000000-clinical-model.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   DiagnosisChanges1795718484314,
   Plans1795719345210,
   Trials1795719730004,
+  ClinicalModel1795722000000,
 ];

@@ -20,8 +20,10 @@ function asReport(a: DiagnosisAssessmentEntity | null): ReportDiagnosis | null {
         ? null
         : [stage.t, stage.n, stage.m].filter(Boolean).join(' ') +
           (stage.stageGroup == null ? '' : ` (group ${stage.stageGroup})`),
-    biomarkers: a.biomarkers,
-    additionalCancers: a.additionalCancers,
+    biomarkers: a.biomarkers.map((b) => ({ name: b.name, value: b.value ?? '' })),
+    additionalCancers: a.additionalCancers
+      .filter((c) => c.status !== 'ruled_out')
+      .map((c) => ({ primarySite: c.primarySite, histology: c.histology ?? undefined, description: c.description ?? undefined })),
     malignant: a.malignant,
   };
 }

@@ -7,7 +7,7 @@ import { ClinicsService } from '../clinics/clinics.service.js';
 import { decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination.js';
 import { RequestValidationException } from '../common/problem.js';
 import { TransactionContext } from '../database/transaction-context.js';
-import { DiagnosesService } from '../diagnoses/diagnoses.service.js';
+import { checkDiagnosis, DiagnosesService } from '../diagnoses/diagnoses.service.js';
 import { CaseAccessService } from './case-access.service.js';
 import { OWNED_ELSEWHERE, canTransition, manualTransitions, type CaseStatus } from './case-workflow.js';
 import { ReadinessService } from './readiness.service.js';
@@ -30,7 +30,9 @@ export class CasesService {
 
   /** Takes in a referral: patient (matched by MRN), case, referring diagnosis and recommendation. */
   async create(user: AuthenticatedUser, dto: CreateCaseDto): Promise<CaseDetailDto> {
-    const clinicId = dto.clinicId ?? (await this.route(dto.referringDiagnosis.primarySite));
+    // The referring diagnosis is checked before anything is written (400 naming referringDiagnosis.*).
+    const site = checkDiagnosis(dto.referringDiagnosis, 'referringDiagnosis');
+    const clinicId = dto.clinicId ?? (await this.route(site.primarySite));
     if (!(await this.access.canSeeClinic(user, clinicId))) {
       throw RequestValidationException.field('clinicId', 'clinicId must be a clinic you belong to');
     }
@@ -51,7 +53,7 @@ export class CasesService {
           createdBy: user.id,
         }),
       );
-      const referring = await this.diagnoses.record(manager, created.id, 'referring', dto.referringDiagnosis, user.id);
+      const referring = await this.diagnoses.record(manager, created.id, 'referring', dto.referringDiagnosis, user.id, 'referringDiagnosis');
       await this.events.append(
         {
           type: 'case.referred',

@@ -22,6 +22,16 @@ export class ReviewController {
     return this.review.assessments(user, id);
   }
 
+  @Get('standing-diagnosis')
+  @Audited('diagnosis.standing', { entity: 'case', idParam: 'id' })
+  @ApiOkResponse({
+    description:
+      "the diagnosis that stands: the board's facts, with what it does not restate from the reviews and the referral, and the source of each fact",
+  })
+  standing(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string) {
+    return this.review.standing(user, id);
+  }
+
   @Post('diagnoses')
   @Audited('diagnosis.record', { entity: 'diagnosis_assessment' })
   @ApiCreatedResponse({ description: 'the assessment, and for the board the classified change from the referral' })

@@ -4,11 +4,14 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { EventLogService } from '../board/event-log.service.js';
 import { CaseAccessService } from '../cases/case-access.service.js';
 import type { CaseEntity } from '../cases/entities/case.entity.js';
-import { MORPHOLOGY, MORPHOLOGY_FORM } from '../common/clinical-codes.js';
+import { isKnownMarker, normaliseBiomarker } from '../cases/clinical/biomarkers.js';
+import { isMorphology } from '../cases/clinical/codes.js';
+import { MORPHOLOGY_EXPECTED } from '../cases/clinical/validate.js';
 import { RequestValidationException } from '../common/problem.js';
 import { TransactionContext } from '../database/transaction-context.js';
-import { compareDiagnoses, planDiffers, type Diagnosis } from './comparison.js';
-import { DiagnosesService, toAssessmentResponse } from './diagnoses.service.js';
+import { compareDiagnoses } from '../cases/clinical/comparison.js';
+import type { PlanItem } from '../cases/clinical/management.js';
+import { asDiagnosis, DiagnosesService, toAssessmentResponse } from './diagnoses.service.js';
 import type {
   AnnotationInputDto,
   CreateAnnotationDto,
@@ -24,20 +27,6 @@ import {
 
 const REVIEWER_DISCIPLINE = { pathology_review: 'pathology', radiology_review: 'radiology' } as const;
 
-export function asDiagnosis(a: DiagnosisAssessmentEntity): Diagnosis {
-  return {
-    primarySite: a.primarySite,
-    histology: a.histology,
-    laterality: a.laterality,
-    grade: a.grade,
-    clinicalStage: a.clinicalStage,
-    pathologicalStage: a.pathologicalStage,
-    biomarkers: a.biomarkers,
-    additionalCancers: a.additionalCancers,
-    malignant: a.malignant,
-  };
-}
-
 export function toChangeResponse(
   c: DiagnosisChangeEntity,
   verification?: Pick<DiagnosisChangeVerificationEntity, 'outcome'> | null,
@@ -51,6 +40,9 @@ export function toChangeResponse(
     stageChanges: c.stageChanges,
     biomarkerChanges: c.biomarkerChanges,
     additionalCancers: c.additionalCancers,
+    removedCancers: c.removedCancers,
+    treatmentChanges: c.treatmentChanges,
+    details: c.details,
     pathologyReinterpretation: c.pathologyReinterpretation,
     concordance: c.concordance,
     managementImpact: c.managementImpact,
@@ -104,6 +96,21 @@ export class ReviewService {
     return rows.map(toAssessmentResponse);
   }
 
+  async standing(user: AuthenticatedUser, caseId: string) {
+    await this.access.load(user, caseId);
+    const standing = await this.diagnoses.standingAt(caseId);
+    if (standing === null) throw new NotFoundException('The case has no diagnosis yet');
+    const d = standing.diagnosis;
+    return {
+      ...d,
+      biomarkerResults: d.biomarkers.map((b) => {
+        const r = normaliseBiomarker(b);
+        return { marker: r.marker, origin: r.origin, category: r.category, value: b.value ?? null };
+      }),
+      sources: standing.sources,
+    };
+  }
+
   async recordAssessment(user: AuthenticatedUser, caseId: string, dto: RecordAssessmentDto) {
     const c = await this.access.load(user, caseId, { lock: true });
     if (dto.source === 'board') await this.assertBoardRecorder(user, c);
@@ -133,11 +140,11 @@ export class ReviewService {
   }
 
   /**
-   * A plan was signed: the case's change is classified again with what the
-   * plan shows (management changed when it differs from the referral's
-   * recommendation in modality or intent, unless the chair said otherwise).
+   * A plan was signed: the case's change is classified again with the whole
+   * plan against the referral's recommendation (modality, intent, surgery
+   * type, sequence, regimen, trial), unless the chair said otherwise.
    */
-  async reclassifyForSignedPlan(user: AuthenticatedUser, c: CaseEntity, differs: boolean): Promise<void> {
+  async reclassifyForSignedPlan(user: AuthenticatedUser, c: CaseEntity, signedPlan: readonly PlanItem[]): Promise<void> {
     const current = await this.tx.manager.findOneBy(DiagnosisChangeEntity, { caseId: c.id, isCurrent: true });
     if (current === null) return;
     const board = await this.tx.manager.findOneByOrFail(DiagnosisAssessmentEntity, { id: current.boardAssessmentId });
@@ -145,7 +152,7 @@ export class ReviewService {
       chairImpact: current.chairImpact,
       evidenceSources: current.evidenceSources,
       drivingDiscipline: current.drivingDiscipline,
-      signedPlanDiffers: differs,
+      signedPlan,
     });
   }
 
@@ -271,14 +278,17 @@ export class ReviewService {
       evidenceSources: DiagnosisChangeEntity['evidenceSources'];
       drivingDiscipline: string | null;
       /** Known when a plan is being signed; otherwise read from the case's signed plan, if any. */
-      signedPlanDiffers?: boolean;
+      signedPlan?: readonly PlanItem[];
     },
   ): Promise<DiagnosisChangeEntity> {
     const referring = await this.diagnoses.current(c.id, 'referring');
     if (referring === null) throw new ConflictException('The case has no referring diagnosis to compare with');
-    const result = compareDiagnoses(asDiagnosis(referring), asDiagnosis(board), {
+    // The board's diagnosis with what it does not restate inherited from the reviews (and the referral).
+    const standing = await this.diagnoses.standingAt(c.id, board);
+    const result = compareDiagnoses(asDiagnosis(referring), standing?.diagnosis ?? asDiagnosis(board), {
       chairImpact: inputs.chairImpact,
-      signedPlanDiffers: inputs.signedPlanDiffers ?? (await this.signedPlanDiffers(c)),
+      recommendation: c.referringRecommendation,
+      signedPlan: inputs.signedPlan ?? (await this.signedPlan(c)),
     });
     const previous = await this.tx.manager.findOneBy(DiagnosisChangeEntity, { caseId: c.id, isCurrent: true });
     if (previous !== null)
@@ -293,6 +303,9 @@ export class ReviewService {
         stageChanges: result.stageChanges,
         biomarkerChanges: result.biomarkerChanges,
         additionalCancers: result.additionalCancers,
+        removedCancers: result.removedCancers,
+        treatmentChanges: result.treatmentChanges,
+        details: result.details,
         pathologyReinterpretation: result.pathologyReinterpretation,
         stageUp: result.stageChanges.some((s) => s.direction === 'up'),
         stageDown: result.stageChanges.some((s) => s.direction === 'down'),
@@ -317,6 +330,7 @@ export class ReviewService {
         changeTypes: change.changeTypes,
         stageChanges: change.stageChanges,
         managementImpact: change.managementImpact,
+        treatmentChanges: change.treatmentChanges.map((t) => t.text),
         pathologyReinterpretation: change.pathologyReinterpretation,
         additionalCancers: change.additionalCancers.length,
       },
@@ -324,13 +338,13 @@ export class ReviewService {
     return change;
   }
 
-  /** Whether the case's signed plan (if any) differs from the referral's recommendation. */
-  private async signedPlanDiffers(c: CaseEntity): Promise<boolean | null> {
-    const [signed] = await this.tx.query<{ items: { modality: string; intent: string }[] }>(
+  /** The case's signed plan's items, if a plan is signed. */
+  private async signedPlan(c: CaseEntity): Promise<PlanItem[] | null> {
+    const [signed] = await this.tx.query<{ items: PlanItem[] }>(
       `SELECT items FROM plan_version WHERE case_id = $1 AND status = 'signed' ORDER BY number DESC LIMIT 1`,
       [c.id],
     );
-    return signed === undefined ? null : planDiffers(signed.items, c.referringRecommendation);
+    return signed?.items ?? null;
   }
 
   /** The board's diagnosis: a coordinator, or the chair of an open session with the case on its agenda. */
@@ -377,7 +391,7 @@ function validateFinding(dto: AnnotationInputDto): void {
     if (!ok(values[key])) throw RequestValidationException.field(`values.${key}`, `values.${key} must be ${form}`);
   };
   if (dto.findingType === 'histologic_type')
-    need('histology', (v) => typeof v === 'string' && MORPHOLOGY.test(v), MORPHOLOGY_FORM);
+    need('histology', (v) => typeof v === 'string' && isMorphology(v), MORPHOLOGY_EXPECTED);
   if (dto.findingType === 'grade')
     need(
       'grade',
@@ -385,7 +399,7 @@ function validateFinding(dto: AnnotationInputDto): void {
       `one of ${GRADES.join(', ')}`,
     );
   if (dto.findingType === 'receptor_status') {
-    need('marker', (v) => typeof v === 'string' && v.length > 0, 'the marker, e.g. HER2');
+    need('marker', (v) => typeof v === 'string' && isKnownMarker(v), 'a standard marker name, e.g. ER, PR, HER2, Ki-67');
     need('value', (v) => typeof v === 'string' && v.length > 0, 'the result, e.g. 3+');
   }
   if (dto.anchor.kind === 'page' && dto.anchor.page === undefined)

@@ -18,9 +18,11 @@ export interface FhirInput {
     source: string;
     primarySite: string | null;
     histology: string | null;
+    /** False when the board found no cancer: the referral's cancer is exported as refuted. */
+    malignant: boolean;
     clinicalStage: { stageGroup?: string | null } | null;
     pathologicalStage: { stageGroup?: string | null } | null;
-    additionalCancers: { primarySite: string; histology?: string; description?: string }[];
+    additionalCancers: { primarySite: string; histology?: string | null; description?: string | null; status?: string | null }[];
     recordedAt: Date;
   } | null;
   plan: {
@@ -61,7 +63,26 @@ export function caseBundle(input: FhirInput, now = new Date()): Record<string, u
 
   let primary: Resource | undefined;
   const d = input.diagnosis;
-  if (d !== null) {
+  if (d !== null && !d.malignant) {
+    // Benign on review: the cancer the referral named is refuted, not exported as a cancer condition.
+    resources.push({
+      resourceType: 'Condition',
+      id: d.id,
+      clinicalStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'inactive' }],
+      },
+      verificationStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'refuted' }],
+      },
+      code: {
+        coding: d.primarySite === null ? [] : [{ system: ICDO3, code: d.primarySite }],
+        text: 'Cancer ruled out on second-opinion review (not malignant)',
+      },
+      subject: ref(patient),
+      recordedDate: d.recordedAt.toISOString(),
+    });
+  }
+  if (d !== null && d.malignant) {
     primary = {
       resourceType: 'Condition',
       id: d.id,
@@ -106,11 +127,11 @@ export function caseBundle(input: FhirInput, now = new Date()): Record<string, u
           { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' }] },
         ],
         code: {
+          // mCODE 4.0.0 staging-type value set: 21908-9 clinical, 21902-2 pathological stage group.
           coding: [
-            { system: LOINC, code: '21908-9', display: 'Stage group' },
             pathological
-              ? { system: LOINC, code: '21914-7', display: 'Stage group.pathology Cancer' }
-              : { system: LOINC, code: '21902-2', display: 'Stage group.clinical Cancer' },
+              ? { system: LOINC, code: '21902-2', display: 'Stage group.pathology Cancer' }
+              : { system: LOINC, code: '21908-9', display: 'Stage group.clinical Cancer' },
           ],
         },
         subject: ref(patient),
@@ -119,7 +140,7 @@ export function caseBundle(input: FhirInput, now = new Date()): Record<string, u
         valueCodeableConcept: { coding: [{ system: AJCC, code: stage }], text: `Stage ${stage}` },
       });
     }
-    d.additionalCancers.forEach((c, i) => {
+    d.additionalCancers.filter((c) => c.status !== 'ruled_out').forEach((c, i) => {
       resources.push({
         resourceType: 'Condition',
         id: `${d.id.slice(0, 24)}5ec0${String(i).padStart(8, '0')}`,

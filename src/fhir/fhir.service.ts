@@ -25,6 +25,8 @@ export class FhirService {
       sex: string;
     }>(`SELECT id, mrn, family_name, given_name, birth_date::text, sex FROM patient WHERE id = $1`, [c.patientId]);
     const dx = await this.diagnoses.standing(c.id);
+    // What stands: the board's facts with what it does not restate from the reviews and the referral.
+    const merged = (await this.diagnoses.standingAt(c.id))?.diagnosis ?? null;
     const [plan] = await this.tx.query<{
       id: string;
       signed_at: Date | null;
@@ -67,11 +69,12 @@ export class FhirService {
           : {
               id: dx.id,
               source: dx.source,
-              primarySite: dx.primarySite,
-              histology: dx.histology,
-              clinicalStage: dx.clinicalStage,
-              pathologicalStage: dx.pathologicalStage,
-              additionalCancers: dx.additionalCancers,
+              primarySite: merged?.primarySite ?? dx.primarySite,
+              histology: merged?.histology ?? dx.histology,
+              malignant: merged?.malignant ?? dx.malignant,
+              clinicalStage: merged?.clinicalStage ?? dx.clinicalStage,
+              pathologicalStage: merged?.pathologicalStage ?? dx.pathologicalStage,
+              additionalCancers: [...(merged?.additionalCancers ?? dx.additionalCancers)],
               recordedAt: dx.recordedAt,
             },
       plan:

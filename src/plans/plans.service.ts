@@ -14,7 +14,6 @@ import type { CaseEntity } from '../cases/entities/case.entity.js';
 import { parseIfMatch } from '../common/if-match.js';
 import { RequestValidationException } from '../common/problem.js';
 import { TransactionContext } from '../database/transaction-context.js';
-import { planDiffers } from '../diagnoses/comparison.js';
 import { ReviewService } from '../diagnoses/review.service.js';
 import { evaluateConsensus, type ConsensusRule, type ConsensusState } from './consensus.js';
 import type { PlanBodyDto, ThirdOpinionDto, VoteDto } from './dto/plan.dto.js';
@@ -167,7 +166,7 @@ export class PlansService {
       actorId: user.id,
       payload: { planId: saved.id, number: saved.number, consensus: view.consensus },
     });
-    await this.review.reclassifyForSignedPlan(user, c, planDiffers(saved.items, c.referringRecommendation));
+    await this.review.reclassifyForSignedPlan(user, c, saved.items);
     return this.view(saved);
   }
 

@@ -3,7 +3,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { ClinicAccessService } from '../clinics/clinic-access.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { TransactionContext } from '../database/transaction-context.js';
-import { CHANGE_TYPES } from '../diagnoses/comparison.js';
+import { CHANGE_TYPES } from '../cases/clinical/comparison.js';
 
 const pct = (n: number, of: number): number => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
 

@@ -32,12 +32,13 @@ describe(matchTrial.name, () => {
       site: 'met',
       histology: 'met',
       stage: 'met', // IIB within II–III
-      'biomarker HER2': 'met',
+      'biomarker HER2 3+': 'met',
       'not BRCA1 pathogenic': 'unknown',
       age: 'met',
       ECOG: 'met',
     });
-    expect(m).toMatchObject({ eligible: true, met: 6, unknown: 1, failed: 0 });
+    // A criterion the case does not answer leaves the trial possibly eligible, never eligible.
+    expect(m).toMatchObject({ status: 'possibly_eligible', eligible: false, met: 6, unknown: 1, failed: 0 });
   });
 
   it('should fail what the case contradicts and leave unknown what it does not say', () => {
@@ -47,12 +48,40 @@ describe(matchTrial.name, () => {
     expect(matchTrial({ sites: ['C18'] }, patient).failed).toBe(1);
   });
 
-  it('should rank eligible trials first, then by criteria met', () => {
+  it('should rank eligible trials first, then possibly eligible ones, then the rest', () => {
     const ranked = rankMatches([
       { id: 'failing', match: matchTrial({ sites: ['C18'] }, patient) },
-      { id: 'vague', match: matchTrial({ sites: ['C50'] }, patient) },
-      { id: 'close', match: matchTrial(her2Trial, patient) },
+      { id: 'possibly', match: matchTrial(her2Trial, patient) },
+      { id: 'eligible', match: matchTrial({ sites: ['C50'] }, patient) },
     ]);
-    expect(ranked.map((r) => r.id)).toEqual(['close', 'vague', 'failing']);
+    expect(ranked.map((r) => r.id)).toEqual(['eligible', 'possibly', 'failing']);
+  });
+
+  // ASCO/CAP HER2 2018/2023 (Wolff et al.): IHC 3+ is HER2-positive; 0, 1+ and 2+/ISH− are HER2-negative.
+  it('should match biomarkers by category, not wording', () => {
+    const hrPositiveHer2Negative: Eligibility = {
+      requiredBiomarkers: [
+        { name: 'ER', value: 'positive' },
+        { name: 'HER2', value: 'negative' },
+      ],
+    };
+    expect(matchTrial(hrPositiveHer2Negative, patient).status).toBe('not_eligible');
+    const her2Low = { ...patient, biomarkers: [{ name: 'ER', value: '90%' }, { name: 'HER2/neu', value: 'IHC 1+' }] };
+    expect(matchTrial(hrPositiveHer2Negative, her2Low).status).toBe('eligible');
+    expect(matchTrial({ requiredBiomarkers: [{ name: 'ERBB2', value: 'positive' }] }, patient).status).toBe('eligible');
+    expect(matchTrial({ requiredBiomarkers: [{ name: 'HER2', value: 'low' }] }, her2Low).status).toBe('eligible');
+    expect(matchTrial({ requiredBiomarkers: [{ name: 'HER2', value: 'low' }] }, patient).status).toBe('not_eligible');
+  });
+
+  it('should read variants, sex, menopausal status, prior lines and CNS metastases', () => {
+    const brafPatient = { ...patient, biomarkers: [{ name: 'BRAF', value: 'p.V600E detected', method: 'NGS' }] };
+    expect(matchTrial({ requiredBiomarkers: [{ name: 'BRAF', variant: 'p.V600E' }] }, brafPatient).status).toBe('eligible');
+    expect(matchTrial({ requiredBiomarkers: [{ name: 'BRAF', variant: 'p.V600K' }] }, brafPatient).status).toBe('not_eligible');
+    expect(matchTrial({ sex: 'female' }, { ...patient, sex: 'male' }).status).toBe('not_eligible');
+    expect(matchTrial({ menopausalStatus: ['postmenopausal'] }, patient).status).toBe('possibly_eligible');
+    expect(matchTrial({ priorLinesMax: 1 }, { ...patient, priorLines: 2 }).status).toBe('not_eligible');
+    expect(matchTrial({ excludedPriorDrugs: ['palbociclib'] }, { ...patient, priorDrugs: ['Palbociclib'] }).status).toBe('not_eligible');
+    expect(matchTrial({ cnsMetastases: 'excluded' }, { ...patient, cnsMetastases: true }).status).toBe('not_eligible');
+    expect(matchTrial({ sites: ['C50'] }, { ...patient, malignant: false }).status).toBe('not_eligible');
   });
 });

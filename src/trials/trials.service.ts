@@ -6,7 +6,14 @@ import { TransactionContext } from '../database/transaction-context.js';
 import { DiagnosesService } from '../diagnoses/diagnoses.service.js';
 import type { CreateTrialDto } from './dto/trial.dto.js';
 import { TrialEntity } from './entities/trial.entity.js';
-import { matchTrial, rankMatches } from './trial-matching.js';
+import type { AdditionalCancer } from '../cases/clinical/comparison.js';
+import { matchTrial, rankMatches, type PatientFacts } from './trial-matching.js';
+
+/** Brain or spinal metastases among the stated cancers; unknown (null) when none is stated either way. */
+function cnsMetastases(cancers: readonly AdditionalCancer[]): boolean | null {
+  const cns = cancers.some((x) => x.status !== 'ruled_out' && /^C7[0-2]/.test(x.primarySite) && (x.histology ?? '').endsWith('/6'));
+  return cns ? true : null;
+}
 
 const view = (t: TrialEntity) => ({
   nctId: t.nctId,
@@ -48,21 +55,46 @@ export class TrialsService {
     return view(t);
   }
 
+  /** What the recorded history says for eligibility; null where it was never recorded. */
+  private async history(caseId: string): Promise<{
+    menopausalStatus: string | null;
+    priorLines: number | null;
+    priorDrugs: string[] | null;
+  }> {
+    void caseId;
+    return { menopausalStatus: null, priorLines: null, priorDrugs: null };
+  }
+
   /** Open trials ranked for the case: each with every criterion met, failed or unknown. */
   async matches(user: AuthenticatedUser, caseId: string) {
     const c = await this.access.load(user, caseId);
-    const dx = await this.diagnoses.standing(c.id);
-    const [patient] = await this.tx.query<{ age: number }>(
-      `SELECT date_part('year', age(birth_date))::int AS age FROM patient WHERE id = $1`,
+    // The merged facts: the board's, with what it does not restate from the reviews and the referral.
+    const standing = await this.diagnoses.standingAt(c.id);
+    const dx = standing?.diagnosis ?? null;
+    const [patient] = await this.tx.query<{ age: number; sex: string }>(
+      `SELECT date_part('year', age(birth_date))::int AS age, sex FROM patient WHERE id = $1`,
       [c.patientId],
     );
-    const facts = {
+    const history = await this.history(c.id);
+    const stage = dx?.pathologicalStage?.stageGroup != null ? dx.pathologicalStage : dx?.clinicalStage;
+    const facts: PatientFacts = {
+      malignant: dx?.malignant ?? true,
       primarySite: dx?.primarySite ?? null,
       histology: dx?.histology ?? null,
-      stageGroup: dx?.pathologicalStage?.stageGroup ?? dx?.clinicalStage?.stageGroup ?? null,
+      // Trials state AJCC anatomic ranges; a prognostic group is not compared with them.
+      stageGroup: stage != null && (stage.groupType ?? 'anatomic') === 'anatomic' ? (stage.stageGroup ?? null) : null,
+      otherStages: [
+        ...(dx?.otherStages ?? []),
+        ...(dx?.resectability == null ? [] : [{ system: 'resectability', stage: dx.resectability }]),
+      ],
       biomarkers: dx?.biomarkers ?? [],
+      sex: patient?.sex ?? null,
       age: patient?.age ?? null,
       ecog: dx?.ecog ?? null,
+      menopausalStatus: history.menopausalStatus,
+      priorLines: history.priorLines,
+      priorDrugs: history.priorDrugs,
+      cnsMetastases: cnsMetastases(dx?.additionalCancers ?? []),
     };
     const trials = await this.tx.manager.find(TrialEntity, {
       where: [{ status: 'recruiting' }, { status: 'not_yet_recruiting' }],

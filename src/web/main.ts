@@ -226,14 +226,36 @@ function Diagnosis(props: { title: string; d: Json | undefined; changed: string[
       <h3>${props.title}</h3>
       <p>not recorded</p>
     </div>`;
-  const stage = (d.pathologicalStage ?? d.clinicalStage) as Json | null;
+  // Every stage with its basis: clinical, pathological and post-therapy stages are separate (AJCC 8).
+  const stageText = (
+    [
+      ['clinical', d.clinicalStage],
+      ['pathological', d.pathologicalStage],
+      ['post-therapy clinical', d.postTherapyClinicalStage],
+      ['post-therapy pathological', d.postTherapyPathologicalStage],
+      ['recurrence', d.recurrenceStage],
+    ] as [string, Json | null | undefined][]
+  )
+    .filter(([, s]) => s != null)
+    .map(([basis, s]) => {
+      const g = s!.stageGroup == null ? '' : `, ${String(s!.groupType ?? 'anatomic')} stage ${String(s!.stageGroup)}`;
+      return `${basis}: ${[s!.t, s!.n, s!.m].filter(Boolean).join(' ')}${g}`;
+    })
+    .concat(((d.otherStages as Json[] | undefined) ?? []).map((o) => `${String(o.system)} ${String(o.stage)}`))
+    .concat(d.resectability == null ? [] : [words(String(d.resectability))])
+    .join('; ');
+  const results = (d.biomarkerResults as Json[] | undefined) ?? [];
+  const markers = results
+    .map((b) => `${b.origin === 'germline' ? 'germline ' : ''}${String(b.marker)} ${b.category == null ? String(b.value ?? '') : String((b.category as Json).label)}`)
+    .join(', ');
   return html`<div class="card">
     <h3>${props.title}</h3>
     <table>
+      ${d.malignant === false ? html`<tr><th>Malignancy</th><td><strong>Not malignant (benign on review)</strong></td></tr>` : null}
       ${row('Site', 'primary_site', d.primarySite)}${row('Histology', 'histology', d.histology)}${row('Grade', 'grade', d.grade)}
       ${row('Laterality', 'laterality', d.laterality)}
-      ${row('Stage', 'stage', stage === null ? null : [stage.t, stage.n, stage.m, stage.stageGroup].filter(Boolean).join(' '))}
-      ${row('Biomarkers', 'biomarker', (d.biomarkers as Json[]).map((b) => `${String(b.name)} ${String(b.value)}`).join(', '))}
+      ${row('Stage', 'stage', stageText || null)}
+      ${row('Biomarkers', 'biomarker', markers || null)}
       ${row('Additional cancers', 'additional_cancer', (d.additionalCancers as Json[]).map((c) => String(c.description ?? c.primarySite)).join('; ') || null)}
     </table>
   </div>`;
@@ -293,6 +315,9 @@ function CasePage(props: { id: string }) {
       ${Diagnosis({ title: 'Referring diagnosis', d: last('referring'), changed })}${Diagnosis({ title: "Board's diagnosis", d: last('board'), changed })}
     </div>
     ${change === undefined ? null : html`<p class="banner">Concordance: <strong>${String(change.concordance)}</strong>${changed.length > 0 ? ` — changed: ${changed.map(words).join(', ')}` : ''}; management impact ${String(change.managementImpact)}</p>`}
+    ${change === undefined || ((change.details as string[] | undefined) ?? []).length === 0
+      ? null
+      : html`<ul class="changes" aria-label="What changed">${(change.details as string[]).map((l) => html`<li>${l}</li>`)}</ul>`}
     <h2>Records</h2>
     <ul>
       ${data.records.map(
@@ -363,7 +388,7 @@ function CasePage(props: { id: string }) {
     )}
     <h2>Trial options</h2>
     <ul>
-      ${data.trials.map((t) => html`<li>${String(t.nctId)} ${String(t.title)} — ${(t.match as Json).eligible === true ? 'eligible so far' : 'criteria not met'}</li>`)}
+      ${data.trials.map((t) => html`<li>${String(t.nctId)} ${String(t.title)} — ${(t.match as Json).status === 'eligible' ? 'eligible' : (t.match as Json).status === 'possibly_eligible' ? 'possibly eligible: criteria to check' : 'not eligible'}</li>`)}
     </ul>
     <p>
       <button onClick=${() => void download(`/api/cases/${props.id}/report?format=pdf`, 'second-opinion.pdf')}>

@@ -34,7 +34,8 @@ import {
   type Urgency,
 } from '../entities/case.entity.js';
 import { SEXES, type Sex } from '../entities/patient.entity.js';
-import { ISO_DATE, trim } from '../../common/transforms.js';
+import { IsPastDate, ISO_DATE, trim } from '../../common/transforms.js';
+import { TreatmentCodingDto } from './treatment-coding.dto.js';
 
 export class PatientDto {
   @ApiProperty({ example: 'MRN-0012345' })
@@ -49,6 +50,7 @@ export class PatientDto {
   @ApiProperty({ example: '1968-04-12' })
   @Matches(ISO_DATE, { message: 'birthDate must be a date YYYY-MM-DD' })
   @IsDateString({ strict: true }, { message: 'birthDate must be a real date' })
+  @IsPastDate({ notBefore: '1900-01-01', what: 'a birth date' })
   birthDate!: string;
 
   @ApiProperty({ enum: SEXES }) @IsIn(SEXES) sex!: Sex;
@@ -63,7 +65,7 @@ export class PatientDto {
   consentToRecord?: boolean;
 }
 
-export class TreatmentItemDto {
+export class TreatmentItemDto extends TreatmentCodingDto {
   @ApiProperty({ enum: MODALITIES }) @IsIn(MODALITIES) modality!: Modality;
   @ApiProperty({ enum: INTENTS }) @IsIn(INTENTS) intent!: Intent;
   @ApiProperty({ minimum: 1, maximum: 50, description: 'order in the sequence, e.g. 1 neoadjuvant, 2 surgery' })

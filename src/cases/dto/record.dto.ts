@@ -12,7 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { RECORD_TYPES, type RecordType } from '../../common/clinical-codes.js';
-import { ISO_DATE, trim } from '../../common/transforms.js';
+import { IsPastDate, ISO_DATE, trim } from '../../common/transforms.js';
 
 export class WaiverDto {
   @ApiProperty({ enum: RECORD_TYPES }) @IsIn(RECORD_TYPES) item!: RecordType;
@@ -31,6 +31,7 @@ export class RecordFieldsDto {
   @IsOptional()
   @Matches(ISO_DATE, { message: 'documentDate must be a date YYYY-MM-DD' })
   @IsDateString({ strict: true }, { message: 'documentDate must be a real date' })
+  @IsPastDate({ what: 'the date of the document' })
   documentDate?: string;
   @ApiPropertyOptional({ example: 'St. Elsewhere Hospital' })
   @IsOptional()

@@ -1,3 +1,4 @@
+import type { Setting } from '../clinical/management.js';
 import {
   Check,
   Column,
@@ -51,6 +52,12 @@ export interface TreatmentItem {
   rationale?: string;
   guidelineReference?: string;
   nctId?: string;
+  /** Coded for comparison (src/cases/clinical/management.ts). */
+  setting?: Setting;
+  procedures?: string[];
+  regimen?: string;
+  drugs?: string[];
+  laterality?: 'left' | 'right' | 'bilateral';
 }
 
 /** A second-opinion case. `case` is an SQL keyword, hence the table name. */

@@ -1,31 +1,18 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import type { BiomarkerInput } from '../../cases/clinical/biomarkers.js';
+import type { AdditionalCancer } from '../../cases/clinical/comparison.js';
+import type { Gleason, Grade } from '../../cases/clinical/grading.js';
+import type { SystemStage, TnmStage } from '../../cases/clinical/staging.js';
 import { CaseEntity } from '../../cases/entities/case.entity.js';
 
 export const ASSESSMENT_SOURCES = ['referring', 'pathology_review', 'radiology_review', 'board'] as const;
 export type AssessmentSource = (typeof ASSESSMENT_SOURCES)[number];
 export const LATERALITIES = ['left', 'right', 'bilateral', 'midline', 'not_applicable', 'unknown'] as const;
 export type Laterality = (typeof LATERALITIES)[number];
-export const GRADES = ['G1', 'G2', 'G3', 'G4', 'GX'] as const;
-export type Grade = (typeof GRADES)[number];
-
-export interface TnmStage {
-  t?: string;
-  n?: string;
-  m?: string;
-  stageGroup?: string;
-}
-
-export interface Biomarker {
-  name: string;
-  value: string;
-  method?: string;
-}
-
-export interface AdditionalCancer {
-  primarySite: string;
-  histology?: string;
-  description?: string;
-}
+export { GRADES, type Grade } from '../../cases/clinical/grading.js';
+export type { TnmStage, SystemStage } from '../../cases/clinical/staging.js';
+export type { BiomarkerInput as Biomarker } from '../../cases/clinical/biomarkers.js';
+export type { AdditionalCancer } from '../../cases/clinical/comparison.js';
 
 /** Immutable (a trigger refuses UPDATE and DELETE): a newer one supersedes. */
 @Entity({ name: 'diagnosis_assessment' })
@@ -60,11 +47,41 @@ export class DiagnosisAssessmentEntity {
   @Column({ name: 'pathological_stage', type: 'jsonb', nullable: true })
   pathologicalStage!: TnmStage | null;
 
+  @Column({ name: 'post_therapy_clinical_stage', type: 'jsonb', nullable: true })
+  postTherapyClinicalStage!: TnmStage | null;
+
+  @Column({ name: 'post_therapy_pathological_stage', type: 'jsonb', nullable: true })
+  postTherapyPathologicalStage!: TnmStage | null;
+
+  @Column({ name: 'recurrence_stage', type: 'jsonb', nullable: true })
+  recurrenceStage!: TnmStage | null;
+
+  /** Lugano, FIGO, R-ISS, BCLC…: `{ system, stage }`. */
+  @Column({ name: 'other_stages', type: 'jsonb', default: () => "'[]'" })
+  otherStages!: SystemStage[];
+
+  @Column({ type: 'text', nullable: true })
+  resectability!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  gleason!: Gleason | null;
+
+  @Column({ name: 'tumour_size_mm', type: 'numeric', nullable: true, transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  tumourSizeMm!: number | null;
+
+  /** Breslow thickness (melanoma) or depth of invasion, mm. */
+  @Column({ name: 'depth_mm', type: 'numeric', nullable: true, transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  depthMm!: number | null;
+
+  /** The ICD-10-CM code the site was given as, when it was (mapped to ICD-O-3 in primarySite). */
+  @Column({ name: 'icd10cm', type: 'text', nullable: true })
+  icd10cm!: string | null;
+
   @Column({ name: 'ajcc_edition', type: 'smallint', nullable: true })
   ajccEdition!: number | null;
 
   @Column({ type: 'jsonb' })
-  biomarkers!: Biomarker[];
+  biomarkers!: BiomarkerInput[];
 
   @Column({ name: 'additional_cancers', type: 'jsonb' })
   additionalCancers!: AdditionalCancer[];

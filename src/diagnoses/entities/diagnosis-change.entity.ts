@@ -11,7 +11,16 @@ import {
 } from 'typeorm';
 import { CaseEntity } from '../../cases/entities/case.entity.js';
 import { RecordEntity } from '../../cases/entities/record.entity.js';
-import type { ChangeType, Concordance, EvidenceSource, ManagementImpact, StageChange } from '../comparison.js';
+import type {
+  AdditionalCancer,
+  BiomarkerChange,
+  ChangeType,
+  Concordance,
+  EvidenceSource,
+  ManagementImpact,
+  StageChange,
+} from '../../cases/clinical/comparison.js';
+import type { TreatmentChange } from '../../cases/clinical/management.js';
 import { DiagnosisAssessmentEntity } from './diagnosis-assessment.entity.js';
 
 export const VERIFICATIONS = ['pending', 'referring_correct', 'board_correct', 'neither'] as const;
@@ -65,10 +74,22 @@ export class DiagnosisChangeEntity {
   stageChanges!: StageChange[];
 
   @Column({ name: 'biomarker_changes', type: 'jsonb' })
-  biomarkerChanges!: { name: string; from: string | null; to: string }[];
+  biomarkerChanges!: BiomarkerChange[];
 
   @Column({ name: 'additional_cancers', type: 'jsonb' })
-  additionalCancers!: { primarySite: string; histology?: string; description?: string }[];
+  additionalCancers!: AdditionalCancer[];
+
+  /** Cancers the referral named that the board ruled out. */
+  @Column({ name: 'removed_cancers', type: 'jsonb', default: () => "'[]'" })
+  removedCancers!: AdditionalCancer[];
+
+  /** What the signed plan changes against the referral's recommendation. */
+  @Column({ name: 'treatment_changes', type: 'jsonb', default: () => "'[]'" })
+  treatmentChanges!: TreatmentChange[];
+
+  /** A clinician's sentence per difference. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  details!: string[];
 
   @Column({ name: 'pathology_reinterpretation', type: 'boolean' })
   pathologyReinterpretation!: boolean;

@@ -19,9 +19,10 @@ import {
 } from 'class-validator';
 import { INTENTS, MODALITIES, type Intent, type Modality } from '../../cases/entities/case.entity.js';
 import { NCT_FORM, NCT_ID } from '../../common/clinical-codes.js';
+import { TreatmentCodingDto } from '../../cases/dto/treatment-coding.dto.js';
 import { VOTES, type Vote } from '../consensus.js';
 
-export class PlanItemDto {
+export class PlanItemDto extends TreatmentCodingDto {
   @ApiProperty({ enum: MODALITIES }) @IsIn(MODALITIES) modality!: Modality;
   @ApiProperty({ enum: INTENTS }) @IsIn(INTENTS) intent!: Intent;
   @ApiProperty({ description: 'order: 1 neoadjuvant, 2 surgery, 3 adjuvant …' })

@@ -1,3 +1,4 @@
+import type { Setting } from '../../cases/clinical/management.js';
 import {
   Check,
   Column,
@@ -27,6 +28,12 @@ export interface PlanItem {
   rationale?: string;
   guidelineReference?: string;
   nctId?: string;
+  /** Coded for comparison (src/cases/clinical/management.ts). */
+  setting?: Setting;
+  procedures?: string[];
+  regimen?: string;
+  drugs?: string[];
+  laterality?: 'left' | 'right' | 'bilateral';
   responsibleClinicianId?: string;
 }
 

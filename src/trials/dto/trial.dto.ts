@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { OTHER_STAGING_SYSTEMS } from '../../cases/clinical/staging.js';
 import {
   ArrayMaxSize,
   IsArray,
@@ -20,7 +21,23 @@ import { PHASES, TRIAL_STATUSES, type Phase, type TrialStatus } from '../entitie
 
 export class BiomarkerCriterionDto {
   @ApiProperty({ example: 'HER2' }) @IsString() @MinLength(1) @MaxLength(50) name!: string;
-  @ApiProperty({ example: '3+' }) @IsString() @MinLength(1) @MaxLength(100) value!: string;
+  @ApiPropertyOptional({ example: 'positive', description: 'the result category as a registry writes it: positive, negative, low, 3+, TPS ≥ 50%' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  value?: string;
+  @ApiPropertyOptional({ example: 'p.V600E', description: 'a gene variant (HGVS)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  variant?: string;
+}
+
+export class SystemStageCriterionDto {
+  @ApiProperty({ example: 'lugano' }) @IsIn(OTHER_STAGING_SYSTEMS) system!: string;
+  @ApiPropertyOptional({ example: 'III' }) @IsOptional() @IsString() @MaxLength(30) min?: string;
+  @ApiPropertyOptional({ example: 'IV' }) @IsOptional() @IsString() @MaxLength(30) max?: string;
 }
 
 export class EligibilityDto {
@@ -64,6 +81,36 @@ export class EligibilityDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(120) ageMin?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(120) ageMax?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(5) ecogMax?: number;
+  @ApiPropertyOptional({ enum: ['female', 'male'] }) @IsOptional() @IsIn(['female', 'male']) sex?: 'female' | 'male';
+  @ApiPropertyOptional({ example: ['postmenopausal'] })
+  @IsOptional()
+  @IsArray()
+  @IsIn(['premenopausal', 'perimenopausal', 'postmenopausal', 'not_applicable'], { each: true })
+  menopausalStatus?: string[];
+  @ApiPropertyOptional({ type: SystemStageCriterionDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SystemStageCriterionDto)
+  systemStage?: SystemStageCriterionDto;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(20) priorLinesMin?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(20) priorLinesMax?: number;
+  @ApiPropertyOptional({ example: ['palbociclib'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @IsString({ each: true })
+  excludedPriorDrugs?: string[];
+  @ApiPropertyOptional({ example: ['trastuzumab'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @IsString({ each: true })
+  requiredPriorDrugs?: string[];
+  @ApiPropertyOptional({ enum: ['excluded', 'allowed', 'required'] })
+  @IsOptional()
+  @IsIn(['excluded', 'allowed', 'required'])
+  cnsMetastases?: 'excluded' | 'allowed' | 'required';
 }
 
 export class CreateTrialDto {

@@ -1,0 +1,107 @@
+/**
+ * The diagnosis that stands: the board's assessment with every fact it does
+ * not restate inherited from the reviews and the referral, and the source of
+ * each fact kept. Pure.
+ */
+import { normaliseBiomarker, resultKey, type BiomarkerInput } from './biomarkers.js';
+import type { AdditionalCancer, Diagnosis } from './comparison.js';
+
+export const FACT_SOURCES = ['referring', 'pathology_review', 'radiology_review', 'board'] as const;
+export type FactSource = (typeof FACT_SOURCES)[number];
+
+export interface SourcedDiagnosis extends Diagnosis {
+  ecog?: number | null;
+  tumourSizeMm?: number | null;
+  depthMm?: number | null;
+  ajccEdition?: number | null;
+}
+
+export interface StandingDiagnosis {
+  diagnosis: SourcedDiagnosis;
+  /** Which assessment each stated fact comes from: field → source (biomarkers by marker). */
+  sources: Record<string, FactSource>;
+}
+
+const SCALARS = [
+  'primarySite',
+  'histology',
+  'laterality',
+  'grade',
+  'gleason',
+  'clinicalStage',
+  'pathologicalStage',
+  'postTherapyClinicalStage',
+  'postTherapyPathologicalStage',
+  'recurrenceStage',
+  'resectability',
+  'ecog',
+  'tumourSizeMm',
+  'depthMm',
+  'ajccEdition',
+] as const;
+
+const stated = (v: unknown): boolean => v !== null && v !== undefined && v !== 'unknown';
+
+/**
+ * Merges assessments given oldest first (the referral, then reviews, then
+ * the board): a later stated fact replaces an earlier one; results and
+ * additional cancers are merged per marker and per lesion.
+ */
+export function standingDiagnosis(assessments: readonly { source: FactSource; diagnosis: SourcedDiagnosis }[]): StandingDiagnosis | null {
+  if (assessments.length === 0) return null;
+  // The board speaks last whatever the order of recording; reviews in the order given.
+  const ordered = [
+    ...assessments.filter((a) => a.source === 'referring'),
+    ...assessments.filter((a) => a.source === 'pathology_review' || a.source === 'radiology_review'),
+    ...assessments.filter((a) => a.source === 'board'),
+  ];
+  const sources: Record<string, FactSource> = {};
+  const out: Record<string, unknown> = {};
+  for (const { source, diagnosis } of ordered)
+    for (const k of SCALARS) {
+      const v = (diagnosis as unknown as Record<string, unknown>)[k];
+      if (stated(v)) {
+        out[k] = v;
+        sources[k] = source;
+      }
+    }
+  const markers = new Map<string, BiomarkerInput>();
+  const cancers: AdditionalCancer[] = [];
+  const systems = new Map<string, string>();
+  let malignant = ordered[0]!.diagnosis.malignant;
+  sources.malignant = ordered[0]!.source;
+  for (const { source, diagnosis } of ordered) {
+    if (source !== 'referring') {
+      malignant = diagnosis.malignant;
+      sources.malignant = source;
+    }
+    for (const b of diagnosis.biomarkers) {
+      const key = resultKey(normaliseBiomarker(b));
+      markers.set(key, b);
+      sources[`biomarkers.${key}`] = source;
+    }
+    for (const c of diagnosis.additionalCancers) {
+      const i = cancers.findIndex((x) => x.primarySite === c.primarySite && (x.laterality ?? null) === (c.laterality ?? null));
+      if (i >= 0) cancers[i] = { ...cancers[i], ...Object.fromEntries(Object.entries(c).filter(([, v]) => stated(v))) } as AdditionalCancer;
+      else cancers.push(c);
+    }
+    for (const s of diagnosis.otherStages ?? []) {
+      systems.set(s.system, s.stage);
+      sources[`otherStages.${s.system}`] = source;
+    }
+  }
+  const d = {
+    primarySite: null,
+    histology: null,
+    laterality: null,
+    grade: null,
+    clinicalStage: null,
+    pathologicalStage: null,
+    ...out,
+    otherStages: [...systems].map(([system, stage]) => ({ system, stage })),
+    biomarkers: [...markers.values()],
+    additionalCancers: cancers,
+    malignant,
+  } as SourcedDiagnosis;
+  return { diagnosis: d, sources };
+}

@@ -131,7 +131,7 @@ describe('Second-opinion cases', () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ primarySite: 'C99.9' }, 'referringDiagnosis.primarySite', /ICD-O-3 topography/],
       [{ histology: '8500/5' }, 'referringDiagnosis.histology', /NNNN\/B/],
-      [{ clinicalStage: { t: 'T9' } }, 'referringDiagnosis.clinicalStage.t', /TNM T category/],
+      [{ clinicalStage: { t: 'T9' } }, 'referringDiagnosis.clinicalStage.t', /AJCC T category/],
       [{ ajccEdition: 3 }, 'referringDiagnosis.ajccEdition', /ajccEdition/],
       [{ ecog: 7 }, 'referringDiagnosis.ecog', /ecog/],
     ];
@@ -338,6 +338,7 @@ describe('Second-opinion cases', () => {
       'GET /cases/:id/plans': {},
       'GET /cases/:id/trial-matches': {},
       'GET /cases/:id/fhir': {},
+      'GET /cases/:id/standing-diagnosis': {},
       'GET /cases/:id/report': {},
       'POST /cases/:id/plans': { send: plan, clinicianOnly: true },
       'GET /cases/:id/plans/:planId': {},

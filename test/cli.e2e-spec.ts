@@ -68,7 +68,7 @@ describe('npm run seed:demo', () => {
     await db.drop();
   });
 
-  it('should create the synthetic breast clinic, its team and 70 synthetic cases, once', async () => {
+  it('should create the synthetic breast and prostate clinics, their teams and 70 + 24 synthetic cases, once', async () => {
     const run = () =>
       spawnSync(process.execPath, [SEED], {
         env: { ...process.env, DATABASE_URL: db.url },
@@ -77,8 +77,8 @@ describe('npm run seed:demo', () => {
       });
     const first = run();
     expect(first.status).toBe(0);
-    expect(first.stdout).toContain('70 synthetic cases');
-    expect(first.stderr).toContain('70/70 synthetic cases');
+    expect(first.stdout).toContain('94 synthetic cases');
+    expect(first.stderr).toContain('94/94 synthetic cases');
     const again = run();
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('already there');
@@ -99,7 +99,8 @@ describe('npm run seed:demo', () => {
                 (SELECT count(*)::int FROM specialist_availability) AS windows,
                 (SELECT count(*)::int FROM diagnosis_assessment WHERE source = 'referring') AS referring`,
       );
-      expect(counts.rows[0]).toEqual({ cases: 70, synthetic: 70, specialists: 6, windows: 24, referring: 70 });
+      // 6 breast and 5 prostate specialists, each with 4 weekly windows in their clinic.
+      expect(counts.rows[0]).toEqual({ cases: 94, synthetic: 94, specialists: 11, windows: 44, referring: 94 });
     } finally {
       await client.end();
     }

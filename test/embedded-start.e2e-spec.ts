@@ -80,14 +80,16 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
         headers: { authorization: `Bearer ${demoToken}` },
       });
       const page = (await json(cases)) as { items: { synthetic: boolean; status: string }[] };
-      expect(page.items).toHaveLength(70);
-      // Every demo case has had its second look (Garcia et al.'s 70 breast cases).
+      // Garcia et al.'s 70 breast cases and the prostate clinic's 24 (the demo coordinator belongs to both).
+      expect(page.items).toHaveLength(94);
+      // Every demo case has had its second look.
       expect(page.items.every((c) => c.synthetic && c.status === 'in_review')).toBe(true);
       // The live report, computed by the engine from the seeded assessments, reproduces the series.
       const clinics = (await json(
         await fetch(`${first.baseUrl}/api/clinics`, { headers: { authorization: `Bearer ${demoToken}` } }),
       )) as { items: { id: string; name: string }[] };
-      const clinicId = clinics.items.find((c) => c.name.includes('(demo)'))!.id;
+      const clinicId = clinics.items.find((c) => c.name.startsWith('Breast') && c.name.includes('(demo)'))!.id;
+      const prostateId = clinics.items.find((c) => c.name.startsWith('Prostate') && c.name.includes('(demo)'))!.id;
       const report = (await json(
         await fetch(`${first.baseUrl}/api/reports/concordance?clinicId=${clinicId}&from=2000-01-01&to=2100-01-01`, {
           headers: { authorization: `Bearer ${demoToken}` },
@@ -97,6 +99,14 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
       expect(report.changed).toEqual({ n: 30, pct: 42.9 });
       expect(report.additionalCancers).toEqual({ n: 16, pct: 22.9 });
       expect(report.pathologyReinterpretation).toEqual({ n: 14, pct: 20 });
+      // The second demo clinic is another cancer type with its own cases and figures.
+      const prostate = (await json(
+        await fetch(`${first.baseUrl}/api/reports/concordance?clinicId=${prostateId}&from=2000-01-01&to=2100-01-01`, {
+          headers: { authorization: `Bearer ${demoToken}` },
+        }),
+      )) as Record<string, { n: number; pct: number }> & { casesReviewed: number };
+      expect(prostate.casesReviewed).toBe(24);
+      expect(prostate.changed.n).toBeGreaterThan(0);
     } finally {
       first.child.kill('SIGTERM');
     }

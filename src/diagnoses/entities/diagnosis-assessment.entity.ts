@@ -19,6 +19,12 @@ export type { AdditionalCancer } from '../../cases/clinical/comparison.js';
 @Index('IDX_diagnosis_assessment_case', ['caseId', 'recordedAt'])
 @Check('CHK_diagnosis_assessment_source', `"source" IN ('referring', 'pathology_review', 'radiology_review', 'board')`)
 @Check('CHK_diagnosis_assessment_ecog', `"ecog" IS NULL OR "ecog" BETWEEN 0 AND 5`)
+@Check(
+  'CHK_diagnosis_assessment_resectability',
+  `"resectability" IS NULL OR "resectability" IN ('resectable', 'borderline_resectable', 'locally_advanced', 'metastatic')`,
+)
+@Check('CHK_diagnosis_assessment_size', `"tumour_size_mm" IS NULL OR "tumour_size_mm" >= 0`)
+@Check('CHK_diagnosis_assessment_depth', `"depth_mm" IS NULL OR "depth_mm" >= 0`)
 export class DiagnosisAssessmentEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_diagnosis_assessment' })
   id!: string;

@@ -91,7 +91,7 @@ describe('Consensus treatment plans', () => {
     // The board's diagnosis first: HER2 3+ where the referral said 1+.
     const referral = await request(t.http).get(`/api/cases/${caseId}/diagnoses`).set(bearer(chair.tokens));
     // What the server derives (ids, times, biomarker categories) is not part of an assessment one records.
-    const meta = new Set(['id', 'source', 'authorId', 'recordedAt', 'supersedesId', 'biomarkerResults']);
+    const meta = new Set(['id', 'source', 'authorId', 'recordedAt', 'supersedesId', 'biomarkerResults', 'primarySiteName', 'histologyName']);
     const same = Object.fromEntries(
       Object.entries(referral.body[0] as Record<string, unknown>).filter(([k, v]) => !meta.has(k) && v !== null),
     );

@@ -237,4 +237,46 @@ describe('The browser app', () => {
     await a.context.close();
     await b.context.close();
   }, 60_000);
+
+  it('should show the pathologist and the chair what the board changed, as clinicians write it', async () => {
+    const created = await request(t.http).post('/api/cases').set(bearer(w.coord.tokens)).send(referralBody(w.clinicId));
+    expect(created.status).toBe(201);
+    const caseId = created.body.id as string;
+    // The board re-reads HER2 1+ as 3+ and finds an axillary node (cN0 → cN1).
+    const dx = await request(t.http)
+      .post(`/api/cases/${caseId}/diagnoses`)
+      .set(bearer(w.coord.tokens))
+      .send({
+        source: 'board',
+        primarySite: 'C50.4',
+        histology: '8500/3',
+        laterality: 'left',
+        grade: 'G2',
+        clinicalStage: { t: 'cT2', n: 'cN1', m: 'cM0', stageGroup: 'IIB' },
+        biomarkers: [{ name: 'HER2/neu', ihcScore: '3+' }],
+        malignant: true,
+      });
+    expect(dx.status).toBe(201);
+    const { context, page } = await signedIn(w.doctors[0]!.tokens);
+    await page.goto(`${base}/#/case/${caseId}`);
+    const changes = page.getByRole('list', { name: 'What changed' });
+    await changes.waitFor();
+    const lines = await changes.getByRole('listitem').allTextContents();
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'Clinical N: N0 → cN1 (stage up)',
+        'Clinical anatomic stage group: IIA → IIB (stage up)',
+        'HER2: HER2-low (IHC 1+) → positive (IHC 3+)',
+      ]),
+    );
+    // Stages with their basis and group type; markers by category, synonyms as one marker.
+    await page.getByText('clinical: cT2 cN1 cM0, anatomic stage IIB').waitFor();
+    await page.getByText('HER2 positive (IHC 3+)').waitFor();
+    // What the board did not restate stands as the referral said it, and says so.
+    await page.getByText('ER positive (> 10%) (from the referral)').waitFor();
+    await page.getByText('C50.4 Upper-outer quadrant of breast').first().waitFor();
+    await page.getByText('management impact potential').waitFor();
+    await shot(page, 'case-changes');
+    await context.close();
+  }, 60_000);
 });

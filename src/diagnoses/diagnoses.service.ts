@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { normaliseBiomarker } from '../cases/clinical/biomarkers.js';
+import { morphologyName, topographyName } from '../cases/clinical/codes.js';
 import { standingDiagnosis, type SourcedDiagnosis, type StandingDiagnosis } from '../cases/clinical/merge.js';
 import { normaliseSite, validateDiagnosis } from '../cases/clinical/validate.js';
 import { RequestValidationException } from '../common/problem.js';
@@ -141,6 +142,7 @@ export function toAssessmentResponse(a: DiagnosisAssessmentEntity): Record<strin
     id: a.id,
     source: a.source,
     primarySite: a.primarySite,
+    ...codeNames(a),
     histology: a.histology,
     laterality: a.laterality,
     grade: a.grade,
@@ -168,6 +170,17 @@ export function toAssessmentResponse(a: DiagnosisAssessmentEntity): Record<strin
     authorId: a.authorId,
     recordedAt: a.recordedAt.toISOString(),
     supersedesId: a.supersedesId,
+  };
+}
+
+/** The names of a diagnosis's codes, for people (ICD-O-3 C50.4 → "Upper-outer quadrant of breast"). */
+export function codeNames(d: { primarySite: string | null; histology: string | null }): {
+  primarySiteName: string | null;
+  histologyName: string | null;
+} {
+  return {
+    primarySiteName: d.primarySite === null ? null : (topographyName(d.primarySite) ?? null),
+    histologyName: d.histology === null ? null : (morphologyName(d.histology) ?? null),
   };
 }
 

@@ -11,7 +11,7 @@ import { RequestValidationException } from '../common/problem.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { compareDiagnoses } from '../cases/clinical/comparison.js';
 import type { PlanItem } from '../cases/clinical/management.js';
-import { asDiagnosis, DiagnosesService, toAssessmentResponse } from './diagnoses.service.js';
+import { asDiagnosis, codeNames, DiagnosesService, toAssessmentResponse } from './diagnoses.service.js';
 import type {
   AnnotationInputDto,
   CreateAnnotationDto,
@@ -103,6 +103,7 @@ export class ReviewService {
     const d = standing.diagnosis;
     return {
       ...d,
+      ...codeNames(d),
       biomarkerResults: d.biomarkers.map((b) => {
         const r = normaliseBiomarker(b);
         return { marker: r.marker, origin: r.origin, category: r.category, value: b.value ?? null };

@@ -214,13 +214,23 @@ function Cases() {
   </main>`;
 }
 
+const SOURCE_WORDS: Record<string, string> = {
+  referring: 'from the referral',
+  pathology_review: 'from the pathology review',
+  radiology_review: 'from the radiology review',
+};
+
 function Diagnosis(props: { title: string; d: Json | undefined; changed: string[] }) {
   const d = props.d;
-  const row = (label: string, key: string, value: unknown) =>
+  // On the standing diagnosis, a fact the board did not restate says where it comes from.
+  const sources = (d?.sources as Record<string, string> | undefined) ?? {};
+  const row = (label: string, key: string, value: unknown, field?: string) =>
     html`<tr class=${props.changed.includes(key) ? 'changed' : ''}>
       <th scope="row">${label}</th>
-      <td>${value === null || value === undefined ? '—' : String(value)}</td>
+      <td>${value === null || value === undefined ? '—' : String(value)}${field !== undefined && SOURCE_WORDS[sources[field] ?? ''] !== undefined ? html` <small class="source">(${SOURCE_WORDS[sources[field]!]})</small>` : null}</td>
     </tr>`;
+  const named = (code: unknown, name: unknown): string | null =>
+    code == null ? null : name == null ? String(code) : `${String(code)} ${String(name)}`;
   if (d === undefined)
     return html`<div class="card">
       <h3>${props.title}</h3>
@@ -246,15 +256,18 @@ function Diagnosis(props: { title: string; d: Json | undefined; changed: string[
     .join('; ');
   const results = (d.biomarkerResults as Json[] | undefined) ?? [];
   const markers = results
-    .map((b) => `${b.origin === 'germline' ? 'germline ' : ''}${String(b.marker)} ${b.category == null ? String(b.value ?? '') : String((b.category as Json).label)}`)
+    .map((b) => {
+      const from = SOURCE_WORDS[sources[`biomarkers.${String(b.marker)}|${String(b.origin)}`] ?? ''];
+      return `${b.origin === 'germline' ? 'germline ' : ''}${String(b.marker)} ${b.category == null ? String(b.value ?? '') : String((b.category as Json).label)}${from === undefined ? '' : ` (${from})`}`;
+    })
     .join(', ');
   return html`<div class="card">
     <h3>${props.title}</h3>
     <table>
       ${d.malignant === false ? html`<tr><th>Malignancy</th><td><strong>Not malignant (benign on review)</strong></td></tr>` : null}
-      ${row('Site', 'primary_site', d.primarySite)}${row('Histology', 'histology', d.histology)}${row('Grade', 'grade', d.grade)}
-      ${row('Laterality', 'laterality', d.laterality)}
-      ${row('Stage', 'stage', stageText || null)}
+      ${row('Site', 'primary_site', named(d.primarySite, d.primarySiteName), 'primarySite')}${row('Histology', 'histology', named(d.histology, d.histologyName), 'histology')}${row('Grade', 'grade', d.grade, 'grade')}
+      ${row('Laterality', 'laterality', d.laterality, 'laterality')}
+      ${row('Stage', 'stage', stageText || null, 'clinicalStage')}
       ${row('Biomarkers', 'biomarker', markers || null)}
       ${row('Additional cancers', 'additional_cancer', (d.additionalCancers as Json[]).map((c) => String(c.description ?? c.primarySite)).join('; ') || null)}
     </table>
@@ -286,7 +299,11 @@ function CasePage(props: { id: string }) {
       api<Json[]>(`${base}/records`),
       api<Json[]>(`${base}/annotations`),
     ]);
-    return { c, diagnoses, changes, plans, trials, records, annotations };
+    // The board's diagnosis as it stands: what it did not restate comes from the reviews and the referral.
+    const standing = diagnoses.some((d) => d.source === 'board')
+      ? await api<Json>(`${base}/standing-diagnosis`)
+      : undefined;
+    return { c, diagnoses, changes, plans, trials, records, annotations, standing };
   }, [props.id]);
   if (data === undefined) return html`<main><p>Loading…</p></main>`;
   const upload = async (e: Event): Promise<void> => {
@@ -312,7 +329,7 @@ function CasePage(props: { id: string }) {
     <h1>Case</h1>
     <p><span class="pill">${words(String(data.c.status))}</span> referred by ${String(data.c.referringClinician)}</p>
     <div class="grid">
-      ${Diagnosis({ title: 'Referring diagnosis', d: last('referring'), changed })}${Diagnosis({ title: "Board's diagnosis", d: last('board'), changed })}
+      ${Diagnosis({ title: 'Referring diagnosis', d: last('referring'), changed })}${Diagnosis({ title: "Board's diagnosis", d: data.standing, changed })}
     </div>
     ${change === undefined ? null : html`<p class="banner">Concordance: <strong>${String(change.concordance)}</strong>${changed.length > 0 ? ` — changed: ${changed.map(words).join(', ')}` : ''}; management impact ${String(change.managementImpact)}</p>`}
     ${change === undefined || ((change.details as string[] | undefined) ?? []).length === 0

@@ -9,6 +9,7 @@ import { DiagnosisChanges1795718484314 } from './1795718484314-diagnosis-changes
 import { Plans1795719345210 } from './1795719345210-plans.js';
 import { Trials1795719730004 } from './1795719730004-trials.js';
 import { ClinicalModel1795722000000 } from './1795722000000-clinical-model.js';
+import { PatientHistory1795721000000 } from './1795721000000-patient-history.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Plans1795719345210,
   Trials1795719730004,
   ClinicalModel1795722000000,
+  PatientHistory1795721000000,
 ];

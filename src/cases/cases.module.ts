@@ -8,6 +8,8 @@ import { DiagnosesModule } from '../diagnoses/diagnoses.module.js';
 import { CaseAccessService } from './case-access.service.js';
 import { CasesController } from './cases.controller.js';
 import { CasesService } from './cases.service.js';
+import { HistoryController } from './history/history.controller.js';
+import { HistoryService } from './history/history.service.js';
 import { ReadinessService } from './readiness.service.js';
 import { FileSystemRecordStorage, RecordStorage } from './record-storage.js';
 import { RecordsController } from './records.controller.js';
@@ -15,10 +17,11 @@ import { RecordsService } from './records.service.js';
 
 @Module({
   imports: [DatabaseModule, ClinicsModule, DiagnosesModule, EventLogModule],
-  controllers: [CasesController, RecordsController],
+  controllers: [CasesController, RecordsController, HistoryController],
   providers: [
     CasesService,
     CaseAccessService,
+    HistoryService,
     ReadinessService,
     RecordsService,
     {
@@ -27,6 +30,6 @@ import { RecordsService } from './records.service.js';
       useFactory: (config: AppConfig) => new FileSystemRecordStorage(path.join(config.dataDir, 'records')),
     },
   ],
-  exports: [CasesService, CaseAccessService],
+  exports: [CasesService, CaseAccessService, HistoryService],
 })
 export class CasesModule {}

@@ -16,6 +16,7 @@ import type { CaseDetailDto, CaseSummaryDto, ListCasesQuery, TransitionDto } fro
 import type { CreateCaseDto, PatientDto } from './dto/intake.dto.js';
 import { CaseEntity } from './entities/case.entity.js';
 import { PatientEntity } from './entities/patient.entity.js';
+import { HistoryService } from './history/history.service.js';
 
 @Injectable()
 export class CasesService {
@@ -26,6 +27,7 @@ export class CasesService {
     private readonly diagnoses: DiagnosesService,
     private readonly events: EventLogService,
     private readonly readiness: ReadinessService,
+    private readonly history: HistoryService,
   ) {}
 
   /** Takes in a referral: patient (matched by MRN), case, referring diagnosis and recommendation. */
@@ -49,7 +51,7 @@ export class CasesService {
           referringClinician: dto.referringClinician,
           referringInstitution: dto.referringInstitution,
           referringRecommendation: dto.referringRecommendation.items,
-          firstTreatmentDate: dto.firstTreatmentDate ?? null,
+          firstTreatmentDate: dto.firstTreatmentDate ?? dto.history?.firstTreatmentDate ?? null,
           createdBy: user.id,
         }),
       );
@@ -63,6 +65,8 @@ export class CasesService {
         },
         manager,
       );
+      // The history given with the referral is version 1, in this transaction (checked against the stored patient's sex).
+      if (dto.history !== undefined) await this.history.recordAtIntake(created, patient.sex, dto.history, user.id);
       AuditScope.describe({ entityId: created.id, caseId: created.id, patientId: patient.id });
       return toCaseDetail(created, patient, referring);
     });

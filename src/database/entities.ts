@@ -7,6 +7,7 @@ import { BoardEventEntity } from '../board/entities/board-event.entity.js';
 import { AgendaItemEntity, AttendanceEntity, BoardSessionEntity } from '../board/entities/board-session.entity.js';
 import { BreakGlassGrantEntity } from '../cases/entities/break-glass.entity.js';
 import { CaseEntity } from '../cases/entities/case.entity.js';
+import { CaseHistoryEntity } from '../cases/history/entities/case-history.entity.js';
 import { PatientEntity } from '../cases/entities/patient.entity.js';
 import { ReadinessWaiverEntity, RecordEntity } from '../cases/entities/record.entity.js';
 import { DiagnosisAssessmentEntity } from '../diagnoses/entities/diagnosis-assessment.entity.js';
@@ -41,6 +42,7 @@ export const ENTITIES = [
   AvailabilityExceptionEntity,
   PatientEntity,
   CaseEntity,
+  CaseHistoryEntity,
   DiagnosisAssessmentEntity,
   DiagnosisChangeEntity,
   DiagnosisChangeVerificationEntity,

@@ -36,6 +36,7 @@ import {
 import { SEXES, type Sex } from '../entities/patient.entity.js';
 import { IsPastDate, ISO_DATE, trim } from '../../common/transforms.js';
 import { TreatmentCodingDto } from './treatment-coding.dto.js';
+import { PatientHistoryDto } from '../history/dto/history.dto.js';
 
 export class PatientDto {
   @ApiProperty({ example: 'MRN-0012345' })
@@ -127,4 +128,11 @@ export class CreateCaseDto {
   @ValidateNested()
   @Type(() => RecommendationDto)
   referringRecommendation!: RecommendationDto;
+
+  @ApiPropertyOptional({ type: PatientHistoryDto, description: "the patient's history (version 1); editable later at /cases/:id/history" })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PatientHistoryDto)
+  history?: PatientHistoryDto;
 }

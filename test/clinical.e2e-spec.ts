@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { boardWorld, type BoardWorld } from './utils/board-fixtures.js';
 import { referralBody } from './utils/factories.js';
+import { aHistory, aTreatment } from './utils/history.factory.js';
 import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
 
 /**
@@ -145,6 +146,29 @@ describe('Clinical truth through the API', () => {
     expect(byId.get('NCT09000002')).toMatchObject({ status: 'not_eligible' });
     expect(byId.get('NCT09000003')!.i).toBeLessThan(byId.get('NCT09000004')!.i);
     expect(byId.get('NCT09000004')!.i).toBeLessThan(byId.get('NCT09000002')!.i);
+  });
+
+  it('should read menopausal status and prior therapy from the recorded history for trial eligibility', async () => {
+    const caseId = w.cases[her2Case]!;
+    const add = (nctId: string, eligibility: Record<string, unknown>) =>
+      request(t.http).post('/api/trials').set(bearer(w.coord.tokens)).send({ nctId, title: nctId, phase: '2', status: 'recruiting', eligibility });
+    await add('NCT09000005', { sites: ['C50'], menopausalStatus: ['postmenopausal'] });
+    await add('NCT09000006', { sites: ['C50'], excludedPriorDrugs: ['trastuzumab'], priorLinesMax: 0 });
+    const before = await request(t.http).get(`/api/cases/${caseId}/trial-matches`).set(bearer(w.coord.tokens));
+    const status = (body: unknown, nctId: string) =>
+      (body as { nctId: string; match: { status: string } }[]).find((m) => m.nctId === nctId)?.match.status;
+    // No history recorded: unknown, so only possibly eligible.
+    expect(status(before.body, 'NCT09000005')).toBe('possibly_eligible');
+    expect(status(before.body, 'NCT09000006')).toBe('possibly_eligible');
+    const history = aHistory({
+      menopausalStatus: 'premenopausal',
+      treatments: [aTreatment({ drugs: ['trastuzumab', 'paclitaxel'], line: 1, setting: 'metastatic' })],
+    });
+    const put = await request(t.http).put(`/api/cases/${caseId}/history`).set(bearer(w.coord.tokens)).set('If-Match', '"0"').send(history);
+    expect(put.status).toBe(200);
+    const after = await request(t.http).get(`/api/cases/${caseId}/trial-matches`).set(bearer(w.coord.tokens));
+    expect(status(after.body, 'NCT09000005')).toBe('not_eligible');
+    expect(status(after.body, 'NCT09000006')).toBe('not_eligible');
   });
 
   describe('inputs a clinician would refuse, refused with the field named', () => {

@@ -2,6 +2,7 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CaseAccessService } from '../cases/case-access.service.js';
+import { HistoryService } from '../cases/history/history.service.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { DiagnosesService } from '../diagnoses/diagnoses.service.js';
 import type { CreateTrialDto } from './dto/trial.dto.js';
@@ -31,6 +32,7 @@ export class TrialsService {
     private readonly tx: TransactionContext,
     private readonly access: CaseAccessService,
     private readonly diagnoses: DiagnosesService,
+    private readonly histories: HistoryService,
   ) {}
 
   async create(user: AuthenticatedUser, dto: CreateTrialDto) {
@@ -61,8 +63,15 @@ export class TrialsService {
     priorLines: number | null;
     priorDrugs: string[] | null;
   }> {
-    void caseId;
-    return { menopausalStatus: null, priorLines: null, priorDrugs: null };
+    const facts = await this.histories.facts(caseId);
+    if (facts === null) return { menopausalStatus: null, priorLines: null, priorDrugs: null };
+    const systemic = facts.priorTherapies.filter((t) => t.modality === 'systemic_therapy');
+    return {
+      menopausalStatus: facts.menopausalStatus === 'unknown' ? null : facts.menopausalStatus,
+      // Lines of systemic therapy: the highest line recorded, else one per regimen given.
+      priorLines: facts.maxLine ?? systemic.length,
+      priorDrugs: [...new Set(facts.priorTherapies.flatMap((t) => t.drugs))],
+    };
   }
 
   /** Open trials ranked for the case: each with every criterion met, failed or unknown. */

@@ -1,6 +1,7 @@
 import {
   canonicalMarker,
   normaliseBiomarker,
+  normaliseVariant,
   sameCategory,
   type BiomarkerInput,
   type BiomarkerResult,
@@ -94,7 +95,7 @@ function criterionResult(c: BiomarkerCriterion): BiomarkerResult {
 function matches(c: BiomarkerCriterion, mine: BiomarkerResult): boolean | undefined {
   if (c.variant !== undefined) {
     if (mine.variant == null) return mine.category?.code === 'not_detected' ? false : undefined;
-    return mine.variant.replace(/[()]/g, '') === c.variant.replace(/[()]/g, '');
+    return normaliseVariant(mine.variant) === normaliseVariant(c.variant);
   }
   const wanted = criterionResult(c);
   if (wanted.category === null || mine.category === null) return undefined;

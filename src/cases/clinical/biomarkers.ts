@@ -185,13 +185,32 @@ function readText(b: BiomarkerInput, marker: string): BiomarkerInput {
 
 const cat = (code: string, label: string): Category => ({ code, label });
 
+const AMINO_ACIDS: Readonly<Record<string, string>> = {
+  Ala: 'A', Arg: 'R', Asn: 'N', Asp: 'D', Cys: 'C', Gln: 'Q', Glu: 'E', Gly: 'G', His: 'H', Ile: 'I',
+  Leu: 'L', Lys: 'K', Met: 'M', Phe: 'F', Pro: 'P', Ser: 'S', Thr: 'T', Trp: 'W', Tyr: 'Y', Val: 'V',
+  Ter: '*', Sec: 'U',
+};
+
+/**
+ * One spelling of a protein variant: p.(Leu858Arg), p.Leu858Arg and p.L858R are the same (HGVS: the
+ * parentheses mark a predicted consequence; one- and three-letter amino-acid codes are both allowed).
+ */
+export function normaliseVariant(v: string): string {
+  const t = v.trim().replace(/^[A-Z]{1,3}_\d+(?:\.\d+)?:/, '');
+  if (!t.startsWith('p.')) return t;
+  return `p.${t.slice(2).replace(/^\((.*)\)$/, '$1').replace(/[A-Z][a-z]{2}/g, (aa) => AMINO_ACIDS[aa] ?? aa)}`;
+}
+
 function categorise(marker: string, b: BiomarkerInput, origin: 'somatic' | 'germline'): Category | null {
   const t = `${b.result ?? ''} ${b.value ?? ''}`.toLowerCase().trim();
   if (origin === 'germline') {
+    // "negative (no pathogenic variant)" names the word pathogenic: the negative reading comes first.
+    if (/\bno (?:likely )?pathogenic\b|\bnegative\b|not detected|\bno (?:reportable )?(?:variants?|mutations?)\b/.test(t))
+      return cat('negative', 'no pathogenic variant');
     if (/likely[ _-]?pathogenic/.test(t)) return cat('pathogenic', 'likely pathogenic variant');
+    if (/\bvus\b|uncertain significance/.test(t)) return cat('vus', 'variant of uncertain significance');
     if (/pathogenic|deleterious|mutation detected|positive/.test(t) && !/non-?pathogenic|likely benign|benign/.test(t))
       return cat('pathogenic', 'pathogenic variant');
-    if (/\bvus\b|uncertain significance/.test(t)) return cat('vus', 'variant of uncertain significance');
     if (negativeWord(t) || /benign|no pathogenic/.test(t)) return cat('negative', 'no pathogenic variant');
     if (b.variant != null) return cat('pathogenic', 'variant reported');
     return null;
@@ -215,12 +234,22 @@ function categorise(marker: string, b: BiomarkerInput, origin: 'somatic' | 'germ
       return null;
     case 'HER2': {
       if (b.ihcScore === '3+') return cat('positive', 'positive (IHC 3+)');
-      if (b.ihcScore === '2+')
-        return b.ishResult === 'amplified'
+      if (b.ihcScore === '2+') {
+        // IHC 2+ with a dual-probe ISH count (ASCO/CAP 2018 groups): group 1 (ratio ≥ 2.0, ≥ 4 copies) and,
+        // after the concurrent IHC work-up, group 3 (ratio < 2.0, ≥ 6 copies) are positive; groups 2, 4 and 5 not.
+        const ish =
+          b.ishResult ??
+          (b.ishRatio != null && b.copyNumber != null
+            ? (b.ishRatio >= 2 && b.copyNumber >= 4) || (b.ishRatio < 2 && b.copyNumber >= 6)
+              ? 'amplified'
+              : 'not_amplified'
+            : null);
+        return ish === 'amplified'
           ? cat('positive', 'positive (IHC 2+, ISH amplified)')
-          : b.ishResult === 'not_amplified'
+          : ish === 'not_amplified'
             ? cat('low', 'HER2-low (IHC 2+, ISH not amplified)')
             : cat('equivocal', 'equivocal (IHC 2+, ISH pending)');
+      }
       if (b.ihcScore === '1+') return cat('low', 'HER2-low (IHC 1+)');
       if (b.ihcScore === '0') return /ultra-?low/.test(t) ? cat('ultralow', 'HER2-ultralow (IHC 0 with staining)') : cat('zero', 'HER2 0 (IHC 0)');
       if (b.ishRatio != null && b.copyNumber != null) {
@@ -263,9 +292,9 @@ function categorise(marker: string, b: BiomarkerInput, origin: 'somatic' | 'germ
     default:
       if (GENES.has(marker)) {
         if (negativeWord(t)) return cat('not_detected', 'no variant detected');
-        if (b.variant != null) return cat(`variant:${b.variant}`, `variant ${b.variant}`);
-        if (positiveWord(t) || /fusion|rearrang|exon|deletion|insertion|mutation/.test(t))
-          return cat(`detected:${t}`, t);
+        if (b.variant != null) return cat(`variant:${normaliseVariant(b.variant)}`, `variant ${b.variant}`);
+        // Detected without an HGVS variant: one category however it is worded (IHC "positive", FISH "rearranged").
+        if (positiveWord(t) || /fusion|rearrang|exon|deletion|insertion|mutation/.test(t)) return cat('detected', t);
         return null;
       }
       if (/\bhigh\b/.test(t)) return cat('high', 'high');
@@ -302,6 +331,9 @@ const COVERS: Record<string, Record<string, readonly string[]>> = {
 /** Whether two categories of one marker state the same result. */
 export function sameCategory(marker: string, a: Category, b: Category): boolean {
   if (a.code === b.code) return true;
+  // A gene result "detected" without the variant and one naming it: the same result with less detail.
+  if (GENES.has(marker) && [a.code, b.code].includes('detected') && [a.code, b.code].some((c) => c.startsWith('variant:')))
+    return true;
   const covers = COVERS[marker] ?? {};
   return (covers[a.code] ?? []).includes(b.code) || (covers[b.code] ?? []).includes(a.code);
 }

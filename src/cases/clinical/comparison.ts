@@ -31,6 +31,7 @@ import {
   groupRank,
   lessDetail,
   parseTnm,
+  type ParsedSystemStage,
   type StageBasis,
   type StageGroupType,
   type SystemStage,
@@ -203,8 +204,23 @@ function compareSystems(from: Diagnosis, to: Diagnosis, out: StageChange[]): voi
     const pa = sys.parse(va);
     const pb = sys.parse(vb);
     if (pa === undefined || pb === undefined) continue;
-    if (pa.rank === pb.rank && pa.modifiers.join() === pb.modifiers.join()) continue;
-    const up = pb.rank > pa.rank || (pb.rank === pa.rank && pb.modifiers.length > pa.modifiers.length) || (pb.rank === pa.rank && pb.modifiers.includes('B') && !pa.modifiers.includes('B'));
+    const extent = pb.rank - pa.rank;
+    // FIGO IIIC vs IIIC1, IB vs IB1: the same stage, one stated with more detail.
+    if (extent !== 0 && system === 'figo') {
+      const ra = groupRank(pa.value);
+      const rb = groupRank(pb.value);
+      if (ra !== undefined && rb !== undefined && lessDetail(ra, rb)) continue;
+    }
+    // Bulky is written when present, so its absence is a statement; A/B (symptoms, Hodgkin lymphoma only,
+    // Cheson 2014) differs only when both sides state it.
+    const bulky = (p: ParsedSystemStage): number => (p.modifiers.includes('bulky') ? 1 : 0);
+    const symptoms = (p: ParsedSystemStage): string | undefined => p.modifiers.find((m) => m === 'A' || m === 'B');
+    const sa = symptoms(pa);
+    const sb = symptoms(pb);
+    const order =
+      extent !== 0 ? extent : bulky(pb) !== bulky(pa) ? bulky(pb) - bulky(pa) : sa !== undefined && sb !== undefined && sa !== sb ? (sb === 'B' ? 1 : -1) : 0;
+    if (order === 0) continue;
+    const up = order > 0;
     out.push({ basis: 'other', element: 'system', system, from: pa.value, to: pb.value, direction: up ? 'up' : 'down' });
   }
 }
@@ -338,13 +354,16 @@ export function compareDiagnoses(referring: Diagnosis, board: Diagnosis, managem
   const pathologyReinterpretation =
     types.has('malignancy') || types.has('histology') || types.has('grade') || tissueChange;
 
-  const treatmentChanges =
-    management.signedPlan == null
-      ? []
-      : compareManagement(management.recommendation ?? [], management.signedPlan, { lateralityChanged });
+  // With no recommendation from the referring doctor there is nothing the plan could change: every item
+  // would read as "added". The diagnosis change then stands as potential impact (or the chair's call).
+  const recommendation = management.recommendation ?? [];
+  const comparable = management.signedPlan != null && recommendation.length > 0;
+  const treatmentChanges = comparable
+    ? compareManagement(recommendation, management.signedPlan ?? [], { lateralityChanged })
+    : [];
   const managementImpact: ManagementImpact =
     management.chairImpact ??
-    (management.signedPlan != null
+    (comparable
       ? treatmentChanges.length > 0
         ? 'changed'
         : 'none'

@@ -301,8 +301,10 @@ export function compareManagement(
       }
     }
     if (m === 'systemic_therapy' || m === 'radiation') {
-      const ta = [...new Set(a.map((x) => timing(x, before)).filter((s): s is Setting => s !== null))].sort();
-      const tb = [...new Set(b.map((x) => timing(x, after)).filter((s): s is Setting => s !== null))].sort();
+      // Sequence is timing relative to surgery; palliative and maintenance are intent and regimen, reported as such.
+      const relative = (s: Setting | null): s is Setting => s !== null && s !== 'palliative' && s !== 'maintenance';
+      const ta = [...new Set(a.map((x) => timing(x, before)).filter(relative))].sort();
+      const tb = [...new Set(b.map((x) => timing(x, after)).filter(relative))].sort();
       if (ta.length > 0 && tb.length > 0 && ta.join() !== tb.join())
         out.push({ kind: 'sequence', modality: m, from: ta.join('/'), to: tb.join('/'), text: `${mw(m)}: ${ta.join('/')} → ${tb.join('/')}` });
     }

@@ -40,6 +40,19 @@ const SCALARS = [
   'ajccEdition',
 ] as const;
 
+/** Facts that describe a cancer; they fall when a later assessment finds no malignancy. */
+const CANCER_FACTS = [
+  'grade',
+  'gleason',
+  'clinicalStage',
+  'pathologicalStage',
+  'postTherapyClinicalStage',
+  'postTherapyPathologicalStage',
+  'recurrenceStage',
+  'resectability',
+  'depthMm',
+] as const;
+
 const stated = (v: unknown): boolean => v !== null && v !== undefined && v !== 'unknown';
 
 /**
@@ -57,19 +70,22 @@ export function standingDiagnosis(assessments: readonly { source: FactSource; di
   ];
   const sources: Record<string, FactSource> = {};
   const out: Record<string, unknown> = {};
+  /** Whether each stated fact came from an assessment that called the lesion malignant. */
+  const fromCancer: Record<string, boolean> = {};
   for (const { source, diagnosis } of ordered)
     for (const k of SCALARS) {
       const v = (diagnosis as unknown as Record<string, unknown>)[k];
       if (stated(v)) {
         out[k] = v;
         sources[k] = source;
+        fromCancer[k] = diagnosis.malignant;
       }
     }
   const markers = new Map<string, BiomarkerInput>();
   const cancers: AdditionalCancer[] = [];
   const systems = new Map<string, string>();
-  let malignant = ordered[0]!.diagnosis.malignant;
-  sources.malignant = ordered[0]!.source;
+  let malignant = ordered[0].diagnosis.malignant;
+  sources.malignant = ordered[0].source;
   for (const { source, diagnosis } of ordered) {
     if (source !== 'referring') {
       malignant = diagnosis.malignant;
@@ -79,16 +95,26 @@ export function standingDiagnosis(assessments: readonly { source: FactSource; di
       const key = resultKey(normaliseBiomarker(b));
       markers.set(key, b);
       sources[`biomarkers.${key}`] = source;
+      fromCancer[`biomarkers.${key}`] = diagnosis.malignant && normaliseBiomarker(b).origin === 'somatic';
     }
     for (const c of diagnosis.additionalCancers) {
       const i = cancers.findIndex((x) => x.primarySite === c.primarySite && (x.laterality ?? null) === (c.laterality ?? null));
-      if (i >= 0) cancers[i] = { ...cancers[i], ...Object.fromEntries(Object.entries(c).filter(([, v]) => stated(v))) } as AdditionalCancer;
+      if (i >= 0) cancers[i] = { ...cancers[i], ...Object.fromEntries(Object.entries(c).filter(([, v]) => stated(v))) };
       else cancers.push(c);
     }
     for (const s of diagnosis.otherStages ?? []) {
       systems.set(s.system, s.stage);
       sources[`otherStages.${s.system}`] = source;
+      fromCancer[`otherStages.${s.system}`] = diagnosis.malignant;
     }
+  }
+  if (!malignant) {
+    // Benign on review: the stage, grade and tumour results of the cancer it is not do not stand (a
+    // germline result and the size of the lesion do).
+    const drop = (key: string): boolean => fromCancer[key] === true && delete sources[key];
+    for (const k of CANCER_FACTS) if (drop(k)) delete out[k];
+    for (const key of [...markers.keys()]) if (drop(`biomarkers.${key}`)) markers.delete(key);
+    for (const system of [...systems.keys()]) if (drop(`otherStages.${system}`)) systems.delete(system);
   }
   const d = {
     primarySite: null,

@@ -124,7 +124,7 @@ export function groupRank(group: string): { main: number; sub: number } | undefi
   const g = GROUP_RE.exec(group.trim());
   if (g === null) return undefined;
   if (g[1] === 'IS') return g[3] === undefined && g[4] === undefined ? { main: 1, sub: 90 } : undefined;
-  const main = ROMAN[g[1]!];
+  const main = ROMAN[g[1]];
   if (main === undefined) return undefined;
   if (g[2] !== undefined) return main === 0 && g[3] === undefined ? { main: 0, sub: 0.5 } : undefined;
   const sub = g[3] === undefined ? 0 : (g[3].charCodeAt(0) - 64) * 10 + Number(g[4] ?? 0);
@@ -189,7 +189,7 @@ export interface StagingSystem {
 const romanGroup = (text: string): { main: number; rest: string } | undefined => {
   const m = /^(IV|I{1,3})(.*)$/.exec(text);
   if (m === null) return undefined;
-  return { main: ROMAN[m[1]!]!, rest: m[2]! };
+  return { main: ROMAN[m[1]], rest: m[2] };
 };
 
 export const STAGING_SYSTEMS: Readonly<Record<string, StagingSystem>> = {
@@ -202,13 +202,13 @@ export const STAGING_SYSTEMS: Readonly<Record<string, StagingSystem>> = {
       const norm = text.trim().replace(/\s+/g, ' ');
       const m = /^(IV|I{1,3})(E)?(A|B)?(?: ?(bulky|X))?$/i.exec(norm);
       if (m === null) return undefined;
-      const g = romanGroup(m[1]!.toUpperCase());
+      const g = romanGroup(m[1].toUpperCase());
       if (g === undefined) return undefined;
       if (m[2] !== undefined && g.main > 2) return undefined; // E applies to I and II only
       const modifiers: string[] = [];
       if (m[3] !== undefined) modifiers.push(m[3].toUpperCase());
       if (m[4] !== undefined) modifiers.push('bulky');
-      const value = `${m[1]!.toUpperCase()}${m[2] === undefined ? '' : 'E'}${m[3]?.toUpperCase() ?? ''}${m[4] === undefined ? '' : ' bulky'}`;
+      const value = `${m[1].toUpperCase()}${m[2] === undefined ? '' : 'E'}${m[3]?.toUpperCase() ?? ''}${m[4] === undefined ? '' : ' bulky'}`;
       return { value, rank: g.main * 10 + (m[2] === undefined ? 0 : 1), modifiers };
     },
   },
@@ -220,7 +220,7 @@ export const STAGING_SYSTEMS: Readonly<Record<string, StagingSystem>> = {
     parse(text) {
       const m = /^(IV|I{1,3})([A-C])?([1-3])?$/.exec(text.trim());
       if (m === null) return undefined;
-      const main = ROMAN[m[1]!]!;
+      const main = ROMAN[m[1]];
       return {
         value: text.trim(),
         rank: main * 100 + (m[2] === undefined ? 0 : (m[2].charCodeAt(0) - 64) * 10 + Number(m[3] ?? 0)),
@@ -251,7 +251,7 @@ export const STAGING_SYSTEMS: Readonly<Record<string, StagingSystem>> = {
     expected: 'an R-ISS stage I, II or III',
     parse(text) {
       const g = /^(I{1,3})$/.exec(text.trim());
-      return g === null ? undefined : { value: g[1]!, rank: ROMAN[g[1]!]!, modifiers: [] };
+      return g === null ? undefined : { value: g[1], rank: ROMAN[g[1]], modifiers: [] };
     },
   },
   /** Barcelona Clinic Liver Cancer staging (Reig et al., J Hepatol 2022;76:681): 0, A, B, C, D. */

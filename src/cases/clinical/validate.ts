@@ -21,6 +21,7 @@ import {
   breastAnatomicGroup,
   GROUP_EXPECTED,
   groupRank,
+  lessDetail,
   parseTnm,
   STAGE_BASES,
   STAGE_FIELDS,
@@ -116,7 +117,10 @@ function validateStage(basis: StageBasis, s: TnmStage, site: string | null, fiel
       errors.push({ field: `${field}.stageGroup`, messages: [`${field}.stageGroup must be IV (IVA, IVB…) with distant metastasis ${s.m}`] });
     else if ((site ?? '').startsWith('C50') && (s.groupType ?? 'anatomic') === 'anatomic' && parsed.t && parsed.n && m) {
       const expected = breastAnatomicGroup(parsed.t, parsed.n, m);
-      if (expected !== undefined && expected !== s.stageGroup)
+      const given = groupRank(s.stageGroup);
+      // "II" for IIA is the same stage written with less detail, not a contradiction.
+      const lessDetailed = given !== undefined && expected !== undefined && lessDetail(given, groupRank(expected)!);
+      if (expected !== undefined && expected !== s.stageGroup && !lessDetailed)
         errors.push({
           field: `${field}.stageGroup`,
           messages: [`${field}.stageGroup: ${s.t} ${s.n} ${s.m} is AJCC 8 anatomic stage ${expected}, not ${s.stageGroup} (for the prognostic stage group set groupType to prognostic)`],
@@ -166,6 +170,9 @@ export function validateDiagnosis(d: DiagnosisInput, prefix = ''): FieldError[] 
   const site = normaliseSite(d.primarySite);
   if (site === undefined) errors.push({ field: f('primarySite'), messages: [`${f('primarySite')} "${d.primarySite}" must be ${TOPOGRAPHY_EXPECTED}`] });
   const topography = site?.topography ?? null;
+  // C50.912 says left: a laterality field that says otherwise contradicts the code.
+  if (site?.laterality !== undefined && d.laterality != null && !['unknown', site.laterality].includes(d.laterality))
+    errors.push({ field: f('laterality'), messages: [`${f('laterality')} "${d.laterality}" contradicts ${d.primarySite}, which is ${site.laterality}`] });
   const morph = d.histology == null ? undefined : parseMorphology(d.histology);
   if (d.histology != null) {
     if (morph === undefined || !isMorphology(d.histology))
@@ -208,13 +215,13 @@ export function validateDiagnosis(d: DiagnosisInput, prefix = ''): FieldError[] 
     }
     if (sys.parse(s.stage) === undefined) errors.push({ field: `${field}.stage`, messages: [`${field}.stage must be ${sys.expected}`] });
     if (s.system === 'lugano' && d.histology != null && !isLymphomaMorphology(d.histology))
-      errors.push({ field: `${field}.system`, messages: [`${field}: Lugano staging is for lymphomas`] });
+      errors.push({ field: `${field}.system`, messages: [`${field}.system: Lugano staging is for lymphomas (ICD-O-3 9590–9729); stage this cancer with AJCC TNM`] });
     if (s.system === 'figo' && topography !== null && !GYN.some((g) => topography.startsWith(g)))
-      errors.push({ field: `${field}.system`, messages: [`${field}: FIGO staging is for gynaecologic cancers`] });
+      errors.push({ field: `${field}.system`, messages: [`${field}.system: FIGO staging is for gynaecologic cancers (C51–C58, primary peritoneal C48); stage this cancer with AJCC TNM or its own system`] });
   });
   if (d.resectability != null) {
-    if (STAGING_SYSTEMS.resectability!.parse(d.resectability) === undefined)
-      errors.push({ field: f('resectability'), messages: [`${f('resectability')} must be ${STAGING_SYSTEMS.resectability!.expected}`] });
+    if (STAGING_SYSTEMS.resectability.parse(d.resectability) === undefined)
+      errors.push({ field: f('resectability'), messages: [`${f('resectability')} must be ${STAGING_SYSTEMS.resectability.expected}`] });
   }
   if (d.tumourSizeMm != null && (d.tumourSizeMm < 0 || d.tumourSizeMm > 2000))
     errors.push({ field: f('tumourSizeMm'), messages: [`${f('tumourSizeMm')} must be the largest tumour dimension in mm, 0–2000`] });

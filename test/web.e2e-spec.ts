@@ -266,7 +266,7 @@ describe('The browser app', () => {
       expect.arrayContaining([
         'Clinical N: N0 → cN1 (stage up)',
         'Clinical anatomic stage group: IIA → IIB (stage up)',
-        'HER2: HER2-low (IHC 1+) → positive (IHC 3+)',
+        'HER2: low (IHC 1+) → positive (IHC 3+)',
       ]),
     );
     // Stages with their basis and group type; markers by category, synonyms as one marker.

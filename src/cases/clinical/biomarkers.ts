@@ -247,11 +247,11 @@ function categorise(marker: string, b: BiomarkerInput, origin: 'somatic' | 'germ
         return ish === 'amplified'
           ? cat('positive', 'positive (IHC 2+, ISH amplified)')
           : ish === 'not_amplified'
-            ? cat('low', 'HER2-low (IHC 2+, ISH not amplified)')
+            ? cat('low', 'low (IHC 2+, ISH not amplified)')
             : cat('equivocal', 'equivocal (IHC 2+, ISH pending)');
       }
-      if (b.ihcScore === '1+') return cat('low', 'HER2-low (IHC 1+)');
-      if (b.ihcScore === '0') return /ultra-?low/.test(t) ? cat('ultralow', 'HER2-ultralow (IHC 0 with staining)') : cat('zero', 'HER2 0 (IHC 0)');
+      if (b.ihcScore === '1+') return cat('low', 'low (IHC 1+)');
+      if (b.ihcScore === '0') return /ultra-?low/.test(t) ? cat('ultralow', 'ultralow (IHC 0 with membrane staining)') : cat('zero', '0 (IHC 0)');
       if (b.ishRatio != null && b.copyNumber != null) {
         if (b.ishRatio >= 2 && b.copyNumber >= 4) return cat('positive', 'positive (ISH amplified)');
         if (b.ishRatio < 2 && b.copyNumber < 4) return cat('negative', 'negative (ISH not amplified)');
@@ -259,8 +259,8 @@ function categorise(marker: string, b: BiomarkerInput, origin: 'somatic' | 'germ
       }
       if (b.ishResult === 'amplified') return cat('positive', 'positive (ISH amplified)');
       if (b.ishResult === 'not_amplified') return cat('negative', 'negative (ISH not amplified)');
-      if (/ultra-?low/.test(t)) return cat('ultralow', 'HER2-ultralow');
-      if (/\blow\b/.test(t)) return cat('low', 'HER2-low');
+      if (/ultra-?low/.test(t)) return cat('ultralow', 'ultralow');
+      if (/\blow\b/.test(t)) return cat('low', 'low');
       if (/equivocal/.test(t)) return cat('equivocal', 'equivocal');
       if (negativeWord(t)) return cat('negative', 'negative');
       if (positiveWord(t)) return cat('positive', 'positive');

@@ -10,6 +10,7 @@ import { Plans1795719345210 } from './1795719345210-plans.js';
 import { Trials1795719730004 } from './1795719730004-trials.js';
 import { ClinicalModel1795722000000 } from './1795722000000-clinical-model.js';
 import { PatientHistory1795721000000 } from './1795721000000-patient-history.js';
+import { IntakeAndCoc1795720000000 } from './1795720000000-intake-and-coc.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Trials1795719730004,
   ClinicalModel1795722000000,
   PatientHistory1795721000000,
+  IntakeAndCoc1795720000000,
 ];

@@ -134,7 +134,16 @@ describe('Board sessions and the /board socket', () => {
         .send({});
       expect(twice.status).toBe(409);
 
-      // The second case was already treated before the board: not prospective.
+      // Both newly diagnosed, before treatment (CoC 2.5): the first is treated after the board, prospective;
+      // the second was already treated before it, not prospective; the third is not presented.
+      for (const caseId of [w.cases[0], w.cases[1]]) {
+        const reason = await request(t.http)
+          .patch(`/api/board-sessions/${w.sessionId}/agenda/${caseId}`)
+          .set(bearer(w.coord.tokens))
+          .send({ presentationReason: 'newly_diagnosed_pretreatment' });
+        expect(reason.status).toBe(200);
+      }
+      await sql(`UPDATE second_opinion_case SET first_treatment_date = '2099-01-15' WHERE id = $1`, [w.cases[0]]);
       await sql(`UPDATE second_opinion_case SET first_treatment_date = '2026-01-15' WHERE id = $1`, [w.cases[1]]);
       await sql(`UPDATE second_opinion_case SET status = 'evaluated' WHERE id = $1`, [w.cases[0]]);
       const byClinician = await request(t.http)

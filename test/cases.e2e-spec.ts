@@ -361,6 +361,7 @@ describe('Second-opinion cases', () => {
       'GET /cases/:id/history': {},
       'GET /cases/:id/history/versions': {},
       'PUT /cases/:id/history': { send: { treatments: [] } },
+      'PUT /cases/:id/first-treatment-date': { send: { firstTreatmentDate: '2026-01-15' } },
       'POST /cases/:id/itinerary': { send: { date: '2026-12-03' }, coordinatorOnly: true },
       'GET /cases/:id/itinerary': {},
       'GET /cases/:id/itinerary.ics': {},
@@ -622,6 +623,147 @@ describe('Second-opinion cases', () => {
       cases: before.cases + accepted,
       patients: before.patients + newPatients,
       dx: before.dx + accepted,
+    });
+  });
+
+  describe('intake as clinicians expect it', () => {
+    const lung = { primarySite: 'C34.1', histology: '8140/3', laterality: 'left', malignant: true };
+    const fieldsOf = (body: { errors?: { field: string }[] }): string[] => (body.errors ?? []).map((e) => e.field);
+    const messageOf = (body: { errors?: { field: string; messages: string[] }[] }, field: string): string =>
+      (body.errors ?? []).find((e) => e.field === field)?.messages.join(' ') ?? '';
+
+    it('should refuse a lung primary in the breast clinic, naming referringDiagnosis.primarySite in words', async () => {
+      const before = await countRows(t, 'second_opinion_case');
+      const res = await request(t.http)
+        .post('/api/cases')
+        .set(bearer(coord))
+        .send(referralBody(clinicId, { referringDiagnosis: lung }));
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(fieldsOf(res.body)).toEqual(['referringDiagnosis.primarySite']);
+      const message = messageOf(res.body, 'referringDiagnosis.primarySite');
+      expect(message).toMatch(/^C34\.1 \(Upper lobe, lung\) is not a cancer type of the Breast MDC /);
+      expect(message).toContain('C50 (Breast)');
+      expect(message).toContain('siteOverride');
+      expect(await countRows(t, 'second_opinion_case')).toBe(before);
+    });
+
+    it('should take a lung primary into the breast clinic with an explicit override, storing and auditing its reason', async () => {
+      const reason = 'Synchronous left breast and lung primaries; the breast board leads the work-up';
+      const tooShort = await request(t.http)
+        .post('/api/cases')
+        .set(bearer(coord))
+        .send(referralBody(clinicId, { referringDiagnosis: lung, siteOverride: { reason: 'ok' } }));
+      expect(tooShort.status).toBe(400);
+      expect(fieldsOf(tooShort.body)).toEqual(['siteOverride.reason']);
+      // An override where none is needed is a mistake worth saying.
+      const needless = await request(t.http)
+        .post('/api/cases')
+        .set(bearer(coord))
+        .send(referralBody(clinicId, { siteOverride: { reason } }));
+      expect(needless.status).toBe(400);
+      expect(fieldsOf(needless.body)).toEqual(['siteOverride']);
+
+      const before = await lastAuditId(t);
+      const res = await request(t.http)
+        .post('/api/cases')
+        .set(bearer(coord))
+        .send(referralBody(clinicId, { referringDiagnosis: lung, siteOverride: { reason: `  ${reason} ` } }));
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ clinicId, siteOverride: { reason }, referringDiagnosis: { primarySite: 'C34.1' } });
+      expect(await auditRowsAfter(t, before)).toEqual([
+        expect.objectContaining({ action: 'case.create', outcome: 'success', entity_id: res.body.id, reason: 'site_override' }),
+      ]);
+      const [stored] = await t.dataSource.query<{ site_override_reason: string }[]>(
+        'SELECT site_override_reason FROM second_opinion_case WHERE id = $1',
+        [res.body.id],
+      );
+      expect(stored?.site_override_reason).toBe(reason);
+      expect((await request(t.http).get(`/api/cases/${res.body.id}`).set(bearer(clinician))).body.siteOverride).toEqual({
+        reason,
+      });
+      const [event] = await t.dataSource.query<{ payload: Record<string, unknown> }[]>(
+        `SELECT payload FROM board_event WHERE case_id = $1 AND type = 'case.referred'`,
+        [res.body.id],
+      );
+      expect(event?.payload).toMatchObject({ siteOverride: true });
+      // A case inside the clinic's cancer types carries none.
+      expect((await request(t.http).get(`/api/cases/${(await newCase()).id}`).set(bearer(coord))).body.siteOverride).toBeNull();
+    });
+
+    it('should refuse a readiness waiver for an item the clinic does not require, naming the field', async () => {
+      const c = await newCase();
+      const before = await countRows(t, 'readiness_waiver');
+      const res = await request(t.http)
+        .post(`/api/cases/${c.id}/readiness/waivers`)
+        .set(bearer(coord))
+        .send({ item: 'genetic_test', reason: 'Patient declined germline testing' });
+      expect(res.status).toBe(400);
+      expect(fieldsOf(res.body)).toEqual(['item']);
+      expect(messageOf(res.body, 'item')).toMatch(/genetic_test is not a record .* requires.*waivable: .*pathology_report/);
+      expect(await countRows(t, 'readiness_waiver')).toBe(before);
+      // A required one is still waivable.
+      const required = await request(t.http)
+        .post(`/api/cases/${c.id}/readiness/waivers`)
+        .set(bearer(coord))
+        .send({ item: 'imaging_mri', reason: 'Outside MRI judged sufficient by radiology' });
+      expect(required.status).toBe(201);
+    });
+
+    it('should match the same MRN and name typed in another Unicode form (NFD) as the same patient', async () => {
+      const nfc = 'M\u00fcller';
+      const nfd = 'Mu\u0308ller';
+      expect(nfd).not.toBe(nfc);
+      const first = referralBody(clinicId);
+      const patient = first.patient as Record<string, unknown>;
+      const a = await request(t.http)
+        .post('/api/cases')
+        .set(bearer(coord))
+        .send({ ...first, patient: { ...patient, familyName: nfd, givenName: 'Jo\u0308rg' } });
+      expect(a.status).toBe(201);
+      // Stored composed, whatever form it came in.
+      expect(a.body.patient).toMatchObject({ familyName: nfc, givenName: 'J\u00f6rg' });
+      for (const familyName of [nfc, ` ${nfd} `, 'MU\u0308LLER']) {
+        const b = await request(t.http)
+          .post('/api/cases')
+          .set(bearer(coord))
+          .send({ ...first, patient: { ...patient, familyName } });
+        expect(b.status).toBe(201);
+        expect(b.body.patient.id).toBe(a.body.patient.id);
+      }
+      // A different name is still a mix-up.
+      const mixup = await request(t.http)
+        .post('/api/cases')
+        .set(bearer(coord))
+        .send({ ...first, patient: { ...patient, familyName: 'Moller' } });
+      expect(mixup.status).toBe(409);
+      // And the name is found whichever form the search is typed in.
+      const found = await request(t.http).get('/api/cases').query({ q: 'mu\u0308ll' }).set(bearer(coord));
+      expect(found.status).toBe(200);
+      expect((found.body.items as { patient: { id: string } }[]).map((i) => i.patient.id)).toContain(a.body.patient.id);
+    });
+
+    it('should find a one-character family name such as 王, through the family-name index', async () => {
+      const body = referralBody(clinicId);
+      Object.assign(body.patient as Record<string, unknown>, { familyName: '王', givenName: '小明' });
+      const created = await request(t.http).post('/api/cases').set(bearer(coord)).send(body);
+      expect(created.status).toBe(201);
+      const res = await request(t.http).get('/api/cases').query({ q: '王' }).set(bearer(coord));
+      expect(res.status).toBe(200);
+      expect((res.body.items as { id: string; patient: { familyName: string } }[]).map((i) => [i.id, i.patient.familyName])).toEqual([
+        [created.body.id, '王'],
+      ]);
+      // One character is an exact family name, so it stays selective and uses the index.
+      const plan = await t.dataSource.transaction(async (m) => {
+        await m.query('SET LOCAL enable_seqscan = off');
+        return m.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN SELECT id FROM patient p WHERE lower(p.family_name) = $1`, [
+          '王',
+        ]);
+      });
+      expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('IDX_patient_family_name');
+      const empty = await request(t.http).get('/api/cases').query({ q: ' ' }).set(bearer(coord));
+      expect(empty.status).toBe(400);
+      expect(fieldsOf(empty.body)).toEqual(['q']);
     });
   });
 });

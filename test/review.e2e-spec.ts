@@ -254,8 +254,10 @@ describe('Annotations, assessments and diagnosis changes', () => {
       attendanceByDiscipline: { pathology: { sessions: 1, pct: 100 }, medical_oncology: { sessions: 1, pct: 100 } },
       sessionsWithAllRequired: { n: 1, pct: 100 },
       casesPresented: 1,
-      prospective: { n: 1, pct: 100, targetPct: 80, met: true },
-      caseVolume: { caseload: 20, pct: 5, targetPct: 15, met: false },
+      // No reason for presentation was recorded: unknown, which counts against the target (CoC 2.5).
+      presentations: { total: 1, prospective: 0, retrospective: 0, unknown: 1 },
+      prospective: { n: 0, unknown: 1, pct: 0, pctOfKnown: null, targetPct: 80, met: false },
+      caseVolume: { cases: 1, caseload: 20, pct: 5, targetPct: 15, met: false },
     });
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
-import { EventLogService, type BoardEvent } from './event-log.service.js';
+import { EventLogService, type BoardEvent } from '../events/event-log.service.js';
 
 interface Subscriber {
   /** Highest event id this subscriber has been given. */

@@ -145,14 +145,15 @@ export class BoardSessionsController {
   @Patch(':id/agenda/:caseId')
   @Roles('coordinator')
   @Audited('board_session.agenda.update', { entity: 'board_session', idParam: 'id' })
-  @ApiOkResponse({ type: [AgendaItemDto] })
+  @ApiOkResponse({ type: [AgendaItemDto], description: 'the whole agenda, in order' })
+  @ApiConflictResponse({ description: 'the session is closed or cancelled (a closed one still takes presentationReason)' })
   updateItem(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', id) sessionId: string,
     @Param('caseId', id) caseId: string,
     @Body() dto: UpdateAgendaItemDto,
   ): Promise<AgendaItemDto[]> {
-    return this.sessions.updateAgendaItem(user, sessionId, caseId, dto.mode);
+    return this.sessions.updateAgendaItem(user, sessionId, caseId, dto);
   }
 
   @Post(':id/presenting')

@@ -24,15 +24,18 @@ import type {
   CheckInDto,
   CreateBoardSessionDto,
   ListBoardSessionsQuery,
+  UpdateAgendaItemDto,
   UpdateBoardSessionDto,
 } from './dto/board-session.dto.js';
 import {
   AgendaItemEntity,
   AttendanceEntity,
   BoardSessionEntity,
+  type PresentationReason,
   type SessionStatus,
 } from './entities/board-session.entity.js';
-import { EventLogService, EVENT_COLUMNS, toBoardEvent, type BoardEvent } from './event-log.service.js';
+import { presentationStatus, treatmentTiming } from './presentation.js';
+import { EventLogService, EVENT_COLUMNS, toBoardEvent, type BoardEvent } from '../events/event-log.service.js';
 
 const NEXT_STATUS: Record<SessionStatus, readonly SessionStatus[]> = {
   scheduled: ['in_progress', 'cancelled'],
@@ -49,7 +52,9 @@ interface AgendaRow {
   position: number;
   mode: AgendaItemDto['mode'];
   presented_at: Date | null;
-  prospective: boolean | null;
+  presented_on: string | null;
+  presentation_reason: PresentationReason | null;
+  first_treatment_date: string | null;
   case_status: string;
   patient_id: string;
   consent_to_record: boolean;
@@ -238,22 +243,37 @@ export class BoardSessionsService {
       position: last[0]?.n ?? 0,
       mode: dto.mode ?? 'discuss',
       presentedAt: null,
+      presentationReason: dto.presentationReason ?? null,
       addedBy: user.id,
     });
-    return this.agendaChanged(user, session, { added: c.id });
+    return this.agendaChanged(user, session, {
+      added: c.id,
+      ...(dto.presentationReason == null ? {} : { presentationReason: dto.presentationReason }),
+    });
   }
 
+  /**
+   * Changes an item's mode and/or its reason for presentation. The reason
+   * (CoC 2.5) may still be recorded or corrected once the session is closed,
+   * for the year's conference report; the mode only while it is open.
+   */
   async updateAgendaItem(
     user: AuthenticatedUser,
     id: string,
     caseId: string,
-    mode: AgendaItemDto['mode'],
+    dto: UpdateAgendaItemDto,
   ): Promise<AgendaItemDto[]> {
+    if (dto.mode === undefined && dto.presentationReason === undefined) {
+      throw RequestValidationException.field('presentationReason', 'give mode, presentationReason or both');
+    }
     const session = await this.loadForManage(user, id);
-    this.assertOpen(session);
-    const result = await this.tx.manager.update(AgendaItemEntity, { sessionId: id, caseId }, { mode });
+    if (dto.mode !== undefined || session.status === 'cancelled') this.assertOpen(session);
+    const change: Partial<Pick<AgendaItemEntity, 'mode' | 'presentationReason'>> = {};
+    if (dto.mode !== undefined) change.mode = dto.mode;
+    if (dto.presentationReason !== undefined) change.presentationReason = dto.presentationReason;
+    const result = await this.tx.manager.update(AgendaItemEntity, { sessionId: id, caseId }, change);
     if (result.affected !== 1) throw new NotFoundException('The case is not on this agenda');
-    return this.agendaChanged(user, session, { caseId, mode });
+    return this.agendaChanged(user, session, { caseId, ...change });
   }
 
   async reorder(user: AuthenticatedUser, id: string, caseIds: string[]): Promise<AgendaItemDto[]> {
@@ -435,7 +455,15 @@ export class BoardSessionsService {
       type: 'agenda.changed',
       sessionId: session.id,
       actorId: user.id,
-      payload: { ...change, agenda: agenda.map((a) => ({ caseId: a.case_id, position: a.position, mode: a.mode })) },
+      payload: {
+        ...change,
+        agenda: agenda.map((a) => ({
+          caseId: a.case_id,
+          position: a.position,
+          mode: a.mode,
+          presentationReason: a.presentation_reason,
+        })),
+      },
     });
     return agenda.map(toAgendaDto);
   }
@@ -457,10 +485,10 @@ export class BoardSessionsService {
 
   private async agendaRows(sessionId: string): Promise<AgendaRow[]> {
     return this.tx.query<AgendaRow>(
-      `SELECT a.case_id, a.position, a.mode, a.presented_at, c.status AS case_status, c.patient_id, p.consent_to_record,
-              CASE WHEN a.presented_at IS NULL THEN NULL
-                   ELSE c.first_treatment_date IS NULL
-                     OR (a.presented_at AT TIME ZONE cl.time_zone)::date < c.first_treatment_date END AS prospective
+      `SELECT a.case_id, a.position, a.mode, a.presented_at, a.presentation_reason,
+              (a.presented_at AT TIME ZONE cl.time_zone)::date::text AS presented_on,
+              c.first_treatment_date::text AS first_treatment_date,
+              c.status AS case_status, c.patient_id, p.consent_to_record
          FROM agenda_item a
          JOIN second_opinion_case c ON c.id = a.case_id
          JOIN patient p ON p.id = c.patient_id
@@ -518,12 +546,19 @@ export function toSessionDto(s: BoardSessionEntity): BoardSessionDto {
 }
 
 function toAgendaDto(a: AgendaRow): AgendaItemDto {
+  // Computed when read, so a reason or treatment date recorded later counts.
+  const status =
+    a.presented_on === null
+      ? null
+      : presentationStatus(a.presentation_reason, treatmentTiming(a.presented_on, a.first_treatment_date));
   return {
     caseId: a.case_id,
     position: a.position,
     mode: a.mode,
     caseStatus: a.case_status,
     presentedAt: a.presented_at?.toISOString() ?? null,
-    prospective: a.prospective,
+    presentationReason: a.presentation_reason,
+    prospectiveStatus: status,
+    prospective: status === null || status === 'unknown' ? null : status === 'prospective',
   };
 }

@@ -22,7 +22,7 @@ import { TransactionContext } from '../database/transaction-context.js';
 import { BoardDispatcher } from './board-dispatcher.service.js';
 import { BoardSessionsService } from './board-sessions.service.js';
 import { JoinSessionMessage, LeaveSessionMessage, PostMessage } from './dto/board-session.dto.js';
-import type { BoardEvent } from './event-log.service.js';
+import type { BoardEvent } from '../events/event-log.service.js';
 
 interface SocketData {
   user: AuthenticatedUser;

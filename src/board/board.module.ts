@@ -8,7 +8,7 @@ import { BoardDispatcher } from './board-dispatcher.service.js';
 import { BoardSessionsController } from './board-sessions.controller.js';
 import { BoardSessionsService } from './board-sessions.service.js';
 import { BoardGateway } from './board.gateway.js';
-import { EventLogModule } from './event-log.module.js';
+import { EventLogModule } from '../events/event-log.module.js';
 
 /** Board sessions (REST) and the live board room (socket.io `/board`). */
 @Module({

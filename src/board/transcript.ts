@@ -1,5 +1,5 @@
 import type { Transcript } from './board-sessions.service.js';
-import type { BoardEvent } from './event-log.service.js';
+import type { BoardEvent } from '../events/event-log.service.js';
 
 /** Text as one Markdown line that cannot open headings, lists, links or HTML. */
 function inline(text: unknown): string {
@@ -48,7 +48,9 @@ export function transcriptMarkdown(t: Transcript): string {
     ...t.agenda.map(
       (a, i) =>
         `${i + 1}. Case ${a.caseId} — ${a.mode === 'discuss' ? 'discussed' : 'standard of care (not discussed)'}` +
-        (a.presentedAt === null ? '' : `, presented ${a.presentedAt}${a.prospective === true ? ' (prospective)' : ''}`),
+        (a.presentedAt === null
+          ? ''
+          : `, presented ${a.presentedAt} (${a.prospectiveStatus === 'unknown' ? 'prospective or not: unknown' : (a.prospectiveStatus ?? 'unknown')})`),
     ),
     '',
     '## Discussion and decisions',

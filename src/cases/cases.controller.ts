@@ -1,8 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { etagOf } from '../auth/users.mapper.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
+import { parseIfMatch } from '../common/if-match.js';
 import type { Page } from '../common/pagination.js';
 import { CaseAccessService } from './case-access.service.js';
 import { CasesService } from './cases.service.js';
@@ -10,6 +21,7 @@ import {
   BreakGlassDto,
   CaseDetailDto,
   CasePageDto,
+  FirstTreatmentDateDto,
   ListCasesQuery,
   TransitionDto,
   type CaseSummaryDto,
@@ -47,6 +59,29 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDetailDto })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CaseDetailDto> {
     return this.cases.get(user, id);
+  }
+
+  @Put(':id/first-treatment-date')
+  @Roles('coordinator', 'clinician')
+  @Audited('case.first_treatment_date', { entity: 'case', idParam: 'id' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'the case version you read ("version" of the case), as an ETag; a 412 when it changed since',
+  })
+  @ApiOkResponse({ type: CaseDetailDto, description: 'the case (ETag: its version)' })
+  @ApiPreconditionFailedResponse({ description: 'the case changed since the version in If-Match' })
+  async setFirstTreatmentDate(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: FirstTreatmentDateDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CaseDetailDto> {
+    const version = ifMatch === undefined || ifMatch.trim() === '' ? undefined : parseIfMatch(ifMatch);
+    const saved = await this.cases.setFirstTreatmentDate(user, id, version, dto);
+    void reply.header('etag', etagOf(saved.version));
+    return saved;
   }
 
   @Post(':id/break-glass')

@@ -59,6 +59,7 @@ export function toCaseDetail(
     referringClinician: c.referringClinician,
     referringInstitution: c.referringInstitution,
     firstTreatmentDate: c.firstTreatmentDate,
+    siteOverride: c.siteOverrideReason === null ? null : { reason: c.siteOverrideReason },
     referringRecommendation: c.referringRecommendation,
     referringDiagnosis: referring === null ? null : toAssessmentResponse(referring),
     allowedTransitions: manualTransitions(c.status),

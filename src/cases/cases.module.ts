@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Module } from '@nestjs/common';
-import { EventLogModule } from '../board/event-log.module.js';
+import { EventLogModule } from '../events/event-log.module.js';
 import { ClinicsModule } from '../clinics/clinics.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';

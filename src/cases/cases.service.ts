@@ -1,8 +1,15 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  PreconditionFailedException,
+} from '@nestjs/common';
+import { DateTime } from 'luxon';
 import type { EntityManager } from 'typeorm';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { EventLogService } from '../board/event-log.service.js';
+import { EventLogService } from '../events/event-log.service.js';
 import { ClinicsService } from '../clinics/clinics.service.js';
 import { decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination.js';
 import { RequestValidationException } from '../common/problem.js';
@@ -12,11 +19,22 @@ import { CaseAccessService } from './case-access.service.js';
 import { OWNED_ELSEWHERE, canTransition, manualTransitions, type CaseStatus } from './case-workflow.js';
 import { ReadinessService } from './readiness.service.js';
 import { toCaseDetail, toCaseSummary, type CaseListRow } from './cases.mapper.js';
-import type { CaseDetailDto, CaseSummaryDto, ListCasesQuery, TransitionDto } from './dto/case.dto.js';
+import type {
+  CaseDetailDto,
+  CaseSummaryDto,
+  FirstTreatmentDateDto,
+  ListCasesQuery,
+  TransitionDto,
+} from './dto/case.dto.js';
 import type { CreateCaseDto, PatientDto } from './dto/intake.dto.js';
 import { CaseEntity } from './entities/case.entity.js';
 import { PatientEntity } from './entities/patient.entity.js';
 import { HistoryService } from './history/history.service.js';
+import { describeSite, firstTreatmentDateProblem, siteOutsideClinic } from './intake-rules.js';
+
+/** Names are compared as people read them: NFC, trimmed, case-insensitive. */
+const sameName = (a: string, b: string): boolean =>
+  a.normalize('NFC').trim().toLowerCase() === b.normalize('NFC').trim().toLowerCase();
 
 @Injectable()
 export class CasesService {
@@ -38,6 +56,28 @@ export class CasesService {
     if (!(await this.access.canSeeClinic(user, clinicId))) {
       throw RequestValidationException.field('clinicId', 'clinicId must be a clinic you belong to');
     }
+    const clinic = await this.clinics.find(clinicId);
+    // The site must be one the clinic treats, unless the coordinator says why this case belongs here anyway.
+    const outside = siteOutsideClinic(site.primarySite, clinic);
+    if (outside !== null && dto.siteOverride === undefined) {
+      throw RequestValidationException.field(
+        'referringDiagnosis.primarySite',
+        `${outside}; refer the patient to a clinic that takes it, or give siteOverride.reason to take the case here anyway`,
+      );
+    }
+    if (outside === null && dto.siteOverride !== undefined) {
+      throw RequestValidationException.field(
+        'siteOverride',
+        `siteOverride is only for a primary site outside the clinic's cancer types; ${describeSite(site.primarySite)} is one of them`,
+      );
+    }
+    const firstTreatmentDate = dto.firstTreatmentDate ?? dto.history?.firstTreatmentDate ?? null;
+    if (firstTreatmentDate !== null) {
+      const problem = firstTreatmentDateProblem(firstTreatmentDate, dto.patient.birthDate, this.today(clinic.timeZone));
+      const field = dto.firstTreatmentDate !== undefined ? 'firstTreatmentDate' : 'history.firstTreatmentDate';
+      if (problem !== null) throw RequestValidationException.field(field, `${field} ${problem}`);
+    }
+    if (dto.siteOverride !== undefined) AuditScope.describe({ reason: 'site_override' });
     return this.tx.run(async (manager) => {
       const patient = await this.matchOrCreatePatient(manager, dto.patient);
       const created = await manager.save(
@@ -51,7 +91,8 @@ export class CasesService {
           referringClinician: dto.referringClinician,
           referringInstitution: dto.referringInstitution,
           referringRecommendation: dto.referringRecommendation.items,
-          firstTreatmentDate: dto.firstTreatmentDate ?? dto.history?.firstTreatmentDate ?? null,
+          firstTreatmentDate,
+          siteOverrideReason: dto.siteOverride?.reason ?? null,
           createdBy: user.id,
         }),
       );
@@ -61,7 +102,11 @@ export class CasesService {
           type: 'case.referred',
           caseId: created.id,
           actorId: user.id,
-          payload: { clinicId, urgency: created.urgency },
+          payload: {
+            clinicId,
+            urgency: created.urgency,
+            ...(dto.siteOverride === undefined ? {} : { siteOverride: true }),
+          },
         },
         manager,
       );
@@ -99,8 +144,15 @@ export class CasesService {
     if (query.from !== undefined) add('c.created_at >= ?::timestamptz', query.from);
     if (query.to !== undefined) add('c.created_at < ?::timestamptz', query.to);
     if (query.q !== undefined) {
-      params.push(`${query.q.toLowerCase()}%`, `${query.q.toUpperCase()}%`);
-      where.push(`(lower(p.family_name) LIKE $${params.length - 1} OR p.mrn LIKE $${params.length})`);
+      // Names are stored in NFC; so is q. One character (a family name such as 王) is an exact
+      // match, longer ones a prefix of the family name or the MRN; both walk IDX_patient_family_name.
+      const q = query.q.normalize('NFC');
+      if ([...q].length === 1) {
+        add('lower(p.family_name) = ?', q.toLowerCase());
+      } else {
+        params.push(`${q.toLowerCase()}%`, `${q.toUpperCase()}%`);
+        where.push(`(lower(p.family_name) LIKE $${params.length - 1} OR p.mrn LIKE $${params.length})`);
+      }
     }
     if (query.cursor !== undefined) {
       const { at, id } = decodeCursor(query.cursor, { at: 'string', id: 'string' });
@@ -151,6 +203,43 @@ export class CasesService {
   }
 
   /**
+   * Records (or corrects) the first cancer-directed treatment date after
+   * intake, which the CoC prospective figure reads. `ifMatch`, when sent, is
+   * the case version read (412 when it changed). The date is one fact with
+   * the patient's history: a recorded history gets a new version holding it.
+   */
+  async setFirstTreatmentDate(
+    user: AuthenticatedUser,
+    id: string,
+    ifMatch: number | undefined,
+    dto: FirstTreatmentDateDto,
+  ): Promise<CaseDetailDto> {
+    const c = await this.access.load(user, id, { lock: true });
+    if (ifMatch !== undefined && ifMatch !== c.version) {
+      throw new PreconditionFailedException(`The case changed since you read version ${ifMatch} (it is now version ${c.version}); read it again`);
+    }
+    const patient = await this.tx.manager.findOneOrFail(PatientEntity, { where: { id: c.patientId } });
+    const date = dto.firstTreatmentDate;
+    if (date !== null) {
+      const clinic = await this.clinics.find(c.clinicId);
+      const problem = firstTreatmentDateProblem(date, patient.birthDate, this.today(clinic.timeZone));
+      if (problem !== null) throw RequestValidationException.field('firstTreatmentDate', `firstTreatmentDate ${problem}`);
+    }
+    const previous = c.firstTreatmentDate;
+    if (date !== previous) {
+      await this.history.recordFirstTreatmentDate(c, date, user.id);
+      await this.events.append({
+        type: 'case.updated',
+        caseId: c.id,
+        actorId: user.id,
+        payload: { changed: ['firstTreatmentDate'], firstTreatmentDate: date, previous },
+      });
+    }
+    const saved = await this.tx.manager.findOneOrFail(CaseEntity, { where: { id: c.id } });
+    return toCaseDetail(saved, patient, await this.diagnoses.current(c.id, 'referring'));
+  }
+
+  /**
    * Moves a case along the workflow for the module that owns the move (e.g.
    * booking an itinerary schedules it), in the caller's transaction, with its
    * event. The caller has loaded (and locked) the case through CaseAccessService.
@@ -175,6 +264,10 @@ export class CasesService {
     return saved;
   }
 
+  private today(timeZone: string): string {
+    return DateTime.now().setZone(timeZone).toISODate() ?? new Date().toISOString().slice(0, 10);
+  }
+
   private async route(primarySite: string): Promise<string> {
     const clinic = await this.clinics.routeBySite(primarySite);
     if (clinic === undefined) {
@@ -193,8 +286,8 @@ export class CasesService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT (mrn) DO NOTHING`,
       [
         mrn,
-        dto.familyName,
-        dto.givenName,
+        dto.familyName.normalize('NFC'),
+        dto.givenName.normalize('NFC'),
         dto.birthDate,
         dto.sex,
         dto.phone ?? null,
@@ -205,7 +298,7 @@ export class CasesService {
     const patient = await manager.findOne(PatientEntity, { where: { mrn }, lock: { mode: 'pessimistic_write' } });
     if (patient === null) throw new NotFoundException('Patient not found');
     // An MRN names one person: a referral whose name or birth date differ is a mix-up, not an update.
-    if (patient.familyName.toLowerCase() !== dto.familyName.toLowerCase() || patient.birthDate !== dto.birthDate) {
+    if (!sameName(patient.familyName, dto.familyName) || patient.birthDate !== dto.birthDate) {
       throw new ConflictException({
         message: 'This MRN belongs to a patient with a different family name or birth date; check the referral',
         field: 'patient.mrn',

@@ -2,14 +2,16 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { EventLogService } from '../board/event-log.service.js';
+import { EventLogService } from '../events/event-log.service.js';
 import { ClinicsService } from '../clinics/clinics.service.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { CaseAccessService } from './case-access.service.js';
 import type { WaiverDto } from './dto/record.dto.js';
 import type { CaseEntity } from './entities/case.entity.js';
 import { ReadinessWaiverEntity } from './entities/record.entity.js';
+import { readinessItemsOf } from './intake-rules.js';
 import { assessReadiness, readinessGaps, type ReadinessItem } from './readiness.js';
+import { RequestValidationException } from '../common/problem.js';
 import type { RecordType } from '../common/clinical-codes.js';
 
 export interface ReadinessReport {
@@ -46,6 +48,15 @@ export class ReadinessService {
 
   async waive(user: AuthenticatedUser, caseId: string, dto: WaiverDto): Promise<ReadinessReport> {
     const c = await this.access.load(user, caseId, { lock: true });
+    // A waiver lifts a gap; an item the clinic does not require has none to lift.
+    const clinic = await this.clinics.find(c.clinicId);
+    const required = readinessItemsOf(clinic);
+    if (!required.includes(dto.item)) {
+      throw RequestValidationException.field(
+        'item',
+        `item ${dto.item} is not a record ${clinic.name} requires, so there is nothing to waive; waivable: ${required.join(', ') || 'none'}`,
+      );
+    }
     const waiver = await this.tx.manager.save(
       this.tx.manager.create(ReadinessWaiverEntity, { caseId, item: dto.item, reason: dto.reason, createdBy: user.id }),
     );

@@ -5,6 +5,13 @@ import { registerDecorator, type ValidationOptions } from 'class-validator';
 /** Trims strings; leaves other values for the validators to refuse. */
 export const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
+/**
+ * Trims and puts text in Unicode NFC, so a name typed decomposed (u + U+0308)
+ * and precomposed (ü) is one name. For names and name searches.
+ */
+export const trimNfc = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.normalize('NFC').trim() : value;
+
 /** A calendar date, YYYY-MM-DD. */
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

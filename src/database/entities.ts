@@ -3,7 +3,7 @@ import { AuthSessionEntity } from '../auth/entities/auth-session.entity.js';
 import { RateLimitEntity } from '../auth/entities/rate-limit.entity.js';
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
 import { UserEntity } from '../auth/entities/user.entity.js';
-import { BoardEventEntity } from '../board/entities/board-event.entity.js';
+import { BoardEventEntity } from '../events/entities/board-event.entity.js';
 import { AgendaItemEntity, AttendanceEntity, BoardSessionEntity } from '../board/entities/board-session.entity.js';
 import { BreakGlassGrantEntity } from '../cases/entities/break-glass.entity.js';
 import { CaseEntity } from '../cases/entities/case.entity.js';

@@ -1,7 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { EventLogService } from '../board/event-log.service.js';
+import { EventLogService } from '../events/event-log.service.js';
 import { CaseAccessService } from '../cases/case-access.service.js';
 import type { CaseEntity } from '../cases/entities/case.entity.js';
 import { isKnownMarker, normaliseBiomarker } from '../cases/clinical/biomarkers.js';

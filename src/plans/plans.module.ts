@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventLogModule } from '../board/event-log.module.js';
+import { EventLogModule } from '../events/event-log.module.js';
 import { CasesModule } from '../cases/cases.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { ReviewModule } from '../diagnoses/review.module.js';

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { EventLogService } from '../board/event-log.service.js';
+import { EventLogService } from '../events/event-log.service.js';
 import { CaseAccessService } from '../cases/case-access.service.js';
 import { CasesService } from '../cases/cases.service.js';
 import type { CaseEntity } from '../cases/entities/case.entity.js';

@@ -4,6 +4,8 @@ import { ClinicAccessService } from '../clinics/clinic-access.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { CHANGE_TYPES } from '../cases/clinical/comparison.js';
+import { PRESENTATION_REASONS, type PresentationReason } from '../board/entities/board-session.entity.js';
+import { tallyPresentations, treatmentTimingSql, type PresentationGroup } from '../board/presentation.js';
 
 const pct = (n: number, of: number): number => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
 
@@ -13,8 +15,11 @@ export interface ConcordanceReport {
   to: string;
   casesReviewed: number;
   changed: { n: number; pct: number };
+  concordant: { n: number; pct: number };
   major: { n: number; pct: number };
   minor: { n: number; pct: number };
+  /** Management impact, each its own category: `potential` is never folded into minor or changed. */
+  managementImpact: { changed: { n: number; pct: number }; potential: { n: number; pct: number }; none: { n: number; pct: number } };
   additionalCancers: { n: number; pct: number };
   pathologyReinterpretation: { n: number; pct: number };
   stageUp: { n: number; pct: number };
@@ -31,9 +36,33 @@ export interface ConferenceReport {
   requiredDisciplines: string[];
   attendanceByDiscipline: Record<string, { sessions: number; pct: number }>;
   sessionsWithAllRequired: { n: number; pct: number };
+  /** Distinct cases presented (a case presented at two sessions counts once). */
   casesPresented: number;
-  prospective: { n: number; pct: number; targetPct: number; met: boolean };
-  caseVolume: { caseload: number | null; pct: number | null; targetPct: number; met: boolean | null };
+  /** Every presentation (a case per session), by CoC 2.5 status and by recorded reason. */
+  presentations: {
+    total: number;
+    prospective: number;
+    retrospective: number;
+    unknown: number;
+    byReason: Record<PresentationReason | 'not_recorded', number>;
+  };
+  /**
+   * Prospective presentations. `pct` is over all presentations, unknown
+   * counting against (the conservative reading): it is the figure compared
+   * with the target. `pctOfKnown` leaves the unknown out, for information.
+   */
+  prospective: {
+    n: number;
+    retrospective: number;
+    unknown: number;
+    pct: number;
+    pctOfKnown: number | null;
+    comparedWithTarget: 'pct';
+    targetPct: number;
+    met: boolean;
+  };
+  /** Distinct cases presented ÷ the annual analytic caseload. */
+  caseVolume: { cases: number; caseload: number | null; pct: number | null; targetPct: number; met: boolean | null };
 }
 
 /**
@@ -60,6 +89,10 @@ export class ReportsService {
               count(*) FILTER (WHERE concordance <> 'concordant')::int AS changed,
               count(*) FILTER (WHERE concordance = 'major')::int AS major,
               count(*) FILTER (WHERE concordance = 'minor')::int AS minor,
+              count(*) FILTER (WHERE concordance = 'concordant')::int AS concordant,
+              count(*) FILTER (WHERE management_impact = 'changed')::int AS impact_changed,
+              count(*) FILTER (WHERE management_impact = 'potential')::int AS impact_potential,
+              count(*) FILTER (WHERE management_impact = 'none')::int AS impact_none,
               count(*) FILTER (WHERE pathology_reinterpretation)::int AS pathology,
               count(*) FILTER (WHERE stage_up)::int AS stage_up,
               count(*) FILTER (WHERE stage_down)::int AS stage_down,
@@ -99,8 +132,14 @@ export class ReportsService {
       to,
       casesReviewed: reviewed,
       changed: share(t.changed),
+      concordant: share(t.concordant),
       major: share(t.major),
       minor: share(t.minor),
+      managementImpact: {
+        changed: share(t.impact_changed),
+        potential: share(t.impact_potential),
+        none: share(t.impact_none),
+      },
       additionalCancers: share(t[`t${CHANGE_TYPES.indexOf('additional_cancer')}`]),
       pathologyReinterpretation: share(t.pathology),
       stageUp: share(t.stage_up),
@@ -136,31 +175,43 @@ export class ReportsService {
         WHERE ${window} GROUP BY a.discipline`,
       [clinicId, year, zone],
     );
-    const [totals] = await this.tx.query<{
-      sessions: number;
-      complete: number;
-      presented: number;
-      prospective: number;
-    }>(
+    const [totals] = await this.tx.query<{ sessions: number; complete: number }>(
       `WITH held AS (SELECT s.id FROM board_session s WHERE ${window}),
             present AS (
               SELECT h.id, array_agg(DISTINCT a.discipline) AS disciplines
                 FROM held h LEFT JOIN attendance a ON a.session_id = h.id GROUP BY h.id)
        SELECT (SELECT count(*) FROM held)::int AS sessions,
-              (SELECT count(*) FROM present WHERE disciplines @> $4::text[])::int AS complete,
-              count(i.case_id)::int AS presented,
-              count(i.case_id) FILTER (
-                WHERE c.first_treatment_date IS NULL OR (i.presented_at AT TIME ZONE $3)::date < c.first_treatment_date)::int AS prospective
-         FROM held h
-         JOIN agenda_item i ON i.session_id = h.id AND i.presented_at IS NOT NULL
-         JOIN second_opinion_case c ON c.id = i.case_id`,
+              (SELECT count(*) FROM present WHERE disciplines @> $4::text[])::int AS complete`,
       [clinicId, year, zone, required],
     );
+    // Presentations counted by reason and treatment timing in the database, then classified by
+    // the one CoC 2.5 rule the board room shows; cases counted once however often presented.
+    const groups = await this.tx.query<PresentationGroup & { cases: number }>(
+      `WITH p AS (
+         SELECT i.case_id, i.presentation_reason AS reason,
+                ${treatmentTimingSql('(i.presented_at AT TIME ZONE $3)::date', 'c.first_treatment_date')} AS timing
+           FROM board_session s
+           JOIN agenda_item i ON i.session_id = s.id AND i.presented_at IS NOT NULL
+           JOIN second_opinion_case c ON c.id = i.case_id
+          WHERE ${window})
+       SELECT reason, timing, count(*)::int AS n, (SELECT count(DISTINCT case_id) FROM p)::int AS cases
+         FROM p GROUP BY reason, timing`,
+      [clinicId, year, zone],
+    );
+    const tally = tallyPresentations(groups);
+    const byStatus = { prospective: tally.prospective, retrospective: tally.retrospective, unknown: tally.unknown };
+    const byReason = Object.fromEntries([...PRESENTATION_REASONS, 'not_recorded'].map((r) => [r, 0])) as Record<
+      PresentationReason | 'not_recorded',
+      number
+    >;
+    for (const g of groups) byReason[g.reason ?? 'not_recorded'] += g.n;
     const sessions = totals?.sessions ?? 0;
-    const presented = totals?.presented ?? 0;
+    const presentations = tally.presentations;
+    const distinctCases = groups[0]?.cases ?? 0;
+    const known = byStatus.prospective + byStatus.retrospective;
     const targets = this.config.reportTargets;
-    const prospectivePct = pct(totals?.prospective ?? 0, presented);
-    const volumePct = caseload === undefined || caseload === 0 ? null : pct(presented, caseload);
+    const prospectivePct = pct(byStatus.prospective, presentations);
+    const volumePct = caseload === undefined || caseload === 0 ? null : pct(distinctCases, caseload);
     return {
       clinicId,
       year,
@@ -170,14 +221,20 @@ export class ReportsService {
         attendance.map((a) => [a.discipline, { sessions: a.sessions, pct: pct(a.sessions, sessions) }]),
       ),
       sessionsWithAllRequired: { n: totals?.complete ?? 0, pct: pct(totals?.complete ?? 0, sessions) },
-      casesPresented: presented,
+      casesPresented: distinctCases,
+      presentations: { total: presentations, ...byStatus, byReason },
       prospective: {
-        n: totals?.prospective ?? 0,
+        n: byStatus.prospective,
+        retrospective: byStatus.retrospective,
+        unknown: byStatus.unknown,
         pct: prospectivePct,
+        pctOfKnown: known === 0 ? null : pct(byStatus.prospective, known),
+        comparedWithTarget: 'pct',
         targetPct: targets.prospectivePct,
-        met: presented > 0 && prospectivePct >= targets.prospectivePct,
+        met: presentations > 0 && prospectivePct >= targets.prospectivePct,
       },
       caseVolume: {
+        cases: distinctCases,
         caseload: caseload ?? null,
         pct: volumePct,
         targetPct: targets.caseVolumePct,

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { DateTime } from 'luxon';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { EventLogService } from '../board/event-log.service.js';
+import { EventLogService } from '../events/event-log.service.js';
 import { CaseAccessService } from '../cases/case-access.service.js';
 import { CasesService } from '../cases/cases.service.js';
 import { canTransition } from '../cases/case-workflow.js';

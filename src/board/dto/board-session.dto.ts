@@ -19,10 +19,17 @@ import { DISCIPLINES, type Discipline } from '../../common/clinical-codes.js';
 import { PageQuery } from '../../common/pagination.js';
 import {
   AGENDA_MODES,
+  PRESENTATION_REASONS,
   SESSION_STATUSES,
   type AgendaMode,
+  type PresentationReason,
   type SessionStatus,
 } from '../entities/board-session.entity.js';
+import type { PresentationStatus } from '../presentation.js';
+
+const REASON_MESSAGE = `presentationReason must be one of ${PRESENTATION_REASONS.join(', ')}`;
+const PRESENTATION_REASON_DOC =
+  'why the case is presented (CoC Standard 2.5): the first four are prospective management discussions, information_teaching is retrospective';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
@@ -85,10 +92,23 @@ export class ListBoardSessionsQuery extends PageQuery {
 export class AddAgendaItemDto {
   @ApiProperty() @IsUUID() caseId!: string;
   @ApiPropertyOptional({ enum: AGENDA_MODES, default: 'discuss' }) @IsOptional() @IsIn(AGENDA_MODES) mode?: AgendaMode;
+  @ApiPropertyOptional({ enum: PRESENTATION_REASONS, description: PRESENTATION_REASON_DOC })
+  @IsOptional()
+  @IsIn(PRESENTATION_REASONS, { message: REASON_MESSAGE })
+  presentationReason?: PresentationReason;
 }
 
+/** Either or both; a reason may also be recorded (or corrected) after the session closed. */
 export class UpdateAgendaItemDto {
-  @ApiProperty({ enum: AGENDA_MODES }) @IsIn(AGENDA_MODES) mode!: AgendaMode;
+  @ApiPropertyOptional({ enum: AGENDA_MODES }) @IsOptional() @IsIn(AGENDA_MODES) mode?: AgendaMode;
+  @ApiPropertyOptional({
+    enum: PRESENTATION_REASONS,
+    nullable: true,
+    description: `${PRESENTATION_REASON_DOC}; null clears it`,
+  })
+  @IsOptional()
+  @IsIn(PRESENTATION_REASONS, { message: REASON_MESSAGE })
+  presentationReason?: PresentationReason | null;
 }
 
 export class ReorderAgendaDto {
@@ -133,7 +153,20 @@ export class AgendaItemDto {
   @ApiProperty({ enum: AGENDA_MODES }) mode!: AgendaMode;
   @ApiProperty() caseStatus!: string;
   @ApiProperty({ nullable: true, type: String }) presentedAt!: string | null;
-  @ApiProperty({ nullable: true, type: Boolean, description: 'presented before first cancer-directed treatment' })
+  @ApiProperty({ enum: PRESENTATION_REASONS, nullable: true, description: PRESENTATION_REASON_DOC })
+  presentationReason!: PresentationReason | null;
+  @ApiProperty({
+    enum: ['prospective', 'retrospective', 'unknown'],
+    nullable: true,
+    description:
+      'CoC 2.5, from the reason and the first treatment date: unknown when the reason, or for a newly diagnosed case the treatment date, is not recorded; null until presented',
+  })
+  prospectiveStatus!: PresentationStatus | null;
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description: 'prospectiveStatus as a yes/no: null while not presented or unknown',
+  })
   prospective!: boolean | null;
 }
 

@@ -20,6 +20,18 @@ export const SESSION_STATUSES = ['scheduled', 'in_progress', 'closed', 'cancelle
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 export const AGENDA_MODES = ['discuss', 'standard_of_care'] as const;
 export type AgendaMode = (typeof AGENDA_MODES)[number];
+/**
+ * Why a case is presented (CoC Standard 2.5). The first four are prospective
+ * management discussions; information or teaching is retrospective.
+ */
+export const PRESENTATION_REASONS = [
+  'newly_diagnosed_pretreatment',
+  'newly_diagnosed_additional_treatment',
+  'adjuvant_recurrence_progression',
+  'supportive_palliative',
+  'information_teaching',
+] as const;
+export type PresentationReason = (typeof PRESENTATION_REASONS)[number];
 
 /** One tumor board meeting of a clinic. Its members are the clinic's members. */
 @Entity({ name: 'board_session' })
@@ -88,6 +100,10 @@ export class BoardSessionEntity {
 @Index('IDX_agenda_item_case', ['caseId'])
 @Check('CHK_agenda_item_mode', `"mode" IN ('discuss', 'standard_of_care')`)
 @Check('CHK_agenda_item_position', `"position" >= 0`)
+@Check(
+  'CHK_agenda_item_presentation_reason',
+  `"presentation_reason" IS NULL OR "presentation_reason" IN ('newly_diagnosed_pretreatment', 'newly_diagnosed_additional_treatment', 'adjuvant_recurrence_progression', 'supportive_palliative', 'information_teaching')`,
+)
 export class AgendaItemEntity {
   @PrimaryColumn({ name: 'session_id', type: 'uuid', primaryKeyConstraintName: 'PK_agenda_item' })
   sessionId!: string;
@@ -108,6 +124,10 @@ export class AgendaItemEntity {
    */
   @Column({ name: 'presented_at', type: 'timestamptz', nullable: true })
   presentedAt!: Date | null;
+
+  /** Why the case is presented (CoC 2.5); null until recorded (then the presentation counts as unknown). */
+  @Column({ name: 'presentation_reason', type: 'text', nullable: true })
+  presentationReason!: PresentationReason | null;
 
   @Column({ name: 'added_by', type: 'uuid', nullable: true })
   addedBy!: string | null;

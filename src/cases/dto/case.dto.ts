@@ -11,8 +11,11 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
+import { Transform } from 'class-transformer';
 import { PageQuery } from '../../common/pagination.js';
+import { ISO_DATE, trimNfc } from '../../common/transforms.js';
 import { CASE_STATUSES, type CaseStatus } from '../case-workflow.js';
 import { URGENCIES, type TreatmentItem, type Urgency } from '../entities/case.entity.js';
 
@@ -27,10 +30,14 @@ export class ListCasesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: URGENCIES }) @IsOptional() @IsIn(URGENCIES) urgency?: Urgency;
   @ApiPropertyOptional({ description: 'referred on or after (ISO 8601)' }) @IsOptional() @IsDateString() from?: string;
   @ApiPropertyOptional({ description: 'referred before (ISO 8601)' }) @IsOptional() @IsDateString() to?: string;
-  @ApiPropertyOptional({ description: 'coordinators: family name or MRN prefix' })
+  @ApiPropertyOptional({
+    description:
+      'coordinators: one character finds that exact family name (e.g. 王); two or more, a family name or MRN prefix. Case-insensitive, Unicode-normalised (NFC)',
+  })
   @IsOptional()
+  @Transform(trimNfc)
   @IsString()
-  @MinLength(2)
+  @MinLength(1, { message: 'q must be at least one character' })
   @MaxLength(50)
   @Matches(/^[\p{L}0-9' -]+$/u, { message: 'q must be letters, digits, spaces, dashes or apostrophes' })
   q?: string;
@@ -60,11 +67,21 @@ export class CasePageDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
+export class SiteOverrideResponseDto {
+  @ApiProperty() reason!: string;
+}
+
 export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty() initiator!: string;
   @ApiProperty() referringClinician!: string;
   @ApiProperty() referringInstitution!: string;
   @ApiProperty({ nullable: true, type: String }) firstTreatmentDate!: string | null;
+  @ApiProperty({
+    type: SiteOverrideResponseDto,
+    nullable: true,
+    description: "why the case was taken although its primary site is not among the clinic's cancer types",
+  })
+  siteOverride!: SiteOverrideResponseDto | null;
   @ApiProperty() referringRecommendation!: TreatmentItem[];
   @ApiProperty({ description: 'the current referring assessment' }) referringDiagnosis!: Record<string, unknown> | null;
   @ApiProperty({ enum: CASE_STATUSES, isArray: true, description: 'moves you may ask for now' })
@@ -72,6 +89,21 @@ export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty() version!: number;
   @ApiProperty() updatedAt!: string;
   @ApiProperty() patientDetail!: { sex: string; phone: string | null; email: string | null; consentToRecord: boolean };
+}
+
+/** PUT /cases/:id/first-treatment-date */
+export class FirstTreatmentDateDto {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2027-01-10',
+    description:
+      'first cancer-directed treatment, given or planned: not before the birth date, at most a year ahead; null clears a wrong one',
+  })
+  @ValidateIf((_o, v) => v !== null)
+  @Matches(ISO_DATE, { message: 'firstTreatmentDate must be a date YYYY-MM-DD, or null' })
+  @IsDateString({ strict: true }, { message: 'firstTreatmentDate must be a real date' })
+  firstTreatmentDate!: string | null;
 }
 
 export class BreakGlassDto {

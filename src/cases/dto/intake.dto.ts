@@ -34,7 +34,7 @@ import {
   type Urgency,
 } from '../entities/case.entity.js';
 import { SEXES, type Sex } from '../entities/patient.entity.js';
-import { IsPastDate, ISO_DATE, trim } from '../../common/transforms.js';
+import { IsPastDate, ISO_DATE, trim, trimNfc } from '../../common/transforms.js';
 import { TreatmentCodingDto } from './treatment-coding.dto.js';
 import { PatientHistoryDto } from '../history/dto/history.dto.js';
 
@@ -45,8 +45,18 @@ export class PatientDto {
   @Matches(/^[A-Za-z0-9-]{3,32}$/, { message: 'mrn must be 3–32 letters, digits or dashes' })
   mrn!: string;
 
-  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) familyName!: string;
-  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) givenName!: string;
+  @ApiProperty({ description: 'stored in Unicode NFC: the same name typed in another form is the same name' })
+  @Transform(trimNfc)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  familyName!: string;
+  @ApiProperty({ description: 'stored in Unicode NFC' })
+  @Transform(trimNfc)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  givenName!: string;
 
   @ApiProperty({ example: '1968-04-12' })
   @Matches(ISO_DATE, { message: 'birthDate must be a date YYYY-MM-DD' })
@@ -96,6 +106,20 @@ export class RecommendationDto {
   items!: TreatmentItemDto[];
 }
 
+/** Taking a referral whose primary site is not among the clinic's cancer types. */
+export class SiteOverrideDto {
+  @ApiProperty({
+    minLength: 3,
+    maxLength: 500,
+    example: 'Synchronous breast and lung primaries; the breast board leads the work-up',
+  })
+  @Transform(trim)
+  @IsString({ message: 'siteOverride.reason must be text' })
+  @MinLength(3, { message: 'siteOverride.reason must be at least 3 characters: say why the case belongs here' })
+  @MaxLength(500, { message: 'siteOverride.reason must be at most 500 characters' })
+  reason!: string;
+}
+
 /** A referral, in one request. */
 export class CreateCaseDto {
   @ApiProperty({ type: PatientDto }) @IsObject() @ValidateNested() @Type(() => PatientDto) patient!: PatientDto;
@@ -111,7 +135,11 @@ export class CreateCaseDto {
   @ApiProperty({ enum: INITIATORS }) @IsIn(INITIATORS) initiator!: Initiator;
   @ApiProperty({ enum: URGENCIES }) @IsIn(URGENCIES) urgency!: Urgency;
 
-  @ApiPropertyOptional({ example: '2026-12-15' })
+  @ApiPropertyOptional({
+    example: '2026-12-15',
+    description:
+      'first cancer-directed treatment, given or planned (at most a year ahead, not before the birth date); settable later at PUT /cases/:id/first-treatment-date',
+  })
   @IsOptional()
   @Matches(ISO_DATE, { message: 'firstTreatmentDate must be a date YYYY-MM-DD' })
   @IsDateString({ strict: true }, { message: 'firstTreatmentDate must be a real date' })
@@ -128,6 +156,17 @@ export class CreateCaseDto {
   @ValidateNested()
   @Type(() => RecommendationDto)
   referringRecommendation!: RecommendationDto;
+
+  @ApiPropertyOptional({
+    type: SiteOverrideDto,
+    description:
+      "required when the referring primary site is not among the clinic's cancer types (else a 400 on referringDiagnosis.primarySite); refused when it is",
+  })
+  @IsOptional()
+  @IsObject({ message: 'siteOverride must be an object { reason }' })
+  @ValidateNested()
+  @Type(() => SiteOverrideDto)
+  siteOverride?: SiteOverrideDto;
 
   @ApiPropertyOptional({ type: PatientHistoryDto, description: "the patient's history (version 1); editable later at /cases/:id/history" })
   @IsOptional()

@@ -75,6 +75,10 @@ export interface TreatmentItem {
 )
 @Check('CHK_case_initiator', `"initiator" IN ('patient', 'physician')`)
 @Check('CHK_case_urgency', `"urgency" IN ('routine', 'urgent')`)
+@Check(
+  'CHK_case_site_override_reason',
+  `"site_override_reason" IS NULL OR char_length("site_override_reason") BETWEEN 3 AND 500`,
+)
 export class CaseEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_second_opinion_case' })
   id!: string;
@@ -109,6 +113,10 @@ export class CaseEntity {
   /** First cancer-directed treatment, for the prospective-presentation metric. */
   @Column({ name: 'first_treatment_date', type: 'date', nullable: true })
   firstTreatmentDate!: string | null;
+
+  /** Why a referral whose primary site is not among its clinic's cancer types was taken anyway; null when it is. */
+  @Column({ name: 'site_override_reason', type: 'text', nullable: true })
+  siteOverrideReason!: string | null;
 
   @Column({ type: 'boolean', default: false })
   synthetic!: boolean;

@@ -1,7 +1,7 @@
-import { Injectable, PreconditionFailedException } from '@nestjs/common';
+import { ConflictException, Injectable, PreconditionFailedException } from '@nestjs/common';
 import { AuditScope } from '../../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../../auth/authenticated-user.js';
-import { EventLogService } from '../../board/event-log.service.js';
+import { EventLogService } from '../../events/event-log.service.js';
 import { parseIfMatch } from '../../common/if-match.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageQuery } from '../../common/pagination.js';
 import { RequestValidationException } from '../../common/problem.js';
@@ -149,6 +149,31 @@ export class HistoryService {
   async facts(caseId: string): Promise<HistoryFacts | null> {
     const current = await this.currentDocument(caseId);
     return current === null ? null : historyFacts(current.document);
+  }
+
+  /**
+   * The first treatment date set on its own (PUT /cases/:id/first-treatment-date),
+   * for a case the caller has loaded, locked and checked the date of. A
+   * recorded history gets a new version holding the date, so the next history
+   * edit does not undo it; with none (version 0 reads the case's date) only
+   * the case changes.
+   */
+  async recordFirstTreatmentDate(c: CaseEntity, date: string | null, actorId: string): Promise<void> {
+    const current = await this.currentDocument(c.id);
+    if (current === null) {
+      await this.tx.query(
+        `UPDATE second_opinion_case SET first_treatment_date = $2::date, version = version + 1, updated_at = now()
+          WHERE id = $1`,
+        [c.id, date],
+      );
+      return;
+    }
+    const document: PatientHistory = { ...current.document, firstTreatmentDate: date };
+    const inserted = await this.insertVersion(c, current.version, document, actorId);
+    if (inserted === undefined) {
+      throw new ConflictException('The history was edited at the same moment; read the case again and retry');
+    }
+    await this.afterWrite(c, inserted, document, current.document, actorId);
   }
 
   private assertValid(document: PatientHistory, sex: Sex, prefix: string): void {

@@ -1,5 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { BoardSessionEntity } from './board-session.entity.js';
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The event log: every change the board room shows, written in the same
@@ -15,7 +14,10 @@ export class BoardEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_board_event' })
   id!: string;
 
+  // The session table is the board's: referenced by name, so the event log
+  // (below the domain modules) imports nothing from board/.
   @Column({ name: 'session_id', type: 'uuid', nullable: true })
+  @ForeignKey('BoardSessionEntity', { name: 'FK_board_event_session', onDelete: 'RESTRICT' })
   sessionId!: string | null;
 
   @Column({ name: 'case_id', type: 'uuid', nullable: true })
@@ -32,8 +34,4 @@ export class BoardEventEntity {
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   at!: Date;
-
-  @ManyToOne(() => BoardSessionEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'FK_board_event_session' })
-  session?: Relation<BoardSessionEntity>;
 }

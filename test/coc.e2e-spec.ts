@@ -87,6 +87,10 @@ describe('CoC Standard 2.5 conference figures and concordance categories', () =>
     const empty = await patchItem(w.cases[0], {});
     expect(empty.status).toBe(400);
     expect(fieldsOf(empty.body)).toEqual(['presentationReason']);
+    // null is not a mode (the resilience fuzzer found it answered 500).
+    const nullMode = await patchItem(w.cases[0], { mode: null });
+    expect(nullMode.status).toBe(400);
+    expect(fieldsOf(nullMode.body)).toEqual(['mode']);
 
     const ok = await patchItem(w.cases[0], { presentationReason: 'newly_diagnosed_pretreatment' });
     expect(ok.status).toBe(200);

@@ -11,6 +11,7 @@ import {
   IsString,
   IsUrl,
   IsUUID,
+  ValidateIf,
   Matches,
   MaxLength,
   MinLength,
@@ -100,7 +101,11 @@ export class AddAgendaItemDto {
 
 /** Either or both; a reason may also be recorded (or corrected) after the session closed. */
 export class UpdateAgendaItemDto {
-  @ApiPropertyOptional({ enum: AGENDA_MODES }) @IsOptional() @IsIn(AGENDA_MODES) mode?: AgendaMode;
+  // Absent keeps the mode; null is not a mode (the column is NOT NULL), so it is refused by name.
+  @ApiPropertyOptional({ enum: AGENDA_MODES })
+  @ValidateIf((o: UpdateAgendaItemDto) => o.mode !== undefined)
+  @IsIn(AGENDA_MODES, { message: `mode must be one of ${AGENDA_MODES.join(', ')}` })
+  mode?: AgendaMode;
   @ApiPropertyOptional({
     enum: PRESENTATION_REASONS,
     nullable: true,

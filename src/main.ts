@@ -7,7 +7,7 @@ import { ConfigError, loadEnv } from './config/load-env.js';
 import type { Env } from './config/env.schema.js';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from './database/data-source.js';
-import { DEMO_CLINIC, databaseEmpty, progressBar, seedDemo } from './demo/demo-data.js';
+import { DEMO_CLINICS, databaseEmpty, progressBar, seedDemo } from './demo/demo-data.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import { DrainState } from './health/drain-state.js';
 
@@ -93,7 +93,7 @@ async function seedDemoIfEmpty(url: string, log: (line: string) => void): Promis
   await ds.initialize();
   try {
     if (!(await databaseEmpty(ds))) return;
-    log(`empty database: seeding ${DEMO_CLINIC} with synthetic cases (DEMO_DATA=false to skip)`);
+    log(`empty database: seeding ${DEMO_CLINICS.map((c) => c.name).join(' and ')} with synthetic cases (DEMO_DATA=false to skip)`);
     await seedDemo(
       ds,
       progressBar((s) => process.stderr.write(s), process.stderr.isTTY),

@@ -47,7 +47,7 @@ describe('Clinical truth through the API', () => {
 
   it('should call HER2 1+ → 3+ and cN0 → cN1 with neoadjuvant TCHP then mastectomy + ALND major, and the letter and summary say the treatment changed', async () => {
     // The referral (factories): cT2 cN0, HER2 IHC 1+, lumpectomy + SLNB, radiation, endocrine therapy.
-    const caseId = w.cases[her2Case]!;
+    const caseId = w.cases[her2Case];
     const [, chair] = w.doctors;
     const dx = await request(t.http)
       .post(`/api/cases/${caseId}/diagnoses`)
@@ -104,7 +104,7 @@ describe('Clinical truth through the API', () => {
   });
 
   it('should record benign on review as a malignancy change, and no output treats it as a cancer', async () => {
-    const caseId = w.cases[benignCase]!;
+    const caseId = w.cases[benignCase];
     const [, chair] = w.doctors;
     const dx = await request(t.http)
       .post(`/api/cases/${caseId}/diagnoses`)
@@ -133,13 +133,13 @@ describe('Clinical truth through the API', () => {
   });
 
   it('should rank trials for a HER2-positive patient by category: HER2+ eligible first, unknown criteria possibly eligible, HR+/HER2− not eligible', async () => {
-    const caseId = w.cases[her2Case]!;
+    const caseId = w.cases[her2Case];
     const add = (nctId: string, title: string, eligibility: Record<string, unknown>) =>
       request(t.http).post('/api/trials').set(bearer(w.coord.tokens)).send({ nctId, title, phase: '3', status: 'recruiting', eligibility });
     expect((await add('NCT09000002', 'HR+/HER2− adjuvant', { sites: ['C50'], requiredBiomarkers: [{ name: 'ER', value: 'positive' }, { name: 'HER2', value: 'negative' }] })).status).toBe(201);
     expect((await add('NCT09000003', 'HER2-positive neoadjuvant', { sites: ['C50'], requiredBiomarkers: [{ name: 'ERBB2', value: 'positive' }], ecogMax: 1, sex: 'female' })).status).toBe(201);
     expect((await add('NCT09000004', 'HER2+ and PD-L1', { sites: ['C50'], requiredBiomarkers: [{ name: 'HER2', value: 'positive' }, { name: 'PD-L1', value: 'CPS ≥ 10' }] })).status).toBe(201);
-    const res = await request(t.http).get(`/api/cases/${caseId}/trial-matches`).set(bearer(w.doctors[1]!.tokens));
+    const res = await request(t.http).get(`/api/cases/${caseId}/trial-matches`).set(bearer(w.doctors[1].tokens));
     const byId = new Map((res.body as { nctId: string; match: { status: string } }[]).map((m, i) => [m.nctId, { i, status: m.match.status }]));
     expect(byId.get('NCT09000003')).toMatchObject({ status: 'eligible' });
     expect(byId.get('NCT09000004')).toMatchObject({ status: 'possibly_eligible' });
@@ -149,7 +149,7 @@ describe('Clinical truth through the API', () => {
   });
 
   it('should read menopausal status and prior therapy from the recorded history for trial eligibility', async () => {
-    const caseId = w.cases[her2Case]!;
+    const caseId = w.cases[her2Case];
     const add = (nctId: string, eligibility: Record<string, unknown>) =>
       request(t.http).post('/api/trials').set(bearer(w.coord.tokens)).send({ nctId, title: nctId, phase: '2', status: 'recruiting', eligibility });
     await add('NCT09000005', { sites: ['C50'], menopausalStatus: ['postmenopausal'] });
@@ -193,7 +193,7 @@ describe('Clinical truth through the API', () => {
       expect(res.headers['content-type']).toMatch(/problem\+json/);
       expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
       const after = await sql<{ n: string }[]>('SELECT count(*) AS n FROM second_opinion_case', []);
-      expect(after[0]!.n).toBe(before[0]!.n); // no partial write
+      expect(after[0].n).toBe(before[0].n); // no partial write
     });
 
     it('should refuse laterality for the prostate', async () => {

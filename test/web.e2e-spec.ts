@@ -257,7 +257,7 @@ describe('The browser app', () => {
         malignant: true,
       });
     expect(dx.status).toBe(201);
-    const { context, page } = await signedIn(w.doctors[0]!.tokens);
+    const { context, page } = await signedIn(w.doctors[0].tokens);
     await page.goto(`${base}/#/case/${caseId}`);
     const changes = page.getByRole('list', { name: 'What changed' });
     await changes.waitFor();

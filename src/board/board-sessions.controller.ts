@@ -146,7 +146,9 @@ export class BoardSessionsController {
   @Roles('coordinator')
   @Audited('board_session.agenda.update', { entity: 'board_session', idParam: 'id' })
   @ApiOkResponse({ type: [AgendaItemDto], description: 'the whole agenda, in order' })
-  @ApiConflictResponse({ description: 'the session is closed or cancelled (a closed one still takes presentationReason)' })
+  @ApiConflictResponse({
+    description: 'the session is closed or cancelled (a closed one still takes presentationReason)',
+  })
   updateItem(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', id) sessionId: string,

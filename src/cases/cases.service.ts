@@ -96,7 +96,14 @@ export class CasesService {
           createdBy: user.id,
         }),
       );
-      const referring = await this.diagnoses.record(manager, created.id, 'referring', dto.referringDiagnosis, user.id, 'referringDiagnosis');
+      const referring = await this.diagnoses.record(
+        manager,
+        created.id,
+        'referring',
+        dto.referringDiagnosis,
+        user.id,
+        'referringDiagnosis',
+      );
       await this.events.append(
         {
           type: 'case.referred',
@@ -216,14 +223,17 @@ export class CasesService {
   ): Promise<CaseDetailDto> {
     const c = await this.access.load(user, id, { lock: true });
     if (ifMatch !== undefined && ifMatch !== c.version) {
-      throw new PreconditionFailedException(`The case changed since you read version ${ifMatch} (it is now version ${c.version}); read it again`);
+      throw new PreconditionFailedException(
+        `The case changed since you read version ${ifMatch} (it is now version ${c.version}); read it again`,
+      );
     }
     const patient = await this.tx.manager.findOneOrFail(PatientEntity, { where: { id: c.patientId } });
     const date = dto.firstTreatmentDate;
     if (date !== null) {
       const clinic = await this.clinics.find(c.clinicId);
       const problem = firstTreatmentDateProblem(date, patient.birthDate, this.today(clinic.timeZone));
-      if (problem !== null) throw RequestValidationException.field('firstTreatmentDate', `firstTreatmentDate ${problem}`);
+      if (problem !== null)
+        throw RequestValidationException.field('firstTreatmentDate', `firstTreatmentDate ${problem}`);
     }
     const previous = c.firstTreatmentDate;
     if (date !== previous) {

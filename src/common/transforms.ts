@@ -18,7 +18,6 @@ export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** PostgreSQL `time` comes back as HH:mm:ss; the API speaks HH:mm. */
 export const hhmm = (time: string): string => time.slice(0, 5);
 
-
 /** Today as YYYY-MM-DD, a day ahead of UTC so a date that is today anywhere on Earth passes. */
 const latestToday = (): string => new Date(Date.now() + 14 * 3600_000).toISOString().slice(0, 10);
 
@@ -26,7 +25,10 @@ const latestToday = (): string => new Date(Date.now() + 14 * 3600_000).toISOStri
  * A date that has happened: not in the future and, when `notBefore` is
  * given, not before it (a birth date after 1900).
  */
-export function IsPastDate(opts: { notBefore?: string; what?: string } = {}, options?: ValidationOptions): PropertyDecorator {
+export function IsPastDate(
+  opts: { notBefore?: string; what?: string } = {},
+  options?: ValidationOptions,
+): PropertyDecorator {
   return (target, propertyName) => {
     registerDecorator({
       name: 'isPastDate',

@@ -31,7 +31,9 @@ function incoherence(d: DiagnosisInput): string[] {
   if (behaviour === 2 && !inSitu) out.push('in situ histology with an invasive T category');
   if (behaviour === 3 && inSitu) out.push('invasive histology with Tis');
   if ((behaviour === 2 || behaviour === 3) && !d.malignant) out.push('a carcinoma recorded as not malignant');
-  const nodalMet = (d.additionalCancers ?? []).some((c) => c.primarySite.startsWith('C77') && c.histology?.endsWith('/6'));
+  const nodalMet = (d.additionalCancers ?? []).some(
+    (c) => c.primarySite.startsWith('C77') && c.histology?.endsWith('/6'),
+  );
   const n = d.clinicalStage?.n == null ? undefined : parseTnm('n', d.clinicalStage.n);
   if (nodalMet && (n?.rank?.main ?? 0) === 0) out.push('a nodal metastasis with N0');
   return out;
@@ -45,7 +47,10 @@ describe('demo cases', () => {
   });
 
   it.each(all)('should classify as the case means it: %s', (_name, c) => {
-    const r = compareDiagnoses(dx(c.referring), dx(c.board), { chairImpact: c.chairImpact, recommendation: c.recommendation });
+    const r = compareDiagnoses(dx(c.referring), dx(c.board), {
+      chairImpact: c.chairImpact,
+      recommendation: c.recommendation,
+    });
     if (c.kind === 'concordant') expect(r.concordance).toBe('concordant');
     else expect(r.concordance).not.toBe('concordant');
     // A biomarker change that moves a patient into or out of HER2-positive changes management (anti-HER2 therapy).
@@ -56,13 +61,20 @@ describe('demo cases', () => {
       expect(r.changeTypes).toEqual(expect.arrayContaining(['stage', 'additional_cancer']));
       expect(r.stageChanges.some((s) => s.element === 'n' && s.direction === 'up')).toBe(true);
     }
-    if (c.kind === 'her2_positive') expect(normaliseBiomarker(c.board.biomarkers!.find((b) => b.name === 'HER2')!).category?.code).toBe('positive');
+    if (c.kind === 'her2_positive')
+      expect(normaliseBiomarker(c.board.biomarkers!.find((b) => b.name === 'HER2')!).category?.code).toBe('positive');
   });
 
   it('should reproduce Garcia et al. 2018 with the engine: 30/70 changed, 16 additional cancers (5 nodal), 14 pathology reinterpretations', () => {
     const results = Array.from({ length: BREAST_DEMO_CASES }, (_, i) => {
       const c = breastDemoCase(i);
-      return { c, r: compareDiagnoses(dx(c.referring), dx(c.board), { chairImpact: c.chairImpact, recommendation: c.recommendation }) };
+      return {
+        c,
+        r: compareDiagnoses(dx(c.referring), dx(c.board), {
+          chairImpact: c.chairImpact,
+          recommendation: c.recommendation,
+        }),
+      };
     });
     expect(results.filter(({ r }) => r.changeTypes.length > 0)).toHaveLength(30);
     expect(results.filter(({ r }) => r.changeTypes.includes('additional_cancer'))).toHaveLength(16);

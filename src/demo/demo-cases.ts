@@ -57,33 +57,89 @@ function breastBiomarkers(subtype: Subtype, her2Score: '0' | '1+'): DiagnosisInp
 }
 
 /** NCCN Breast Cancer v4.2025 in outline: the usual first recommendation for the subtype and stage. */
-function breastRecommendation(subtype: Subtype, t: string, n: string, conserving: boolean, invasive: boolean): DemoCase['recommendation'] {
+function breastRecommendation(
+  subtype: Subtype,
+  t: string,
+  n: string,
+  conserving: boolean,
+  invasive: boolean,
+): DemoCase['recommendation'] {
   const surgery = conserving
     ? `lumpectomy with ${n === 'cN0' ? 'sentinel lymph node biopsy' : 'axillary lymph node dissection'}`
     : `mastectomy with ${n === 'cN0' ? 'sentinel lymph node biopsy' : 'axillary lymph node dissection'}`;
   if (!invasive)
     return [
       { modality: 'surgery', intent: 'curative', sequence: 1, description: 'lumpectomy' },
-      { modality: 'radiation', intent: 'curative', sequence: 2, description: 'whole-breast radiation', setting: 'adjuvant' },
+      {
+        modality: 'radiation',
+        intent: 'curative',
+        sequence: 2,
+        description: 'whole-breast radiation',
+        setting: 'adjuvant',
+      },
     ];
   const big = t !== 'cT1c' || n !== 'cN0';
   if (subtype === 'her2' && big)
     return [
-      { modality: 'systemic_therapy', intent: 'curative', sequence: 1, regimen: 'TCHP', setting: 'neoadjuvant', description: 'neoadjuvant TCHP' },
+      {
+        modality: 'systemic_therapy',
+        intent: 'curative',
+        sequence: 1,
+        regimen: 'TCHP',
+        setting: 'neoadjuvant',
+        description: 'neoadjuvant TCHP',
+      },
       { modality: 'surgery', intent: 'curative', sequence: 2, description: surgery },
-      { modality: 'radiation', intent: 'curative', sequence: 3, setting: 'adjuvant', description: 'adjuvant radiation' },
+      {
+        modality: 'radiation',
+        intent: 'curative',
+        sequence: 3,
+        setting: 'adjuvant',
+        description: 'adjuvant radiation',
+      },
     ];
   if (subtype === 'tnbc' && big)
     return [
-      { modality: 'systemic_therapy', intent: 'curative', sequence: 1, regimen: 'KEYNOTE-522', setting: 'neoadjuvant', description: 'neoadjuvant pembrolizumab with chemotherapy (KEYNOTE-522)' },
+      {
+        modality: 'systemic_therapy',
+        intent: 'curative',
+        sequence: 1,
+        regimen: 'KEYNOTE-522',
+        setting: 'neoadjuvant',
+        description: 'neoadjuvant pembrolizumab with chemotherapy (KEYNOTE-522)',
+      },
       { modality: 'surgery', intent: 'curative', sequence: 2, description: surgery },
     ];
   return [
     { modality: 'surgery', intent: 'curative', sequence: 1, description: surgery },
-    ...(conserving ? [{ modality: 'radiation', intent: 'curative', sequence: 2, setting: 'adjuvant' as const, description: 'whole-breast radiation' }] : []),
+    ...(conserving
+      ? [
+          {
+            modality: 'radiation',
+            intent: 'curative',
+            sequence: 2,
+            setting: 'adjuvant' as const,
+            description: 'whole-breast radiation',
+          },
+        ]
+      : []),
     subtype === 'luminal'
-      ? { modality: 'systemic_therapy', intent: 'curative', sequence: 3, drugs: ['letrozole'], setting: 'adjuvant' as const, description: 'adjuvant endocrine therapy (letrozole)' }
-      : { modality: 'systemic_therapy', intent: 'curative', sequence: 3, regimen: subtype === 'her2' ? 'TH' : 'TC', setting: 'adjuvant' as const, description: subtype === 'her2' ? 'adjuvant paclitaxel + trastuzumab' : 'adjuvant TC' },
+      ? {
+          modality: 'systemic_therapy',
+          intent: 'curative',
+          sequence: 3,
+          drugs: ['letrozole'],
+          setting: 'adjuvant' as const,
+          description: 'adjuvant endocrine therapy (letrozole)',
+        }
+      : {
+          modality: 'systemic_therapy',
+          intent: 'curative',
+          sequence: 3,
+          regimen: subtype === 'her2' ? 'TH' : 'TC',
+          setting: 'adjuvant' as const,
+          description: subtype === 'her2' ? 'adjuvant paclitaxel + trastuzumab' : 'adjuvant TC',
+        },
   ];
 }
 
@@ -95,19 +151,26 @@ export function breastDemoCase(i: number): DemoCase {
   const laterality = i % 2 === 0 ? 'left' : 'right';
   // Cases whose reading adds nodes or rereads invasive tumour are invasive; a few concordant ones are DCIS.
   const dcis = k >= 30 && i % 9 === 4;
-  const subtype: Subtype = k >= 16 && k < 30 && k % 3 === 2 ? 'luminal' : i % 6 === 1 ? 'her2' : i % 11 === 3 ? 'tnbc' : 'luminal';
-  const t = dcis ? 'cTis(DCIS)' : ['cT1c', 'cT2', 'cT1c', 'cT2', 'cT3'][i % 5]!;
-  const n = dcis || k < 5 ? 'cN0' : ['cN0', 'cN0', 'cN1', 'cN0'][i % 4]!;
-  const histology = dcis ? '8500/2' : k >= 16 && k < 30 && k % 3 === 1 ? '8500/3' : ['8500/3', '8500/3', '8520/3', '8500/3', '8522/3'][i % 5]!;
+  const subtype: Subtype =
+    k >= 16 && k < 30 && k % 3 === 2 ? 'luminal' : i % 6 === 1 ? 'her2' : i % 11 === 3 ? 'tnbc' : 'luminal';
+  const t = dcis ? 'cTis(DCIS)' : ['cT1c', 'cT2', 'cT1c', 'cT2', 'cT3'][i % 5];
+  const n = dcis || k < 5 ? 'cN0' : ['cN0', 'cN0', 'cN1', 'cN0'][i % 4];
+  const histology = dcis
+    ? '8500/2'
+    : k >= 16 && k < 30 && k % 3 === 1
+      ? '8500/3'
+      : ['8500/3', '8500/3', '8520/3', '8500/3', '8522/3'][i % 5];
   const her2Score = i % 3 === 0 ? '0' : '1+';
   const referring: DemoCase['referring'] = {
-    primarySite: SUBSITES[i % SUBSITES.length]!,
+    primarySite: SUBSITES[i % SUBSITES.length],
     histology,
     laterality,
     grade: (['G1', 'G2', 'G3'] as const)[i % 3],
     clinicalStage: { t, n, m: 'cM0', stageGroup: breastGroup(t, n), groupType: 'anatomic' },
     pathologicalStage: null,
-    biomarkers: dcis ? [{ name: 'ER', percent: 95, value: 'positive (95%)', method: 'IHC' }] : breastBiomarkers(subtype, her2Score),
+    biomarkers: dcis
+      ? [{ name: 'ER', percent: 95, value: 'positive (95%)', method: 'IHC' }]
+      : breastBiomarkers(subtype, her2Score),
     additionalCancers: [],
     malignant: true,
     ajccEdition: 8,
@@ -121,10 +184,21 @@ export function breastDemoCase(i: number): DemoCase {
       ...referring,
       clinicalStage: { t, n: 'cN1', m: 'cM0', stageGroup: breastGroup(t, 'cN1'), groupType: 'anatomic' as const },
       additionalCancers: [
-        { primarySite: 'C77.3', histology: '8500/6', description: `${laterality} axillary lymph node metastasis (core biopsy)` },
+        {
+          primarySite: 'C77.3',
+          histology: '8500/6',
+          description: `${laterality} axillary lymph node metastasis (core biopsy)`,
+        },
       ] satisfies AdditionalCancer[],
     };
-    return { ...base, board, chairImpact: 'changed', evidence: ['new_imaging', 'new_biopsy'], driving: 'radiology', kind: 'nodal_metastasis' };
+    return {
+      ...base,
+      board,
+      chairImpact: 'changed',
+      evidence: ['new_imaging', 'new_biopsy'],
+      driving: 'radiology',
+      kind: 'nodal_metastasis',
+    };
   }
   if (k < 16) {
     // Contralateral primary found on MRI and biopsied.
@@ -132,20 +206,46 @@ export function breastDemoCase(i: number): DemoCase {
     const board = {
       ...referring,
       additionalCancers: [
-        { primarySite: 'C50.4', histology: '8500/3', laterality: other, description: `${other} breast primary, invasive ductal carcinoma (MRI-guided biopsy)` },
+        {
+          primarySite: 'C50.4',
+          histology: '8500/3',
+          laterality: other,
+          description: `${other} breast primary, invasive ductal carcinoma (MRI-guided biopsy)`,
+        },
       ] satisfies AdditionalCancer[],
     };
-    return { ...base, board, chairImpact: k % 3 === 2 ? null : 'changed', evidence: ['new_imaging', 'new_biopsy'], driving: 'radiology', kind: 'contralateral_primary' };
+    return {
+      ...base,
+      board,
+      chairImpact: k % 3 === 2 ? null : 'changed',
+      evidence: ['new_imaging', 'new_biopsy'],
+      driving: 'radiology',
+      kind: 'contralateral_primary',
+    };
   }
   if (k < 30) {
     if (k % 3 === 0) {
       // Nottingham grade re-read one step; the plan stands.
       const grade = referring.grade === 'G3' ? 'G2' : referring.grade === 'G2' ? 'G3' : 'G2';
-      return { ...base, board: { ...referring, grade }, chairImpact: 'none', evidence: ['slide_review'], driving: 'pathology', kind: 'grade' };
+      return {
+        ...base,
+        board: { ...referring, grade },
+        chairImpact: 'none',
+        evidence: ['slide_review'],
+        driving: 'pathology',
+        kind: 'grade',
+      };
     }
     if (k % 3 === 1) {
       // Ductal re-read as lobular (E-cadherin negative): MRI of both breasts before surgery may follow.
-      return { ...base, board: { ...referring, histology: '8520/3' }, chairImpact: null, evidence: ['slide_review'], driving: 'pathology', kind: 'histology' };
+      return {
+        ...base,
+        board: { ...referring, histology: '8520/3' },
+        chairImpact: null,
+        evidence: ['slide_review'],
+        driving: 'pathology',
+        kind: 'histology',
+      };
     }
     // HER2 IHC 1+ re-read as 3+ (HER2-low → HER2-positive): anti-HER2 therapy is indicated.
     const board = {
@@ -154,9 +254,23 @@ export function breastDemoCase(i: number): DemoCase {
         b.name === 'HER2' ? { ...b, ihcScore: '3+' as const, value: 'positive (IHC 3+)' } : b,
       ),
     };
-    return { ...base, board, chairImpact: 'changed', evidence: ['slide_review'], driving: 'pathology', kind: 'her2_positive' };
+    return {
+      ...base,
+      board,
+      chairImpact: 'changed',
+      evidence: ['slide_review'],
+      driving: 'pathology',
+      kind: 'her2_positive',
+    };
   }
-  return { ...base, board: referring, chairImpact: null, evidence: ['slide_review', 'image_review'], driving: null, kind: 'concordant' };
+  return {
+    ...base,
+    board: referring,
+    chairImpact: null,
+    evidence: ['slide_review', 'image_review'],
+    driving: null,
+    kind: 'concordant',
+  };
 }
 
 /* --------------------------------- prostate -------------------------------- */
@@ -187,14 +301,34 @@ const GLEASON: Record<number, { primary: number; secondary: number }> = {
 function prostateRecommendation(gg: number, node: boolean): DemoCase['recommendation'] {
   if (node)
     return [
-      { modality: 'radiation', intent: 'curative', sequence: 1, setting: 'definitive', description: 'EBRT to prostate and pelvic nodes' },
-      { modality: 'systemic_therapy', intent: 'curative', sequence: 1, regimen: 'ADT', drugs: ['abiraterone'], description: 'ADT for 2 years with abiraterone (STAMPEDE)' },
+      {
+        modality: 'radiation',
+        intent: 'curative',
+        sequence: 1,
+        setting: 'definitive',
+        description: 'EBRT to prostate and pelvic nodes',
+      },
+      {
+        modality: 'systemic_therapy',
+        intent: 'curative',
+        sequence: 1,
+        regimen: 'ADT',
+        drugs: ['abiraterone'],
+        description: 'ADT for 2 years with abiraterone (STAMPEDE)',
+      },
     ];
-  if (gg === 1) return [{ modality: 'surveillance', intent: 'curative', sequence: 1, description: 'active surveillance' }];
+  if (gg === 1)
+    return [{ modality: 'surveillance', intent: 'curative', sequence: 1, description: 'active surveillance' }];
   if (gg === 2) return [{ modality: 'surgery', intent: 'curative', sequence: 1, description: 'radical prostatectomy' }];
   return [
     { modality: 'radiation', intent: 'curative', sequence: 1, setting: 'definitive', description: 'EBRT' },
-    { modality: 'systemic_therapy', intent: 'curative', sequence: 1, regimen: 'ADT', description: 'short-term ADT (4–6 months)' },
+    {
+      modality: 'systemic_therapy',
+      intent: 'curative',
+      sequence: 1,
+      regimen: 'ADT',
+      description: 'short-term ADT (4–6 months)',
+    },
   ];
 }
 
@@ -202,15 +336,15 @@ export const PROSTATE_DEMO_CASES = 24;
 
 /** Prostate demo case i (0–23). */
 export function prostateDemoCase(i: number): DemoCase {
-  const gg = [1, 2, 1, 2, 3, 2][i % 6]!;
-  const psa = [6.2, 8.4, 12.1, 5.5, 9.8, 15.0][i % 6]!;
-  const t = ['cT1c', 'cT2a', 'cT1c', 'cT2b', 'cT2a', 'cT1c'][i % 6]!;
+  const gg = [1, 2, 1, 2, 3, 2][i % 6];
+  const psa = [6.2, 8.4, 12.1, 5.5, 9.8, 15.0][i % 6];
+  const t = ['cT1c', 'cT2a', 'cT1c', 'cT2b', 'cT2a', 'cT1c'][i % 6];
   const diagnosis = (g: number, n: string): DemoCase['referring'] => ({
     primarySite: 'C61.9',
     histology: '8140/3',
     laterality: 'not_applicable',
     grade: `GG${g}`,
-    gleason: GLEASON[g]!,
+    gleason: GLEASON[g],
     clinicalStage: { t, n, m: 'cM0', stageGroup: prostateStageGroup(t, n, 'cM0', psa, g), groupType: 'prognostic' },
     pathologicalStage: null,
     biomarkers: [{ name: 'PSA', value: `${psa} ng/mL` }],
@@ -223,15 +357,43 @@ export function prostateDemoCase(i: number): DemoCase {
   const base = { sex: 'male' as const, referring, recommendation };
   if (i % 4 === 1) {
     // Central pathology review: one grade group up (e.g. 3+4 → 4+3).
-    return { ...base, board: diagnosis(gg + 1, 'cN0'), chairImpact: gg === 1 ? 'changed' : null, evidence: ['slide_review'], driving: 'pathology', kind: 'grade_group' };
+    return {
+      ...base,
+      board: diagnosis(gg + 1, 'cN0'),
+      chairImpact: gg === 1 ? 'changed' : null,
+      evidence: ['slide_review'],
+      driving: 'pathology',
+      kind: 'grade_group',
+    };
   }
   if (i % 8 === 6) {
     // PSMA PET finds pelvic nodal disease: cN0 → cN1, stage IVA.
     const board = {
       ...diagnosis(gg, 'cN1'),
-      additionalCancers: [{ primarySite: 'C77.5', histology: '8140/6', laterality: 'not_applicable', description: 'PSMA-avid pelvic lymph node metastasis' }] satisfies AdditionalCancer[],
+      additionalCancers: [
+        {
+          primarySite: 'C77.5',
+          histology: '8140/6',
+          laterality: 'not_applicable',
+          description: 'PSMA-avid pelvic lymph node metastasis',
+        },
+      ] satisfies AdditionalCancer[],
     };
-    return { ...base, board, chairImpact: 'changed', evidence: ['new_imaging'], driving: 'radiology', kind: 'nodal_metastasis' };
+    return {
+      ...base,
+      board,
+      chairImpact: 'changed',
+      evidence: ['new_imaging'],
+      driving: 'radiology',
+      kind: 'nodal_metastasis',
+    };
   }
-  return { ...base, board: referring, chairImpact: null, evidence: ['slide_review', 'image_review'], driving: null, kind: 'concordant' };
+  return {
+    ...base,
+    board: referring,
+    chairImpact: null,
+    evidence: ['slide_review', 'image_review'],
+    driving: null,
+    kind: 'concordant',
+  };
 }

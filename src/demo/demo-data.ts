@@ -51,11 +51,36 @@ export const DEMO_USERS = [
     discipline: 'genetic_counseling',
   },
   // The prostate clinic's own specialists.
-  { email: 'urology@demo.consilium.dev', name: 'Dr. Uma Urology (demo)', role: 'clinician', discipline: 'surgical_oncology' },
-  { email: 'gu-medonc@demo.consilium.dev', name: 'Dr. Gus Medonc (demo)', role: 'clinician', discipline: 'medical_oncology' },
-  { email: 'gu-radonc@demo.consilium.dev', name: 'Dr. Rae Radonc (demo)', role: 'clinician', discipline: 'radiation_oncology' },
-  { email: 'gu-pathology@demo.consilium.dev', name: 'Dr. Paz Pathology (demo)', role: 'clinician', discipline: 'pathology' },
-  { email: 'gu-radiology@demo.consilium.dev', name: 'Dr. Rio Radiology (demo)', role: 'clinician', discipline: 'radiology' },
+  {
+    email: 'urology@demo.consilium.dev',
+    name: 'Dr. Uma Urology (demo)',
+    role: 'clinician',
+    discipline: 'surgical_oncology',
+  },
+  {
+    email: 'gu-medonc@demo.consilium.dev',
+    name: 'Dr. Gus Medonc (demo)',
+    role: 'clinician',
+    discipline: 'medical_oncology',
+  },
+  {
+    email: 'gu-radonc@demo.consilium.dev',
+    name: 'Dr. Rae Radonc (demo)',
+    role: 'clinician',
+    discipline: 'radiation_oncology',
+  },
+  {
+    email: 'gu-pathology@demo.consilium.dev',
+    name: 'Dr. Paz Pathology (demo)',
+    role: 'clinician',
+    discipline: 'pathology',
+  },
+  {
+    email: 'gu-radiology@demo.consilium.dev',
+    name: 'Dr. Rio Radiology (demo)',
+    role: 'clinician',
+    discipline: 'radiology',
+  },
 ] as const;
 
 export const DEMO_CLINIC = 'Breast Multidisciplinary Clinic (demo)';
@@ -74,7 +99,9 @@ interface DemoClinicSpec {
   requiredDisciplines: { discipline: string; minutes: number; patientAttends: boolean }[];
 }
 
-const BREAST_MEMBERS = DEMO_USERS.filter((u) => !u.email.startsWith('gu-') && !u.email.startsWith('urology')).map((u) => u.email);
+const BREAST_MEMBERS = DEMO_USERS.filter((u) => !u.email.startsWith('gu-') && !u.email.startsWith('urology')).map(
+  (u) => u.email,
+);
 const PROSTATE_MEMBERS = [
   'coordinator@demo.consilium.dev',
   'urology@demo.consilium.dev',
@@ -189,7 +216,7 @@ export async function seedDemo(ds: DataSource, progress: Progress = () => undefi
          ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`,
         [u.email, u.name, u.role, passwordHash],
       );
-      userIds.set(u.email, row!.id);
+      userIds.set(u.email, row.id);
     }
     const specialistIds = new Map<string, string>();
     for (const u of DEMO_USERS) {
@@ -198,7 +225,7 @@ export async function seedDemo(ds: DataSource, progress: Progress = () => undefi
         'INSERT INTO specialist (user_id, disciplines) VALUES ($1, $2) RETURNING id',
         [userIds.get(u.email)!, [u.discipline]],
       );
-      specialistIds.set(u.email, sp!.id);
+      specialistIds.set(u.email, sp.id);
     }
     const total = DEMO_CLINICS.reduce((n, c) => n + c.cases, 0);
     let done = 0;
@@ -246,7 +273,7 @@ async function seedClinic(
       ['surgical_oncology', 'medical_oncology', 'radiation_oncology', 'pathology', 'radiology'],
     ],
   );
-  const clinicId = clinic!.id;
+  const clinicId = clinic.id;
   for (const room of ['Exam 1', 'Exam 2', 'Exam 3', 'Consult room', 'Tumor board room']) {
     await m.query('INSERT INTO room (clinic_id, name) VALUES ($1, $2)', [clinicId, room]);
   }
@@ -302,7 +329,7 @@ async function seedCase(
      VALUES ($1, $2, 'referred', $3, $4, $5, 'Dr. Demo Referrer', 'Synthetic Community Hospital', $6, true, $7, now() - make_interval(hours => $8), 1)
      RETURNING id`,
     [
-      patient!.id,
+      patient.id,
       clinicId,
       REASONS[i % REASONS.length],
       initiator,
@@ -312,10 +339,10 @@ async function seedCase(
       i * 7,
     ],
   );
-  const referringId = await insertDemoAssessment(m, c!.id, 'referring', demo.referring, coordinator);
-  await seedDemoReview(m, demo, { id: c!.id, clinicId, initiator, referringId }, reviewers);
+  const referringId = await insertDemoAssessment(m, c.id, 'referring', demo.referring, coordinator);
+  await seedDemoReview(m, demo, { id: c.id, clinicId, initiator, referringId }, reviewers);
   await m.query(`INSERT INTO board_event (case_id, type, payload, actor_id) VALUES ($1, 'case.referred', $2, $3)`, [
-    c!.id,
+    c.id,
     JSON.stringify({ clinicId, synthetic: true }),
     coordinator,
   ]);

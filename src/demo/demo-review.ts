@@ -47,7 +47,7 @@ export async function insertDemoAssessment(
       author,
     ],
   );
-  return row!.id;
+  return row.id;
 }
 
 /** The pathology review, the board's diagnosis and the engine-classified change of one demo case. */
@@ -57,7 +57,13 @@ export async function seedDemoReview(
   c: { id: string; clinicId: string; initiator: string; referringId: string },
   authors: { pathologist: string; chair: string },
 ): Promise<void> {
-  await insertDemoAssessment(m, c.id, 'pathology_review', { ...demo.board, additionalCancers: [] }, authors.pathologist);
+  await insertDemoAssessment(
+    m,
+    c.id,
+    'pathology_review',
+    { ...demo.board, additionalCancers: [] },
+    authors.pathologist,
+  );
   const boardId = await insertDemoAssessment(m, c.id, 'board', demo.board, authors.chair);
   const result = compareDiagnoses(demoDiagnosis(demo.referring), demoDiagnosis(demo.board), {
     chairImpact: demo.chairImpact,

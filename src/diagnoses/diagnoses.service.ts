@@ -51,7 +51,7 @@ export function checkDiagnosis(
   const site = normaliseSite(dto.primarySite)!;
   return {
     primarySite: site.topography,
-    laterality: dto.laterality ?? ((site.laterality as Laterality | undefined) ?? null),
+    laterality: dto.laterality ?? (site.laterality as Laterality | undefined) ?? null,
     icd10cm: site.icd10cm ?? null,
   };
 }

@@ -145,7 +145,11 @@ export class ReviewService {
    * plan against the referral's recommendation (modality, intent, surgery
    * type, sequence, regimen, trial), unless the chair said otherwise.
    */
-  async reclassifyForSignedPlan(user: AuthenticatedUser, c: CaseEntity, signedPlan: readonly PlanItem[]): Promise<void> {
+  async reclassifyForSignedPlan(
+    user: AuthenticatedUser,
+    c: CaseEntity,
+    signedPlan: readonly PlanItem[],
+  ): Promise<void> {
     const current = await this.tx.manager.findOneBy(DiagnosisChangeEntity, { caseId: c.id, isCurrent: true });
     if (current === null) return;
     const board = await this.tx.manager.findOneByOrFail(DiagnosisAssessmentEntity, { id: current.boardAssessmentId });
@@ -400,7 +404,11 @@ function validateFinding(dto: AnnotationInputDto): void {
       `one of ${GRADES.join(', ')}`,
     );
   if (dto.findingType === 'receptor_status') {
-    need('marker', (v) => typeof v === 'string' && isKnownMarker(v), 'a standard marker name, e.g. ER, PR, HER2, Ki-67');
+    need(
+      'marker',
+      (v) => typeof v === 'string' && isKnownMarker(v),
+      'a standard marker name, e.g. ER, PR, HER2, Ki-67',
+    );
     need('value', (v) => typeof v === 'string' && v.length > 0, 'the result, e.g. 3+');
   }
   if (dto.anchor.kind === 'page' && dto.anchor.page === undefined)

@@ -22,7 +22,12 @@ export interface FhirInput {
     malignant: boolean;
     clinicalStage: { stageGroup?: string | null } | null;
     pathologicalStage: { stageGroup?: string | null } | null;
-    additionalCancers: { primarySite: string; histology?: string | null; description?: string | null; status?: string | null }[];
+    additionalCancers: {
+      primarySite: string;
+      histology?: string | null;
+      description?: string | null;
+      status?: string | null;
+    }[];
     recordedAt: Date;
   } | null;
   plan: {
@@ -140,37 +145,41 @@ export function caseBundle(input: FhirInput, now = new Date()): Record<string, u
         valueCodeableConcept: { coding: [{ system: AJCC, code: stage }], text: `Stage ${stage}` },
       });
     }
-    d.additionalCancers.filter((c) => c.status !== 'ruled_out').forEach((c, i) => {
-      resources.push({
-        resourceType: 'Condition',
-        id: `${d.id.slice(0, 24)}5ec0${String(i).padStart(8, '0')}`,
-        meta: { profile: [`${MCODE}/mcode-secondary-cancer-condition`] },
-        clinicalStatus: {
-          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
-        },
-        category: [
-          {
-            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'problem-list-item' }],
+    d.additionalCancers
+      .filter((c) => c.status !== 'ruled_out')
+      .forEach((c, i) => {
+        resources.push({
+          resourceType: 'Condition',
+          id: `${d.id.slice(0, 24)}5ec0${String(i).padStart(8, '0')}`,
+          meta: { profile: [`${MCODE}/mcode-secondary-cancer-condition`] },
+          clinicalStatus: {
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
           },
-        ],
-        code: {
-          coding: [{ system: SNOMED, code: '128462008', display: 'Secondary malignant neoplastic disease' }],
-          text: c.description ?? 'Additional cancer',
-        },
-        ...(c.histology === undefined
-          ? {}
-          : {
-              extension: [
-                {
-                  url: `${MCODE}/mcode-histology-morphology-behavior`,
-                  valueCodeableConcept: { coding: [{ system: ICDO3, code: c.histology }] },
-                },
+          category: [
+            {
+              coding: [
+                { system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'problem-list-item' },
               ],
-            }),
-        bodySite: [{ coding: [{ system: ICDO3, code: c.primarySite }] }],
-        subject: ref(patient),
+            },
+          ],
+          code: {
+            coding: [{ system: SNOMED, code: '128462008', display: 'Secondary malignant neoplastic disease' }],
+            text: c.description ?? 'Additional cancer',
+          },
+          ...(c.histology === undefined
+            ? {}
+            : {
+                extension: [
+                  {
+                    url: `${MCODE}/mcode-histology-morphology-behavior`,
+                    valueCodeableConcept: { coding: [{ system: ICDO3, code: c.histology }] },
+                  },
+                ],
+              }),
+          bodySite: [{ coding: [{ system: ICDO3, code: c.primarySite }] }],
+          subject: ref(patient),
+        });
       });
-    });
   }
 
   if (input.review !== null) {

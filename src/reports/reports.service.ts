@@ -19,7 +19,11 @@ export interface ConcordanceReport {
   major: { n: number; pct: number };
   minor: { n: number; pct: number };
   /** Management impact, each its own category: `potential` is never folded into minor or changed. */
-  managementImpact: { changed: { n: number; pct: number }; potential: { n: number; pct: number }; none: { n: number; pct: number } };
+  managementImpact: {
+    changed: { n: number; pct: number };
+    potential: { n: number; pct: number };
+    none: { n: number; pct: number };
+  };
   additionalCancers: { n: number; pct: number };
   pathologyReinterpretation: { n: number; pct: number };
   stageUp: { n: number; pct: number };

@@ -66,7 +66,13 @@ describe(matchTrial.name, () => {
       ],
     };
     expect(matchTrial(hrPositiveHer2Negative, patient).status).toBe('not_eligible');
-    const her2Low = { ...patient, biomarkers: [{ name: 'ER', value: '90%' }, { name: 'HER2/neu', value: 'IHC 1+' }] };
+    const her2Low = {
+      ...patient,
+      biomarkers: [
+        { name: 'ER', value: '90%' },
+        { name: 'HER2/neu', value: 'IHC 1+' },
+      ],
+    };
     expect(matchTrial(hrPositiveHer2Negative, her2Low).status).toBe('eligible');
     expect(matchTrial({ requiredBiomarkers: [{ name: 'ERBB2', value: 'positive' }] }, patient).status).toBe('eligible');
     expect(matchTrial({ requiredBiomarkers: [{ name: 'HER2', value: 'low' }] }, her2Low).status).toBe('eligible');
@@ -75,12 +81,18 @@ describe(matchTrial.name, () => {
 
   it('should read variants, sex, menopausal status, prior lines and CNS metastases', () => {
     const brafPatient = { ...patient, biomarkers: [{ name: 'BRAF', value: 'p.V600E detected', method: 'NGS' }] };
-    expect(matchTrial({ requiredBiomarkers: [{ name: 'BRAF', variant: 'p.V600E' }] }, brafPatient).status).toBe('eligible');
-    expect(matchTrial({ requiredBiomarkers: [{ name: 'BRAF', variant: 'p.V600K' }] }, brafPatient).status).toBe('not_eligible');
+    expect(matchTrial({ requiredBiomarkers: [{ name: 'BRAF', variant: 'p.V600E' }] }, brafPatient).status).toBe(
+      'eligible',
+    );
+    expect(matchTrial({ requiredBiomarkers: [{ name: 'BRAF', variant: 'p.V600K' }] }, brafPatient).status).toBe(
+      'not_eligible',
+    );
     expect(matchTrial({ sex: 'female' }, { ...patient, sex: 'male' }).status).toBe('not_eligible');
     expect(matchTrial({ menopausalStatus: ['postmenopausal'] }, patient).status).toBe('possibly_eligible');
     expect(matchTrial({ priorLinesMax: 1 }, { ...patient, priorLines: 2 }).status).toBe('not_eligible');
-    expect(matchTrial({ excludedPriorDrugs: ['palbociclib'] }, { ...patient, priorDrugs: ['Palbociclib'] }).status).toBe('not_eligible');
+    expect(
+      matchTrial({ excludedPriorDrugs: ['palbociclib'] }, { ...patient, priorDrugs: ['Palbociclib'] }).status,
+    ).toBe('not_eligible');
     expect(matchTrial({ cnsMetastases: 'excluded' }, { ...patient, cnsMetastases: true }).status).toBe('not_eligible');
     expect(matchTrial({ sites: ['C50'] }, { ...patient, malignant: false }).status).toBe('not_eligible');
   });

@@ -89,7 +89,11 @@ const rank = (g: string): number | undefined => {
 
 /** The category a registry's wording names ("negative", "3+", "positive"), read as a result would be. */
 function criterionResult(c: BiomarkerCriterion): BiomarkerResult {
-  return normaliseBiomarker({ name: c.name, value: c.value ?? (c.variant === undefined ? null : c.variant), variant: c.variant ?? null });
+  return normaliseBiomarker({
+    name: c.name,
+    value: c.value ?? (c.variant === undefined ? null : c.variant),
+    variant: c.variant ?? null,
+  });
 }
 
 function matches(c: BiomarkerCriterion, mine: BiomarkerResult): boolean | undefined {
@@ -111,7 +115,12 @@ export function matchTrial(e: Eligibility, p: PatientFacts): TrialMatch {
   if (p.malignant === false) add('cancer', 'failed', 'the board found no cancer');
   if (e.sites !== undefined && e.sites.length > 0) {
     if (p.primarySite === null) add('site', 'unknown', 'primary site not recorded');
-    else add('site', e.sites.some((s) => p.primarySite!.startsWith(s)) ? 'met' : 'failed', `${p.primarySite} vs ${e.sites.join(', ')}`);
+    else
+      add(
+        'site',
+        e.sites.some((s) => p.primarySite!.startsWith(s)) ? 'met' : 'failed',
+        `${p.primarySite} vs ${e.sites.join(', ')}`,
+      );
   }
   if (e.histologies !== undefined && e.histologies.length > 0) {
     if (p.histology === null) add('histology', 'unknown', 'histology not recorded');
@@ -141,31 +150,49 @@ export function matchTrial(e: Eligibility, p: PatientFacts): TrialMatch {
     const label = sys?.name ?? e.systemStage.system;
     if (parsed === undefined) add(`${label} stage`, 'unknown', `${label} stage not recorded`);
     else {
-      const lo = e.systemStage.min === undefined ? undefined : sys!.parse(e.systemStage.min)?.rank;
-      const hi = e.systemStage.max === undefined ? undefined : sys!.parse(e.systemStage.max)?.rank;
+      const lo = e.systemStage.min === undefined ? undefined : sys.parse(e.systemStage.min)?.rank;
+      const hi = e.systemStage.max === undefined ? undefined : sys.parse(e.systemStage.max)?.rank;
       const ok = (lo === undefined || parsed.rank >= lo) && (hi === undefined || parsed.rank <= hi);
-      add(`${label} stage`, ok ? 'met' : 'failed', `${parsed.value} vs ${e.systemStage.min ?? '…'}–${e.systemStage.max ?? '…'}`);
+      add(
+        `${label} stage`,
+        ok ? 'met' : 'failed',
+        `${parsed.value} vs ${e.systemStage.min ?? '…'}–${e.systemStage.max ?? '…'}`,
+      );
     }
   }
   const mine = p.biomarkers.map(normaliseBiomarker);
   const find = (c: BiomarkerCriterion): BiomarkerResult | undefined => {
     const marker = canonicalMarker(c.name);
     const germline = /^\s*germline\b/i.test(c.name);
-    return mine.find((b) => b.marker === marker && (b.origin === 'germline') === germline) ?? mine.find((b) => b.marker === marker);
+    return (
+      mine.find((b) => b.marker === marker && (b.origin === 'germline') === germline) ??
+      mine.find((b) => b.marker === marker)
+    );
   };
   const what = (c: BiomarkerCriterion): string => `${canonicalMarker(c.name)} ${c.variant ?? c.value ?? ''}`.trim();
   for (const c of e.requiredBiomarkers ?? []) {
     const b = find(c);
     const ok = b === undefined ? undefined : matches(c, b);
-    add(`biomarker ${what(c)}`, ok === undefined ? 'unknown' : ok ? 'met' : 'failed', b === undefined ? `${canonicalMarker(c.name)} not recorded` : `${b.category?.label ?? b.value ?? ''} (needs ${c.variant ?? c.value ?? ''})`);
+    add(
+      `biomarker ${what(c)}`,
+      ok === undefined ? 'unknown' : ok ? 'met' : 'failed',
+      b === undefined
+        ? `${canonicalMarker(c.name)} not recorded`
+        : `${b.category?.label ?? b.value ?? ''} (needs ${c.variant ?? c.value ?? ''})`,
+    );
   }
   for (const c of e.excludingBiomarkers ?? []) {
     const b = find(c);
     const hit = b === undefined ? undefined : matches(c, b);
-    add(`not ${what(c)}`, hit === undefined ? 'unknown' : hit ? 'failed' : 'met', b === undefined ? `${canonicalMarker(c.name)} not recorded` : (b.category?.label ?? b.value ?? ''));
+    add(
+      `not ${what(c)}`,
+      hit === undefined ? 'unknown' : hit ? 'failed' : 'met',
+      b === undefined ? `${canonicalMarker(c.name)} not recorded` : (b.category?.label ?? b.value ?? ''),
+    );
   }
   if (e.sex !== undefined) {
-    if (p.sex == null || p.sex === 'unknown' || p.sex === 'other') add('sex', 'unknown', 'sex not recorded as female or male');
+    if (p.sex == null || p.sex === 'unknown' || p.sex === 'other')
+      add('sex', 'unknown', 'sex not recorded as female or male');
     else add('sex', p.sex === e.sex ? 'met' : 'failed', `${p.sex} vs ${e.sex}`);
   }
   if (e.ageMin !== undefined || e.ageMax !== undefined) {
@@ -173,7 +200,9 @@ export function matchTrial(e: Eligibility, p: PatientFacts): TrialMatch {
     else
       add(
         'age',
-        (e.ageMin === undefined || p.age >= e.ageMin) && (e.ageMax === undefined || p.age <= e.ageMax) ? 'met' : 'failed',
+        (e.ageMin === undefined || p.age >= e.ageMin) && (e.ageMax === undefined || p.age <= e.ageMax)
+          ? 'met'
+          : 'failed',
         `${p.age} vs ${e.ageMin ?? '…'}–${e.ageMax ?? '…'}`,
       );
   }
@@ -184,25 +213,43 @@ export function matchTrial(e: Eligibility, p: PatientFacts): TrialMatch {
   if (e.menopausalStatus !== undefined && e.menopausalStatus.length > 0) {
     const s = p.menopausalStatus;
     if (s == null || s === 'unknown') add('menopausal status', 'unknown', 'menopausal status not recorded');
-    else add('menopausal status', e.menopausalStatus.includes(s) ? 'met' : 'failed', `${s} vs ${e.menopausalStatus.join(', ')}`);
+    else
+      add(
+        'menopausal status',
+        e.menopausalStatus.includes(s) ? 'met' : 'failed',
+        `${s} vs ${e.menopausalStatus.join(', ')}`,
+      );
   }
   if (e.priorLinesMin !== undefined || e.priorLinesMax !== undefined) {
     if (p.priorLines == null) add('prior lines', 'unknown', 'treatment history not recorded');
     else
       add(
         'prior lines',
-        (e.priorLinesMin === undefined || p.priorLines >= e.priorLinesMin) && (e.priorLinesMax === undefined || p.priorLines <= e.priorLinesMax) ? 'met' : 'failed',
+        (e.priorLinesMin === undefined || p.priorLines >= e.priorLinesMin) &&
+          (e.priorLinesMax === undefined || p.priorLines <= e.priorLinesMax)
+          ? 'met'
+          : 'failed',
         `${p.priorLines} vs ${e.priorLinesMin ?? 0}–${e.priorLinesMax ?? '…'}`,
       );
   }
   const had = (p.priorDrugs ?? null)?.map((d) => d.toLowerCase());
   for (const d of e.excludedPriorDrugs ?? []) {
     if (had == null) add(`no prior ${d}`, 'unknown', 'treatment history not recorded');
-    else add(`no prior ${d}`, had.includes(d.toLowerCase()) ? 'failed' : 'met', had.includes(d.toLowerCase()) ? `had ${d}` : 'not given');
+    else
+      add(
+        `no prior ${d}`,
+        had.includes(d.toLowerCase()) ? 'failed' : 'met',
+        had.includes(d.toLowerCase()) ? `had ${d}` : 'not given',
+      );
   }
   for (const d of e.requiredPriorDrugs ?? []) {
     if (had == null) add(`prior ${d}`, 'unknown', 'treatment history not recorded');
-    else add(`prior ${d}`, had.includes(d.toLowerCase()) ? 'met' : 'failed', had.includes(d.toLowerCase()) ? `had ${d}` : 'not given');
+    else
+      add(
+        `prior ${d}`,
+        had.includes(d.toLowerCase()) ? 'met' : 'failed',
+        had.includes(d.toLowerCase()) ? `had ${d}` : 'not given',
+      );
   }
   if (e.cnsMetastases !== undefined && e.cnsMetastases !== 'allowed') {
     if (p.cnsMetastases == null) add('CNS metastases', 'unknown', 'CNS metastases not assessed');

@@ -12,7 +12,9 @@ import { matchTrial, rankMatches, type PatientFacts } from './trial-matching.js'
 
 /** Brain or spinal metastases among the stated cancers; unknown (null) when none is stated either way. */
 function cnsMetastases(cancers: readonly AdditionalCancer[]): boolean | null {
-  const cns = cancers.some((x) => x.status !== 'ruled_out' && /^C7[0-2]/.test(x.primarySite) && (x.histology ?? '').endsWith('/6'));
+  const cns = cancers.some(
+    (x) => x.status !== 'ruled_out' && /^C7[0-2]/.test(x.primarySite) && (x.histology ?? '').endsWith('/6'),
+  );
   return cns ? true : null;
 }
 

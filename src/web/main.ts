@@ -227,7 +227,9 @@ function Diagnosis(props: { title: string; d: Json | undefined; changed: string[
   const row = (label: string, key: string, value: unknown, field?: string) =>
     html`<tr class=${props.changed.includes(key) ? 'changed' : ''}>
       <th scope="row">${label}</th>
-      <td>${value === null || value === undefined ? '—' : String(value)}${field !== undefined && SOURCE_WORDS[sources[field] ?? ''] !== undefined ? html` <small class="source">(${SOURCE_WORDS[sources[field]!]})</small>` : null}</td>
+      <td>
+        ${value === null || value === undefined ? '—' : String(value)}${field !== undefined && SOURCE_WORDS[sources[field] ?? ''] !== undefined ? html` <small class="source">(${SOURCE_WORDS[sources[field]]})</small>` : null}
+      </td>
     </tr>`;
   const named = (code: unknown, name: unknown): string | null =>
     code == null ? null : name == null ? String(code) : `${String(code)} ${String(name)}`;
@@ -264,11 +266,17 @@ function Diagnosis(props: { title: string; d: Json | undefined; changed: string[
   return html`<div class="card">
     <h3>${props.title}</h3>
     <table>
-      ${d.malignant === false ? html`<tr><th>Malignancy</th><td><strong>Not malignant (benign on review)</strong></td></tr>` : null}
+      ${
+        d.malignant === false
+          ? html`<tr>
+              <th>Malignancy</th>
+              <td><strong>Not malignant (benign on review)</strong></td>
+            </tr>`
+          : null
+      }
       ${row('Site', 'primary_site', named(d.primarySite, d.primarySiteName), 'primarySite')}${row('Histology', 'histology', named(d.histology, d.histologyName), 'histology')}${row('Grade', 'grade', d.grade, 'grade')}
       ${row('Laterality', 'laterality', d.laterality, 'laterality')}
-      ${row('Stage', 'stage', stageText || null, 'clinicalStage')}
-      ${row('Biomarkers', 'biomarker', markers || null)}
+      ${row('Stage', 'stage', stageText || null, 'clinicalStage')} ${row('Biomarkers', 'biomarker', markers || null)}
       ${row('Additional cancers', 'additional_cancer', (d.additionalCancers as Json[]).map((c) => String(c.description ?? c.primarySite)).join('; ') || null)}
     </table>
   </div>`;
@@ -332,9 +340,13 @@ function CasePage(props: { id: string }) {
       ${Diagnosis({ title: 'Referring diagnosis', d: last('referring'), changed })}${Diagnosis({ title: "Board's diagnosis", d: data.standing, changed })}
     </div>
     ${change === undefined ? null : html`<p class="banner">Concordance: <strong>${String(change.concordance)}</strong>${changed.length > 0 ? ` — changed: ${changed.map(words).join(', ')}` : ''}; management impact ${String(change.managementImpact)}</p>`}
-    ${change === undefined || ((change.details as string[] | undefined) ?? []).length === 0
-      ? null
-      : html`<ul class="changes" aria-label="What changed">${(change.details as string[]).map((l) => html`<li>${l}</li>`)}</ul>`}
+    ${
+      change === undefined || ((change.details as string[] | undefined) ?? []).length === 0
+        ? null
+        : html`<ul class="changes" aria-label="What changed">
+            ${(change.details as string[]).map((l) => html`<li>${l}</li>`)}
+          </ul>`
+    }
     <h2>Records</h2>
     <ul>
       ${data.records.map(

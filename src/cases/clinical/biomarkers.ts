@@ -94,7 +94,7 @@ export const MARKERS: Readonly<Record<string, readonly string[]>> = {
   PSA: ['PSA', 'prostate-specific antigen'],
   'CA 19-9': ['CA 19-9', 'CA19-9', 'CA199'],
   CEA: ['CEA'],
-  'Desmin': ['desmin'],
+  Desmin: ['desmin'],
   SMA: ['SMA', 'smooth muscle actin'],
 };
 
@@ -145,7 +145,8 @@ const num = (re: RegExp, text: string): number | undefined => {
   return m === null ? undefined : Number(m[1]);
 };
 
-const positiveWord = (t: string): boolean => /\b(positive|pos|detected|present|amplified|mutated|mutant)\b|^\+$/.test(t);
+const positiveWord = (t: string): boolean =>
+  /\b(positive|pos|detected|present|amplified|mutated|mutant)\b|^\+$/.test(t);
 const negativeWord = (t: string): boolean =>
   /\b(negative|neg|not detected|absent|not amplified|non-amplified|wild[- ]type|wt|no mutation)\b/.test(t);
 
@@ -186,9 +187,28 @@ function readText(b: BiomarkerInput, marker: string): BiomarkerInput {
 const cat = (code: string, label: string): Category => ({ code, label });
 
 const AMINO_ACIDS: Readonly<Record<string, string>> = {
-  Ala: 'A', Arg: 'R', Asn: 'N', Asp: 'D', Cys: 'C', Gln: 'Q', Glu: 'E', Gly: 'G', His: 'H', Ile: 'I',
-  Leu: 'L', Lys: 'K', Met: 'M', Phe: 'F', Pro: 'P', Ser: 'S', Thr: 'T', Trp: 'W', Tyr: 'Y', Val: 'V',
-  Ter: '*', Sec: 'U',
+  Ala: 'A',
+  Arg: 'R',
+  Asn: 'N',
+  Asp: 'D',
+  Cys: 'C',
+  Gln: 'Q',
+  Glu: 'E',
+  Gly: 'G',
+  His: 'H',
+  Ile: 'I',
+  Leu: 'L',
+  Lys: 'K',
+  Met: 'M',
+  Phe: 'F',
+  Pro: 'P',
+  Ser: 'S',
+  Thr: 'T',
+  Trp: 'W',
+  Tyr: 'Y',
+  Val: 'V',
+  Ter: '*',
+  Sec: 'U',
 };
 
 /**
@@ -198,14 +218,19 @@ const AMINO_ACIDS: Readonly<Record<string, string>> = {
 export function normaliseVariant(v: string): string {
   const t = v.trim().replace(/^[A-Z]{1,3}_\d+(?:\.\d+)?:/, '');
   if (!t.startsWith('p.')) return t;
-  return `p.${t.slice(2).replace(/^\((.*)\)$/, '$1').replace(/[A-Z][a-z]{2}/g, (aa) => AMINO_ACIDS[aa] ?? aa)}`;
+  return `p.${t
+    .slice(2)
+    .replace(/^\((.*)\)$/, '$1')
+    .replace(/[A-Z][a-z]{2}/g, (aa) => AMINO_ACIDS[aa] ?? aa)}`;
 }
 
 function categorise(marker: string, b: BiomarkerInput, origin: 'somatic' | 'germline'): Category | null {
   const t = `${b.result ?? ''} ${b.value ?? ''}`.toLowerCase().trim();
   if (origin === 'germline') {
     // "negative (no pathogenic variant)" names the word pathogenic: the negative reading comes first.
-    if (/\bno (?:likely )?pathogenic\b|\bnegative\b|not detected|\bno (?:reportable )?(?:variants?|mutations?)\b/.test(t))
+    if (
+      /\bno (?:likely )?pathogenic\b|\bnegative\b|not detected|\bno (?:reportable )?(?:variants?|mutations?)\b/.test(t)
+    )
       return cat('negative', 'no pathogenic variant');
     if (/likely[ _-]?pathogenic/.test(t)) return cat('pathogenic', 'likely pathogenic variant');
     if (/\bvus\b|uncertain significance/.test(t)) return cat('vus', 'variant of uncertain significance');
@@ -228,7 +253,8 @@ function categorise(marker: string, b: BiomarkerInput, origin: 'somatic' | 'germ
       if (positiveWord(t)) return cat('positive_any', 'positive');
       return null;
     case 'PR':
-      if (b.percent != null) return b.percent < 1 ? cat('negative', 'negative (< 1%)') : cat('positive', 'positive (≥ 1%)');
+      if (b.percent != null)
+        return b.percent < 1 ? cat('negative', 'negative (< 1%)') : cat('positive', 'positive (≥ 1%)');
       if (negativeWord(t)) return cat('negative', 'negative');
       if (positiveWord(t)) return cat('positive', 'positive');
       return null;
@@ -251,7 +277,10 @@ function categorise(marker: string, b: BiomarkerInput, origin: 'somatic' | 'germ
             : cat('equivocal', 'equivocal (IHC 2+, ISH pending)');
       }
       if (b.ihcScore === '1+') return cat('low', 'low (IHC 1+)');
-      if (b.ihcScore === '0') return /ultra-?low/.test(t) ? cat('ultralow', 'ultralow (IHC 0 with membrane staining)') : cat('zero', '0 (IHC 0)');
+      if (b.ihcScore === '0')
+        return /ultra-?low/.test(t)
+          ? cat('ultralow', 'ultralow (IHC 0 with membrane staining)')
+          : cat('zero', '0 (IHC 0)');
       if (b.ishRatio != null && b.copyNumber != null) {
         if (b.ishRatio >= 2 && b.copyNumber >= 4) return cat('positive', 'positive (ISH amplified)');
         if (b.ishRatio < 2 && b.copyNumber < 4) return cat('negative', 'negative (ISH not amplified)');
@@ -275,9 +304,17 @@ function categorise(marker: string, b: BiomarkerInput, origin: 'somatic' | 'germ
           : cat('intermediate', 'intermediate (6–29%)');
     case 'PD-L1':
       if (b.tps != null)
-        return b.tps < 1 ? cat('tps_negative', 'TPS < 1%') : b.tps < 50 ? cat('tps_1_49', 'TPS 1–49%') : cat('tps_50', 'TPS ≥ 50%');
+        return b.tps < 1
+          ? cat('tps_negative', 'TPS < 1%')
+          : b.tps < 50
+            ? cat('tps_1_49', 'TPS 1–49%')
+            : cat('tps_50', 'TPS ≥ 50%');
       if (b.cps != null)
-        return b.cps < 1 ? cat('cps_negative', 'CPS < 1') : b.cps < 10 ? cat('cps_1_9', 'CPS 1–9') : cat('cps_10', 'CPS ≥ 10');
+        return b.cps < 1
+          ? cat('cps_negative', 'CPS < 1')
+          : b.cps < 10
+            ? cat('cps_1_9', 'CPS 1–9')
+            : cat('cps_10', 'CPS ≥ 10');
       if (negativeWord(t)) return cat('negative', 'negative');
       if (positiveWord(t)) return cat('positive', 'positive');
       return null;
@@ -332,7 +369,11 @@ const COVERS: Record<string, Record<string, readonly string[]>> = {
 export function sameCategory(marker: string, a: Category, b: Category): boolean {
   if (a.code === b.code) return true;
   // A gene result "detected" without the variant and one naming it: the same result with less detail.
-  if (GENES.has(marker) && [a.code, b.code].includes('detected') && [a.code, b.code].some((c) => c.startsWith('variant:')))
+  if (
+    GENES.has(marker) &&
+    [a.code, b.code].includes('detected') &&
+    [a.code, b.code].some((c) => c.startsWith('variant:'))
+  )
     return true;
   const covers = COVERS[marker] ?? {};
   return (covers[a.code] ?? []).includes(b.code) || (covers[b.code] ?? []).includes(a.code);

@@ -366,10 +366,14 @@ const breastScenarios: Scenario[] = [
     cancer: 'breast',
     name: 'the referral lists a right breast cancer the board rules out: a change',
     referring: breastBoard({
-      additionalCancers: [{ primarySite: 'C50.2', histology: '8500/3', laterality: 'right', description: 'right breast 9 mm mass' }],
+      additionalCancers: [
+        { primarySite: 'C50.2', histology: '8500/3', laterality: 'right', description: 'right breast 9 mm mass' },
+      ],
     }),
     board: breastBoard({
-      additionalCancers: [{ primarySite: 'C50.2', laterality: 'right', status: 'ruled_out', description: 'benign on biopsy' }],
+      additionalCancers: [
+        { primarySite: 'C50.2', laterality: 'right', status: 'ruled_out', description: 'benign on biopsy' },
+      ],
     }),
     management: {
       recommendation: [surgery(1, 'bilateral lumpectomy + sentinel lymph node biopsy', { laterality: 'bilateral' })],
@@ -390,7 +394,9 @@ const breastScenarios: Scenario[] = [
     cancer: 'breast',
     name: 'the board adds histology to a lesion the referral listed: not a new cancer',
     referring: breastBoard({
-      additionalCancers: [{ primarySite: 'C50.2', laterality: 'right', description: 'right breast mass, biopsy-proven' }],
+      additionalCancers: [
+        { primarySite: 'C50.2', laterality: 'right', description: 'right breast mass, biopsy-proven' },
+      ],
     }),
     board: breastBoard({ additionalCancers: [{ primarySite: 'C50.2', laterality: 'right', histology: '8500/3' }] }),
     expected: { changeTypes: [], concordance: 'concordant', impact: 'none', additionalCancers: 0 },
@@ -413,7 +419,9 @@ const breastScenarios: Scenario[] = [
     }),
     management: {
       recommendation: [systemic(1, 'adjuvant T-DM1', { regimen: 'T-DM1', setting: 'adjuvant' })],
-      signedPlan: [systemic(1, 'adjuvant trastuzumab + pertuzumab', { drugs: ['trastuzumab', 'pertuzumab'], setting: 'adjuvant' })],
+      signedPlan: [
+        systemic(1, 'adjuvant trastuzumab + pertuzumab', { drugs: ['trastuzumab', 'pertuzumab'], setting: 'adjuvant' }),
+      ],
     },
     expected: {
       changeTypes: ['stage'],
@@ -427,7 +435,10 @@ const breastScenarios: Scenario[] = [
   {
     cancer: 'breast',
     name: 'board ypT0 ypN0 against the referral’s cT2 cN1 only: no stage change',
-    referring: breastBoard({ biomarkers: [ER90, PR60, HER2_3], clinicalStage: { t: 'cT2', n: 'cN1', m: 'cM0', stageGroup: 'IIB' } }),
+    referring: breastBoard({
+      biomarkers: [ER90, PR60, HER2_3],
+      clinicalStage: { t: 'cT2', n: 'cN1', m: 'cM0', stageGroup: 'IIB' },
+    }),
     board: breastBoard({
       biomarkers: [ER90, PR60, HER2_3],
       clinicalStage: null,
@@ -568,7 +579,14 @@ const breastScenarios: Scenario[] = [
     name: 'contralateral cancer on MRI: an additional cancer, bilateral surgery',
     referring: breast,
     board: breastBoard({
-      additionalCancers: [{ primarySite: 'C50.2', histology: '8500/3', laterality: 'right', description: 'right breast 7 mm IDC on MRI-guided biopsy' }],
+      additionalCancers: [
+        {
+          primarySite: 'C50.2',
+          histology: '8500/3',
+          laterality: 'right',
+          description: 'right breast 7 mm IDC on MRI-guided biopsy',
+        },
+      ],
     }),
     management: {
       recommendation: [surgery(1, 'lumpectomy + SLNB', { laterality: 'left' })],
@@ -590,8 +608,17 @@ const breastScenarios: Scenario[] = [
     name: 'no referral recommendation, signed plan: the diagnosis change is potential impact, not changed',
     referring: breast,
     board: her2Positive,
-    management: { recommendation: [], signedPlan: [systemic(1, 'neoadjuvant TCHP', { regimen: 'TCHP', setting: 'neoadjuvant' })] },
-    expected: { changeTypes: ['biomarker'], concordance: 'minor', impact: 'potential', treatment: [], biomarkers: ['HER2'] },
+    management: {
+      recommendation: [],
+      signedPlan: [systemic(1, 'neoadjuvant TCHP', { regimen: 'TCHP', setting: 'neoadjuvant' })],
+    },
+    expected: {
+      changeTypes: ['biomarker'],
+      concordance: 'minor',
+      impact: 'potential',
+      treatment: [],
+      biomarkers: ['HER2'],
+    },
   },
   // ICD-O-3 topography: C50.9 (breast, NOS) and C50.4 name the same breast, one with more detail.
   {
@@ -626,7 +653,11 @@ const prostateScenarios: Scenario[] = [
     cancer: 'prostate',
     name: 'Gleason 3+4 → 4+3 (GG2 → GG3), prostatectomy either way: minor',
     referring: prostate,
-    board: prostateBoard({ grade: 'GG3', gleason: { primary: 4, secondary: 3 }, clinicalStage: { t: 'cT1c', n: 'cN0', m: 'cM0', stageGroup: 'IIC' } }),
+    board: prostateBoard({
+      grade: 'GG3',
+      gleason: { primary: 4, secondary: 3 },
+      clinicalStage: { t: 'cT1c', n: 'cN0', m: 'cM0', stageGroup: 'IIC' },
+    }),
     management: {
       recommendation: [surgery(1, 'radical prostatectomy')],
       signedPlan: [surgery(1, 'robot-assisted radical prostatectomy (RARP)')],
@@ -645,8 +676,16 @@ const prostateScenarios: Scenario[] = [
   {
     cancer: 'prostate',
     name: 'Gleason 3+3 → 4+3 (GG1 → GG3): active surveillance → EBRT + short-term ADT',
-    referring: prostateBoard({ grade: 'GG1', gleason: { primary: 3, secondary: 3 }, clinicalStage: { t: 'cT1c', n: 'cN0', m: 'cM0', stageGroup: 'I' } }),
-    board: prostateBoard({ grade: 'GG3', gleason: { primary: 4, secondary: 3 }, clinicalStage: { t: 'cT1c', n: 'cN0', m: 'cM0', stageGroup: 'IIC' } }),
+    referring: prostateBoard({
+      grade: 'GG1',
+      gleason: { primary: 3, secondary: 3 },
+      clinicalStage: { t: 'cT1c', n: 'cN0', m: 'cM0', stageGroup: 'I' },
+    }),
+    board: prostateBoard({
+      grade: 'GG3',
+      gleason: { primary: 4, secondary: 3 },
+      clinicalStage: { t: 'cT1c', n: 'cN0', m: 'cM0', stageGroup: 'IIC' },
+    }),
     management: {
       recommendation: [surveillance(1, 'active surveillance')],
       signedPlan: [
@@ -697,12 +736,18 @@ const prostateScenarios: Scenario[] = [
   {
     cancer: 'prostate',
     name: 'PSMA PET bone metastases: cM0 → cM1b, prostatectomy → ADT + abiraterone',
-    referring: prostateBoard({ grade: 'GG3', gleason: { primary: 4, secondary: 3 }, clinicalStage: { t: 'cT2b', n: 'cN0', m: 'cM0', stageGroup: 'IIC' } }),
+    referring: prostateBoard({
+      grade: 'GG3',
+      gleason: { primary: 4, secondary: 3 },
+      clinicalStage: { t: 'cT2b', n: 'cN0', m: 'cM0', stageGroup: 'IIC' },
+    }),
     board: prostateBoard({
       grade: 'GG3',
       gleason: { primary: 4, secondary: 3 },
       clinicalStage: { t: 'cT2b', n: 'cN0', m: 'cM1b', stageGroup: 'IVB' },
-      additionalCancers: [{ primarySite: 'C41.2', histology: '8140/6', description: 'vertebral metastases (PSMA PET)' }],
+      additionalCancers: [
+        { primarySite: 'C41.2', histology: '8140/6', description: 'vertebral metastases (PSMA PET)' },
+      ],
     }),
     management: {
       recommendation: [surgery(1, 'radical prostatectomy')],
@@ -790,11 +835,15 @@ const pancreasScenarios: Scenario[] = [
     board: pancreasBoard({
       resectability: 'metastatic',
       clinicalStage: { t: 'cT2', n: 'cN0', m: 'cM1', stageGroup: 'IV' },
-      additionalCancers: [{ primarySite: 'C22.0', histology: '8500/6', description: 'liver metastases at laparoscopy' }],
+      additionalCancers: [
+        { primarySite: 'C22.0', histology: '8500/6', description: 'liver metastases at laparoscopy' },
+      ],
     }),
     management: {
       recommendation: neoadjuvantWhipple,
-      signedPlan: [systemic(1, 'gemcitabine + nab-paclitaxel', { intent: 'palliative', regimen: 'gemcitabine-nab-paclitaxel' })],
+      signedPlan: [
+        systemic(1, 'gemcitabine + nab-paclitaxel', { intent: 'palliative', regimen: 'gemcitabine-nab-paclitaxel' }),
+      ],
     },
     expected: {
       changeTypes: ['stage', 'additional_cancer'],
@@ -810,15 +859,26 @@ const pancreasScenarios: Scenario[] = [
   {
     cancer: 'pancreas',
     name: 'germline BRCA2 pathogenic, metastatic: gemcitabine + nab-paclitaxel → FOLFIRINOX',
-    referring: pancreasBoard({ resectability: 'metastatic', clinicalStage: { t: 'cT2', n: 'cN1', m: 'cM1', stageGroup: 'IV' } }),
+    referring: pancreasBoard({
+      resectability: 'metastatic',
+      clinicalStage: { t: 'cT2', n: 'cN1', m: 'cM1', stageGroup: 'IV' },
+    }),
     board: pancreasBoard({
       resectability: 'metastatic',
       clinicalStage: { t: 'cT2', n: 'cN1', m: 'cM1', stageGroup: 'IV' },
       biomarkers: [germline('BRCA2', 'pathogenic variant', { variant: 'c.6174del' })],
     }),
     management: {
-      recommendation: [systemic(1, 'gemcitabine + nab-paclitaxel', { intent: 'palliative', regimen: 'gemcitabine-nab-paclitaxel' })],
-      signedPlan: [systemic(1, 'FOLFIRINOX, then olaparib maintenance', { intent: 'palliative', regimen: 'FOLFIRINOX', drugs: ['olaparib'] })],
+      recommendation: [
+        systemic(1, 'gemcitabine + nab-paclitaxel', { intent: 'palliative', regimen: 'gemcitabine-nab-paclitaxel' }),
+      ],
+      signedPlan: [
+        systemic(1, 'FOLFIRINOX, then olaparib maintenance', {
+          intent: 'palliative',
+          regimen: 'FOLFIRINOX',
+          drugs: ['olaparib'],
+        }),
+      ],
     },
     expected: {
       changeTypes: ['germline_finding'],
@@ -967,8 +1027,14 @@ const sarcomaScenarios: Scenario[] = [
       biomarkers: [marker('CD117', 'positive'), marker('DOG1', 'positive')],
     }),
     management: {
-      recommendation: [surgery(1, 'partial gastrectomy'), systemic(2, 'adjuvant doxorubicin + ifosfamide', { regimen: 'AI' })],
-      signedPlan: [surgery(1, 'partial gastrectomy'), systemic(2, 'adjuvant imatinib for 3 years', { drugs: ['imatinib'] })],
+      recommendation: [
+        surgery(1, 'partial gastrectomy'),
+        systemic(2, 'adjuvant doxorubicin + ifosfamide', { regimen: 'AI' }),
+      ],
+      signedPlan: [
+        surgery(1, 'partial gastrectomy'),
+        systemic(2, 'adjuvant imatinib for 3 years', { drugs: ['imatinib'] }),
+      ],
     },
     expected: {
       changeTypes: ['histology', 'biomarker'],
@@ -1003,7 +1069,14 @@ const sarcomaScenarios: Scenario[] = [
       recommendation: [radiation(1, 'preoperative radiation 50 Gy'), surgery(2, 'limb-sparing resection')],
       signedPlan: [radiation(1, 'preoperative radiation 50 Gy'), surgery(2, 'limb-sparing resection')],
     },
-    expected: { changeTypes: ['grade'], stage: [], concordance: 'minor', impact: 'none', treatment: [], pathology: true },
+    expected: {
+      changeTypes: ['grade'],
+      stage: [],
+      concordance: 'minor',
+      impact: 'none',
+      treatment: [],
+      pathology: true,
+    },
   },
   // CT chest finds lung metastases: cM1, stage IV (AJCC 8th ed. ch. 41); first-line doxorubicin
   // (EORTC 62012, Judson et al. Lancet Oncol 2014;15:415) instead of local treatment.
@@ -1023,7 +1096,14 @@ const sarcomaScenarios: Scenario[] = [
       laterality: 'left',
       grade: 'G3',
       clinicalStage: { t: 'cT2', n: 'cN0', m: 'cM1', stageGroup: 'IV' },
-      additionalCancers: [{ primarySite: 'C34.9', histology: '8890/6', laterality: 'bilateral', description: 'bilateral lung metastases' }],
+      additionalCancers: [
+        {
+          primarySite: 'C34.9',
+          histology: '8890/6',
+          laterality: 'bilateral',
+          description: 'bilateral lung metastases',
+        },
+      ],
     }),
     management: {
       recommendation: [radiation(1, 'preoperative radiation 50 Gy'), surgery(2, 'limb-sparing resection')],
@@ -1093,7 +1173,9 @@ const melanomaScenarios: Scenario[] = [
     referring: melanoma({ clinicalStage: { t: 'T3b', n: 'cN1b', m: 'cM1a(0)', stageGroup: 'IV' } }),
     board: melanoma({ clinicalStage: { t: 'T3b', n: 'cN1b', m: 'cM1b(0)', stageGroup: 'IV' } }),
     management: {
-      recommendation: [systemic(1, 'nivolumab + ipilimumab', { intent: 'palliative', drugs: ['nivolumab', 'ipilimumab'] })],
+      recommendation: [
+        systemic(1, 'nivolumab + ipilimumab', { intent: 'palliative', drugs: ['nivolumab', 'ipilimumab'] }),
+      ],
       signedPlan: [systemic(1, 'nivolumab + ipilimumab', { intent: 'palliative', drugs: ['nivolumab', 'ipilimumab'] })],
     },
     expected: {
@@ -1167,8 +1249,14 @@ const lungScenarios: Scenario[] = [
     referring: lung({ clinicalStage: { t: 'cT1c', n: 'cN1', m: 'cM0', stageGroup: 'IIB' } }),
     board: lung({ histology: '8041/3', clinicalStage: { t: 'cT1c', n: 'cN1', m: 'cM0', stageGroup: 'IIB' } }),
     management: {
-      recommendation: [surgery(1, 'right upper lobectomy'), systemic(2, 'adjuvant cisplatin + pemetrexed', { regimen: 'cisplatin-pemetrexed' })],
-      signedPlan: [systemic(1, 'etoposide + cisplatin', { regimen: 'EP' }), radiation(1, 'concurrent thoracic radiation 45 Gy BID')],
+      recommendation: [
+        surgery(1, 'right upper lobectomy'),
+        systemic(2, 'adjuvant cisplatin + pemetrexed', { regimen: 'cisplatin-pemetrexed' }),
+      ],
+      signedPlan: [
+        systemic(1, 'etoposide + cisplatin', { regimen: 'EP' }),
+        radiation(1, 'concurrent thoracic radiation 45 Gy BID'),
+      ],
     },
     expected: {
       changeTypes: ['histology'],
@@ -1183,11 +1271,20 @@ const lungScenarios: Scenario[] = [
   {
     cancer: 'lung',
     name: 'EGFR not detected → p.L858R, stage IVA: chemo-immunotherapy → osimertinib',
-    referring: lung({ clinicalStage: stageIVA, biomarkers: [{ name: 'EGFR', value: 'not detected', method: 'PCR hotspot' }] }),
-    board: lung({ clinicalStage: stageIVA, biomarkers: [{ name: 'EGFR', value: 'p.L858R detected', variant: 'p.L858R', method: 'NGS' }] }),
+    referring: lung({
+      clinicalStage: stageIVA,
+      biomarkers: [{ name: 'EGFR', value: 'not detected', method: 'PCR hotspot' }],
+    }),
+    board: lung({
+      clinicalStage: stageIVA,
+      biomarkers: [{ name: 'EGFR', value: 'p.L858R detected', variant: 'p.L858R', method: 'NGS' }],
+    }),
     management: {
       recommendation: [
-        systemic(1, 'carboplatin + pemetrexed + pembrolizumab (KEYNOTE-189)', { intent: 'palliative', drugs: ['carboplatin', 'pemetrexed', 'pembrolizumab'] }),
+        systemic(1, 'carboplatin + pemetrexed + pembrolizumab (KEYNOTE-189)', {
+          intent: 'palliative',
+          drugs: ['carboplatin', 'pemetrexed', 'pembrolizumab'],
+        }),
       ],
       signedPlan: [systemic(1, 'osimertinib', { intent: 'palliative', drugs: ['osimertinib'] })],
     },
@@ -1204,7 +1301,10 @@ const lungScenarios: Scenario[] = [
   {
     cancer: 'lung',
     name: 'PD-L1 "TPS 60%" vs tps 60: no change',
-    referring: lung({ clinicalStage: stageIVA, biomarkers: [{ name: 'PD-L1', value: 'TPS 60% (22C3)', method: 'IHC' }] }),
+    referring: lung({
+      clinicalStage: stageIVA,
+      biomarkers: [{ name: 'PD-L1', value: 'TPS 60% (22C3)', method: 'IHC' }],
+    }),
     board: lung({ clinicalStage: stageIVA, biomarkers: [{ name: 'PDL1', tps: 60, method: 'IHC 22C3' }] }),
     expected: { changeTypes: [], concordance: 'concordant', impact: 'none' },
   },
@@ -1214,15 +1314,27 @@ const lungScenarios: Scenario[] = [
     name: 'PD-L1 TPS 40% → 55%: crosses the 50% category, a biomarker change',
     referring: lung({ clinicalStage: stageIVA, biomarkers: [{ name: 'PD-L1', tps: 40, method: 'IHC 22C3' }] }),
     board: lung({ clinicalStage: stageIVA, biomarkers: [{ name: 'PD-L1', tps: 55, method: 'IHC 22C3' }] }),
-    expected: { changeTypes: ['biomarker'], concordance: 'minor', impact: 'potential', biomarkers: ['PD-L1'], pathology: true },
+    expected: {
+      changeTypes: ['biomarker'],
+      concordance: 'minor',
+      impact: 'potential',
+      biomarkers: ['PD-L1'],
+      pathology: true,
+    },
   },
   // HGVS nomenclature (den Dunnen et al., Hum Mutat 2016;37:564): p.L858R and p.(Leu858Arg) are one variant,
   // one-letter and three-letter amino-acid codes, the parentheses marking a predicted consequence.
   {
     cancer: 'lung',
     name: 'EGFR p.L858R vs p.(Leu858Arg): one variant',
-    referring: lung({ clinicalStage: stageIVA, biomarkers: [{ name: 'EGFR', value: 'p.L858R detected', variant: 'p.L858R', method: 'PCR' }] }),
-    board: lung({ clinicalStage: stageIVA, biomarkers: [{ name: 'EGFR', value: 'exon 21 p.(Leu858Arg)', variant: 'p.(Leu858Arg)', method: 'NGS' }] }),
+    referring: lung({
+      clinicalStage: stageIVA,
+      biomarkers: [{ name: 'EGFR', value: 'p.L858R detected', variant: 'p.L858R', method: 'PCR' }],
+    }),
+    board: lung({
+      clinicalStage: stageIVA,
+      biomarkers: [{ name: 'EGFR', value: 'exon 21 p.(Leu858Arg)', variant: 'p.(Leu858Arg)', method: 'NGS' }],
+    }),
     expected: { changeTypes: [], concordance: 'concordant', impact: 'none' },
   },
   // CAP/IASLC/AMP 2018: ALK IHC (D5F3) is equivalent to FISH; "positive by IHC" and "rearranged by FISH" are
@@ -1230,8 +1342,14 @@ const lungScenarios: Scenario[] = [
   {
     cancer: 'lung',
     name: 'ALK positive by IHC (D5F3) vs ALK rearranged by FISH: the same result',
-    referring: lung({ clinicalStage: stageIVA, biomarkers: [{ name: 'ALK', value: 'positive (IHC D5F3)', method: 'IHC' }] }),
-    board: lung({ clinicalStage: stageIVA, biomarkers: [{ name: 'ALK', value: 'rearranged (break-apart FISH)', method: 'FISH' }] }),
+    referring: lung({
+      clinicalStage: stageIVA,
+      biomarkers: [{ name: 'ALK', value: 'positive (IHC D5F3)', method: 'IHC' }],
+    }),
+    board: lung({
+      clinicalStage: stageIVA,
+      biomarkers: [{ name: 'ALK', value: 'rearranged (break-apart FISH)', method: 'FISH' }],
+    }),
     expected: { changeTypes: [], concordance: 'concordant', impact: 'none' },
   },
   // EBUS-TBNA finds station 4R metastasis: cN0 → cN2, IB → IIIA (AJCC 8th ed. ch. 36; IASLC 8th ed.). The node
@@ -1243,7 +1361,9 @@ const lungScenarios: Scenario[] = [
     referring: lung({ clinicalStage: { t: 'cT2a', n: 'cN0', m: 'cM0', stageGroup: 'IB' } }),
     board: lung({
       clinicalStage: { t: 'cT2a', n: 'cN2', m: 'cM0', stageGroup: 'IIIA' },
-      additionalCancers: [{ primarySite: 'C77.1', histology: '8140/6', description: 'station 4R nodal metastasis (EBUS)' }],
+      additionalCancers: [
+        { primarySite: 'C77.1', histology: '8140/6', description: 'station 4R nodal metastasis (EBUS)' },
+      ],
     }),
     management: {
       recommendation: [surgery(1, 'right upper lobectomy with mediastinal lymph node dissection')],
@@ -1270,7 +1390,11 @@ const lungScenarios: Scenario[] = [
 
 const colon = (d: Partial<Dx>): Dx => dx({ primarySite: 'C18.7', histology: '8140/3', grade: 'G2', ...d });
 const colonIV = { t: 'cT3', n: 'cN1', m: 'cM1a', stageGroup: 'IVA' };
-const folfoxBev = systemic(1, 'FOLFOX + bevacizumab', { intent: 'palliative', regimen: 'FOLFOX', drugs: ['bevacizumab'] });
+const folfoxBev = systemic(1, 'FOLFOX + bevacizumab', {
+  intent: 'palliative',
+  regimen: 'FOLFOX',
+  drugs: ['bevacizumab'],
+});
 
 const colorectalScenarios: Scenario[] = [
   // MSS → MSI-H/dMMR on the board's testing; first-line pembrolizumab (KEYNOTE-177, André et al. N Engl J
@@ -1304,8 +1428,16 @@ const colorectalScenarios: Scenario[] = [
   {
     cancer: 'colorectal',
     name: 'rectal cT2 cN0 → cT3 cN1 on MRI review: upfront TME → total neoadjuvant therapy',
-    referring: dx({ primarySite: 'C20.9', histology: '8140/3', clinicalStage: { t: 'cT2', n: 'cN0', m: 'cM0', stageGroup: 'I' } }),
-    board: dx({ primarySite: 'C20.9', histology: '8140/3', clinicalStage: { t: 'cT3', n: 'cN1', m: 'cM0', stageGroup: 'IIIB' } }),
+    referring: dx({
+      primarySite: 'C20.9',
+      histology: '8140/3',
+      clinicalStage: { t: 'cT2', n: 'cN0', m: 'cM0', stageGroup: 'I' },
+    }),
+    board: dx({
+      primarySite: 'C20.9',
+      histology: '8140/3',
+      clinicalStage: { t: 'cT3', n: 'cN1', m: 'cM0', stageGroup: 'IIIB' },
+    }),
     management: {
       recommendation: [surgery(1, 'low anterior resection with total mesorectal excision')],
       signedPlan: [
@@ -1328,9 +1460,14 @@ const colorectalScenarios: Scenario[] = [
     cancer: 'colorectal',
     name: 'KRAS wild-type → p.G12D, left-sided metastatic: FOLFOX + panitumumab → FOLFOX + bevacizumab',
     referring: colon({ clinicalStage: colonIV, biomarkers: [{ name: 'KRAS', value: 'wild-type', method: 'PCR' }] }),
-    board: colon({ clinicalStage: colonIV, biomarkers: [{ name: 'KRAS', value: 'p.G12D', variant: 'p.G12D', method: 'NGS' }] }),
+    board: colon({
+      clinicalStage: colonIV,
+      biomarkers: [{ name: 'KRAS', value: 'p.G12D', variant: 'p.G12D', method: 'NGS' }],
+    }),
     management: {
-      recommendation: [systemic(1, 'FOLFOX + panitumumab', { intent: 'palliative', regimen: 'FOLFOX', drugs: ['panitumumab'] })],
+      recommendation: [
+        systemic(1, 'FOLFOX + panitumumab', { intent: 'palliative', regimen: 'FOLFOX', drugs: ['panitumumab'] }),
+      ],
       signedPlan: [folfoxBev],
     },
     expected: {
@@ -1382,7 +1519,14 @@ const colorectalScenarios: Scenario[] = [
 
 const figo = (stage: string): Diagnosis['otherStages'] => [{ system: 'figo', stage }];
 const ovary = (d: Partial<Dx>): Dx =>
-  dx({ primarySite: 'C56.9', histology: '8461/3', laterality: 'bilateral', grade: 'high', otherStages: figo('IIIC'), ...d });
+  dx({
+    primarySite: 'C56.9',
+    histology: '8461/3',
+    laterality: 'bilateral',
+    grade: 'high',
+    otherStages: figo('IIIC'),
+    ...d,
+  });
 
 const gynaecologicScenarios: Scenario[] = [
   // Issue 13. FIGO 2018 cervix (Bhatla et al. Int J Gynaecol Obstet 2019;145:129): PET-CT finds pelvic nodes,
@@ -1463,7 +1607,10 @@ const gynaecologicScenarios: Scenario[] = [
       ],
       signedPlan: [
         surgery(1, 'interval cytoreduction'),
-        systemic(2, 'carboplatin + paclitaxel × 6, then olaparib maintenance', { regimen: 'carboplatin-paclitaxel', drugs: ['olaparib'] }),
+        systemic(2, 'carboplatin + paclitaxel × 6, then olaparib maintenance', {
+          regimen: 'carboplatin-paclitaxel',
+          drugs: ['olaparib'],
+        }),
       ],
     },
     expected: { changeTypes: ['germline_finding'], concordance: 'major', impact: 'changed', treatment: ['regimen'] },
@@ -1474,7 +1621,11 @@ const gynaecologicScenarios: Scenario[] = [
     cancer: 'gynaecologic',
     name: 'FIGO IB1 on the referral, AJCC cT1b1 on the board: different systems, no stage change',
     referring: dx({ primarySite: 'C53.9', histology: '8070/3', otherStages: figo('IB1') }),
-    board: dx({ primarySite: 'C53.9', histology: '8070/3', clinicalStage: { t: 'cT1b1', n: 'cN0', m: 'cM0', stageGroup: 'IB1' } }),
+    board: dx({
+      primarySite: 'C53.9',
+      histology: '8070/3',
+      clinicalStage: { t: 'cT1b1', n: 'cN0', m: 'cM0', stageGroup: 'IB1' },
+    }),
     expected: { changeTypes: [], stage: [], concordance: 'concordant', impact: 'none' },
   },
   // FIGO 2009 endometrium (Pecorelli, Int J Gynaecol Obstet 2009;105:103): IIIC1 is IIIC with the nodes
@@ -1517,7 +1668,12 @@ const testisScenarios: Scenario[] = [
     name: 'testis IA → IS (markers persist after orchiectomy): stage up',
     referring: seminoma({ stageGroup: 'IA' }),
     board: seminoma({ stageGroup: 'IS' }),
-    expected: { changeTypes: ['stage'], stage: ['pathological group[anatomic] up'], concordance: 'minor', impact: 'potential' },
+    expected: {
+      changeTypes: ['stage'],
+      stage: ['pathological group[anatomic] up'],
+      concordance: 'minor',
+      impact: 'potential',
+    },
   },
   // AJCC 8th ed. ch. 59: retroperitoneal node ≤ 2 cm on CT review, cN0 → cN1, IS → IIA is up, not down.
   {
@@ -1563,7 +1719,17 @@ describe(compareDiagnoses.name, () => {
   it('should hold at least 45 scenarios across the nine cancers the issue names', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(45);
     const cancers = new Set(scenarios.map((s) => s.cancer));
-    for (const c of ['breast', 'prostate', 'pancreas', 'lymphoma', 'sarcoma', 'melanoma', 'lung', 'colorectal', 'gynaecologic'] as const)
+    for (const c of [
+      'breast',
+      'prostate',
+      'pancreas',
+      'lymphoma',
+      'sarcoma',
+      'melanoma',
+      'lung',
+      'colorectal',
+      'gynaecologic',
+    ] as const)
       expect(cancers.has(c)).toBe(true);
     expect(new Set(scenarios.map((s) => s.name)).size).toBe(scenarios.length);
   });
@@ -1579,8 +1745,10 @@ describe(compareDiagnoses.name, () => {
       expect(r.changeTypes.includes('stage')).toBe(r.stageChanges.length > 0);
       if (s.expected.treatment !== undefined) expect(kinds(r)).toEqual([...s.expected.treatment].sort());
       if (s.expected.pathology !== undefined) expect(r.pathologyReinterpretation).toBe(s.expected.pathology);
-      if (s.expected.biomarkers !== undefined) expect(r.biomarkerChanges.map((b) => b.name).sort()).toEqual([...s.expected.biomarkers].sort());
-      if (s.expected.additionalCancers !== undefined) expect(r.additionalCancers).toHaveLength(s.expected.additionalCancers);
+      if (s.expected.biomarkers !== undefined)
+        expect(r.biomarkerChanges.map((b) => b.name).sort()).toEqual([...s.expected.biomarkers].sort());
+      if (s.expected.additionalCancers !== undefined)
+        expect(r.additionalCancers).toHaveLength(s.expected.additionalCancers);
       if (s.expected.removedCancers !== undefined) expect(r.removedCancers).toHaveLength(s.expected.removedCancers);
     });
 
@@ -1623,17 +1791,34 @@ const breastInput = (d: Partial<DiagnosisInput>): DiagnosisInput => ({
   malignant: true,
   ...d,
 });
-const prostateInput = (d: Partial<DiagnosisInput>): DiagnosisInput => ({ primarySite: 'C61.9', histology: '8140/3', malignant: true, ...d });
+const prostateInput = (d: Partial<DiagnosisInput>): DiagnosisInput => ({
+  primarySite: 'C61.9',
+  histology: '8140/3',
+  malignant: true,
+  ...d,
+});
 
 const refused: { name: string; input: DiagnosisInput; field: string }[] = [
   // ICD-O-3 (WHO 2000/2019): lymph nodes (C77) are a primary site only for lymphomas (9590–9729).
-  { name: 'C77.3 as the primary site of a carcinoma', input: breastInput({ primarySite: 'C77.3', laterality: null }), field: 'primarySite' },
+  {
+    name: 'C77.3 as the primary site of a carcinoma',
+    input: breastInput({ primarySite: 'C77.3', laterality: null }),
+    field: 'primarySite',
+  },
   // ICD-O-3 topography: C50 has C50.0–C50.6, C50.8, C50.9; there is no C50.7.
   { name: 'C50.7 (not an ICD-O-3 code)', input: breastInput({ primarySite: 'C50.7' }), field: 'primarySite' },
   // C78/C79 are ICD-10 secondary-neoplasm codes, not ICD-O-3 topography.
-  { name: 'C78.0 (ICD-10 lung metastasis, not ICD-O-3)', input: breastInput({ primarySite: 'C78.0', laterality: null }), field: 'primarySite' },
+  {
+    name: 'C78.0 (ICD-10 lung metastasis, not ICD-O-3)',
+    input: breastInput({ primarySite: 'C78.0', laterality: null }),
+    field: 'primarySite',
+  },
   // ICD-O-3: C80 has only C80.9 (unknown primary site).
-  { name: 'C80.0 (C80 has only C80.9)', input: breastInput({ primarySite: 'C80.0', laterality: null }), field: 'primarySite' },
+  {
+    name: 'C80.0 (C80 has only C80.9)',
+    input: breastInput({ primarySite: 'C80.0', laterality: null }),
+    field: 'primarySite',
+  },
   // ICD-O-3 morphology: 0000 is not a histology.
   { name: 'histology 0000/3', input: breastInput({ histology: '0000/3' }), field: 'histology' },
   // ICD-O-3 behaviour /6 is a metastasis, not a primary (DOMAIN.md "Coding").
@@ -1657,33 +1842,86 @@ const refused: { name: string; input: DiagnosisInput; field: string }[] = [
     field: 'clinicalStage.stageGroup',
   },
   // AJCC 8th ed. ch. 1: a clinical category in the pathological field, and a post-therapy one in the clinical.
-  { name: 'cT2 as a pathological T', input: breastInput({ pathologicalStage: { t: 'cT2' } }), field: 'pathologicalStage.t' },
+  {
+    name: 'cT2 as a pathological T',
+    input: breastInput({ pathologicalStage: { t: 'cT2' } }),
+    field: 'pathologicalStage.t',
+  },
   { name: 'ypT0 as a clinical T', input: breastInput({ clinicalStage: { t: 'ypT0' } }), field: 'clinicalStage.t' },
   // AJCC 8th ed. ch. 1: there is no pM0.
-  { name: 'pM0', input: breastInput({ pathologicalStage: { t: 'pT1c', n: 'pN0', m: 'pM0' } }), field: 'pathologicalStage.m' },
+  {
+    name: 'pM0',
+    input: breastInput({ pathologicalStage: { t: 'pT1c', n: 'pN0', m: 'pM0' } }),
+    field: 'pathologicalStage.m',
+  },
   // ICD-10-CM C50.912 is the left breast: a right laterality contradicts the code.
-  { name: 'C50.912 (left breast) with laterality right', input: breastInput({ primarySite: 'C50.912', laterality: 'right' }), field: 'laterality' },
+  {
+    name: 'C50.912 (left breast) with laterality right',
+    input: breastInput({ primarySite: 'C50.912', laterality: 'right' }),
+    field: 'laterality',
+  },
   // Epstein 2016: 3+4 is GG2, not GG3.
-  { name: 'Gleason 3+4 with GG3', input: prostateInput({ grade: 'GG3', gleason: { primary: 3, secondary: 4 } }), field: 'grade' },
+  {
+    name: 'Gleason 3+4 with GG3',
+    input: prostateInput({ grade: 'GG3', gleason: { primary: 3, secondary: 4 } }),
+    field: 'grade',
+  },
   // Cheson 2014: Lugano is a lymphoma staging system.
-  { name: 'Lugano stage for a carcinoma', input: breastInput({ otherStages: [{ system: 'lugano', stage: 'II' }] }), field: 'otherStages[0].system' },
+  {
+    name: 'Lugano stage for a carcinoma',
+    input: breastInput({ otherStages: [{ system: 'lugano', stage: 'II' }] }),
+    field: 'otherStages[0].system',
+  },
   // AJCC 8th ed. ch. 47: Breslow depth is a melanoma measure.
   { name: 'Breslow depth for a breast carcinoma', input: breastInput({ depthMm: 1.2 }), field: 'depthMm' },
 ];
 
 const accepted: { name: string; input: DiagnosisInput }[] = [
   // AJCC 8th ed. ch. 1 and 48: every prefix and suffix in its own field.
-  { name: 'cT2 cN0 cM0 anatomic IIA', input: breastInput({ clinicalStage: { t: 'cT2', n: 'cN0', m: 'cM0', stageGroup: 'IIA' } }) },
-  { name: 'cT2 cN0 cM0 as stage II (IIA with less detail)', input: breastInput({ clinicalStage: { t: 'cT2', n: 'cN0', m: 'cM0', stageGroup: 'II' } }) },
-  { name: 'pT1c pN1mi cM0 (IB)', input: breastInput({ pathologicalStage: { t: 'pT1c', n: 'pN1mi', m: 'cM0', stageGroup: 'IB' } }) },
-  { name: 'pT1b pN0(i+) (IA)', input: breastInput({ pathologicalStage: { t: 'pT1b', n: 'pN0(i+)', m: 'cM0', stageGroup: 'IA' } }) },
-  { name: 'ypT0 ypN0 post-therapy', input: breastInput({ postTherapyPathologicalStage: { t: 'ypT0', n: 'ypN0', m: 'cM0' } }) },
-  { name: 'ycT1 ycN0 post-therapy clinical', input: breastInput({ postTherapyClinicalStage: { t: 'ycT1', n: 'ycN0' } }) },
-  { name: 'pT2(m) pN1a(sn) (IIB)', input: breastInput({ pathologicalStage: { t: 'pT2(m)', n: 'pN1a(sn)', m: 'cM0', stageGroup: 'IIB' } }) },
+  {
+    name: 'cT2 cN0 cM0 anatomic IIA',
+    input: breastInput({ clinicalStage: { t: 'cT2', n: 'cN0', m: 'cM0', stageGroup: 'IIA' } }),
+  },
+  {
+    name: 'cT2 cN0 cM0 as stage II (IIA with less detail)',
+    input: breastInput({ clinicalStage: { t: 'cT2', n: 'cN0', m: 'cM0', stageGroup: 'II' } }),
+  },
+  {
+    name: 'pT1c pN1mi cM0 (IB)',
+    input: breastInput({ pathologicalStage: { t: 'pT1c', n: 'pN1mi', m: 'cM0', stageGroup: 'IB' } }),
+  },
+  {
+    name: 'pT1b pN0(i+) (IA)',
+    input: breastInput({ pathologicalStage: { t: 'pT1b', n: 'pN0(i+)', m: 'cM0', stageGroup: 'IA' } }),
+  },
+  {
+    name: 'ypT0 ypN0 post-therapy',
+    input: breastInput({ postTherapyPathologicalStage: { t: 'ypT0', n: 'ypN0', m: 'cM0' } }),
+  },
+  {
+    name: 'ycT1 ycN0 post-therapy clinical',
+    input: breastInput({ postTherapyClinicalStage: { t: 'ycT1', n: 'ycN0' } }),
+  },
+  {
+    name: 'pT2(m) pN1a(sn) (IIB)',
+    input: breastInput({ pathologicalStage: { t: 'pT2(m)', n: 'pN1a(sn)', m: 'cM0', stageGroup: 'IIB' } }),
+  },
   { name: 'rpT1 recurrence', input: breastInput({ recurrenceStage: { t: 'rpT1', n: 'rpN0' } }) },
-  { name: 'pTis(DCIS) for DCIS 8500/2', input: breastInput({ histology: '8500/2', pathologicalStage: { t: 'pTis(DCIS)', n: 'pN0(sn)', m: 'cM0', stageGroup: '0' } }) },
-  { name: 'pT1c with cN0 (clinical N in a pathological stage)', input: breastInput({ pathologicalStage: { t: 'pT1c', n: 'cN0', m: 'cM0', stageGroup: 'IA' } }) },
-  { name: 'prognostic stage group IB (not checked against the anatomic table)', input: breastInput({ clinicalStage: { t: 'cT2', n: 'cN0', m: 'cM0', stageGroup: 'IB', groupType: 'prognostic' } }) },
+  {
+    name: 'pTis(DCIS) for DCIS 8500/2',
+    input: breastInput({
+      histology: '8500/2',
+      pathologicalStage: { t: 'pTis(DCIS)', n: 'pN0(sn)', m: 'cM0', stageGroup: '0' },
+    }),
+  },
+  {
+    name: 'pT1c with cN0 (clinical N in a pathological stage)',
+    input: breastInput({ pathologicalStage: { t: 'pT1c', n: 'cN0', m: 'cM0', stageGroup: 'IA' } }),
+  },
+  {
+    name: 'prognostic stage group IB (not checked against the anatomic table)',
+    input: breastInput({ clinicalStage: { t: 'cT2', n: 'cN0', m: 'cM0', stageGroup: 'IB', groupType: 'prognostic' } }),
+  },
   // DOMAIN.md "Coding": ICD-10-CM codes may also be accepted (C50.912: left female breast, unspecified site).
   { name: 'ICD-10-CM C50.912', input: breastInput({ primarySite: 'C50.912' }) },
   // Epstein 2016 ISUP: Gleason pattern with its grade group, or either alone.
@@ -1691,14 +1929,42 @@ const accepted: { name: string; input: DiagnosisInput }[] = [
   { name: 'ISUP GG5 alone', input: prostateInput({ grade: 'GG5' }) },
   { name: 'Gleason 3+3 alone', input: prostateInput({ gleason: { primary: 3, secondary: 3 } }) },
   // AJCC 8th ed. ch. 47: melanoma Breslow depth and M1a(0).
-  { name: 'melanoma Breslow 1.2 mm, M1a(0), stage IV', input: { primarySite: 'C44.5', histology: '8720/3', malignant: true, depthMm: 1.2, clinicalStage: { t: 'T2a', n: 'cN1b', m: 'cM1a(0)', stageGroup: 'IV' } } },
+  {
+    name: 'melanoma Breslow 1.2 mm, M1a(0), stage IV',
+    input: {
+      primarySite: 'C44.5',
+      histology: '8720/3',
+      malignant: true,
+      depthMm: 1.2,
+      clinicalStage: { t: 'T2a', n: 'cN1b', m: 'cM1a(0)', stageGroup: 'IV' },
+    },
+  },
   // Lugano 2014 and FIGO 2018 in otherStages; C77 as a lymphoma's primary site.
-  { name: 'DLBCL of nodes C77.2, Lugano IIE bulky', input: { primarySite: 'C77.2', histology: '9680/3', malignant: true, otherStages: [{ system: 'lugano', stage: 'IIE bulky' }] } },
-  { name: 'cervix FIGO IIIC1', input: { primarySite: 'C53.9', histology: '8070/3', malignant: true, otherStages: [{ system: 'figo', stage: 'IIIC1' }] } },
+  {
+    name: 'DLBCL of nodes C77.2, Lugano IIE bulky',
+    input: {
+      primarySite: 'C77.2',
+      histology: '9680/3',
+      malignant: true,
+      otherStages: [{ system: 'lugano', stage: 'IIE bulky' }],
+    },
+  },
+  {
+    name: 'cervix FIGO IIIC1',
+    input: {
+      primarySite: 'C53.9',
+      histology: '8070/3',
+      malignant: true,
+      otherStages: [{ system: 'figo', stage: 'IIIC1' }],
+    },
+  },
   // Benign on review: a /0 code with malignant false.
   { name: 'fibroadenoma 9010/0, not malignant', input: breastInput({ histology: '9010/0', malignant: false }) },
   // Nodal metastasis listed as an additional cancer with behaviour /6.
-  { name: 'axillary nodal metastasis 8500/6 as an additional cancer', input: breastInput({ additionalCancers: [{ primarySite: 'C77.3', histology: '8500/6' }] }) },
+  {
+    name: 'axillary nodal metastasis 8500/6 as an additional cancer',
+    input: breastInput({ additionalCancers: [{ primarySite: 'C77.3', histology: '8500/6' }] }),
+  },
 ];
 
 describe(validateDiagnosis.name, () => {
@@ -1745,7 +2011,15 @@ describe(standingDiagnosis.name, () => {
     const standing = standingDiagnosis([
       { source: 'board', diagnosis: dx({ primarySite: 'C61.9', histology: '8140/3' }) },
       { source: 'referring', diagnosis: prostate },
-      { source: 'pathology_review', diagnosis: dx({ primarySite: 'C61.9', histology: '8140/3', grade: 'GG3', gleason: { primary: 4, secondary: 3 } }) },
+      {
+        source: 'pathology_review',
+        diagnosis: dx({
+          primarySite: 'C61.9',
+          histology: '8140/3',
+          grade: 'GG3',
+          gleason: { primary: 4, secondary: 3 },
+        }),
+      },
     ])!;
     expect(standing.sources.grade).toBe('pathology_review');
     expect(compareDiagnoses(prostate, standing.diagnosis).changeTypes).toEqual(['grade']);
@@ -1757,7 +2031,10 @@ describe(standingDiagnosis.name, () => {
     const referral = { ...breast, biomarkers: [...breast.biomarkers, germline('BRCA2', 'negative')] };
     const standing = standingDiagnosis([
       { source: 'referring', diagnosis: referral },
-      { source: 'board', diagnosis: dx({ primarySite: 'C50.4', histology: '9010/0', laterality: 'left', malignant: false }) },
+      {
+        source: 'board',
+        diagnosis: dx({ primarySite: 'C50.4', histology: '9010/0', laterality: 'left', malignant: false }),
+      },
     ])!;
     const d = standing.diagnosis;
     expect(d.malignant).toBe(false);

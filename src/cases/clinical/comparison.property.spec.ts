@@ -58,7 +58,10 @@ const breastFacts: fc.Arbitrary<BreastFacts> = fc.record({
   grade: fc.constantFrom('G1' as const, 'G2' as const, 'G3' as const, null),
   clinical: fc.option(tnm(CLINICAL_N), { nil: null }),
   pathological: fc.option(tnm(PATHOLOGICAL_N), { nil: null }),
-  postTherapy: fc.option(fc.record({ t: fc.constantFrom('T0', ...T), n: fc.constantFrom('N0', 'N1mi', 'N1a', 'N2a') }), { nil: null }),
+  postTherapy: fc.option(
+    fc.record({ t: fc.constantFrom('T0', ...T), n: fc.constantFrom('N0', 'N1mi', 'N1a', 'N2a') }),
+    { nil: null },
+  ),
   er: fc.option(percent, { nil: null }),
   pr: fc.option(percent, { nil: null }),
   her2: fc.option(fc.constantFrom<Her2>('zero', 'low1', 'low2', 'pos3', 'pos2'), { nil: null }),
@@ -158,9 +161,10 @@ function writeTnm(
   const pt = parseTnm('t', t);
   const pn = parseTnm('n', n);
   const pm = parseTnm('m', m);
-  const group = basis === 'post_therapy_pathological' || pt === undefined || pn === undefined || pm === undefined
-    ? undefined
-    : breastAnatomicGroup(pt, pn, pm);
+  const group =
+    basis === 'post_therapy_pathological' || pt === undefined || pn === undefined || pm === undefined
+      ? undefined
+      : breastAnatomicGroup(pt, pn, pm);
   const g = w.group % 3;
   if (group !== undefined && g > 0) {
     stage.stageGroup = group;
@@ -171,10 +175,26 @@ function writeTnm(
 
 function writeBreast(f: BreastFacts, w: Notation): Diagnosis {
   const biomarkers: BiomarkerInput[] = [];
-  if (f.er !== null) biomarkers.push({ name: pick(['ER', 'estrogen receptor', 'oestrogen receptor'], w.erName), method: 'IHC', ...pick(receptorForms(f.er), w.erForm) });
-  if (f.pr !== null) biomarkers.push({ name: pick(['PR', 'PgR', 'progesterone receptor'], w.prName), method: 'IHC', ...pick(receptorForms(f.pr), w.erForm + 1) });
-  if (f.her2 !== null) biomarkers.push({ name: pick(HER2_NAMES, w.her2Name), method: 'IHC', ...pick(HER2_FORMS[f.her2], w.her2Form) });
-  if (f.ki67 !== null) biomarkers.push({ name: pick(['Ki-67', 'Ki67', 'MIB-1'], w.kiName), method: 'IHC', ...pick([{ percent: f.ki67 }, { value: `${f.ki67}%` }], w.kiForm) });
+  if (f.er !== null)
+    biomarkers.push({
+      name: pick(['ER', 'estrogen receptor', 'oestrogen receptor'], w.erName),
+      method: 'IHC',
+      ...pick(receptorForms(f.er), w.erForm),
+    });
+  if (f.pr !== null)
+    biomarkers.push({
+      name: pick(['PR', 'PgR', 'progesterone receptor'], w.prName),
+      method: 'IHC',
+      ...pick(receptorForms(f.pr), w.erForm + 1),
+    });
+  if (f.her2 !== null)
+    biomarkers.push({ name: pick(HER2_NAMES, w.her2Name), method: 'IHC', ...pick(HER2_FORMS[f.her2], w.her2Form) });
+  if (f.ki67 !== null)
+    biomarkers.push({
+      name: pick(['Ki-67', 'Ki67', 'MIB-1'], w.kiName),
+      method: 'IHC',
+      ...pick([{ percent: f.ki67 }, { value: `${f.ki67}%` }], w.kiForm),
+    });
   if (f.brca2 !== null) {
     const value = pick(GERMLINE_FORMS[f.brca2], w.germlineForm);
     biomarkers.push(
@@ -197,7 +217,8 @@ function writeBreast(f: BreastFacts, w: Notation): Diagnosis {
     grade: f.grade,
     clinicalStage: f.clinical === null ? null : writeTnm(f.clinical, 'clinical', w, 0),
     pathologicalStage: f.pathological === null ? null : writeTnm(f.pathological, 'pathological', w, 3),
-    postTherapyPathologicalStage: f.postTherapy === null ? null : writeTnm(f.postTherapy, 'post_therapy_pathological', w, 6),
+    postTherapyPathologicalStage:
+      f.postTherapy === null ? null : writeTnm(f.postTherapy, 'post_therapy_pathological', w, 6),
     biomarkers: [...biomarkers.slice(rotate), ...biomarkers.slice(0, rotate)],
     additionalCancers: [],
     malignant: true,
@@ -212,8 +233,22 @@ const prostateFacts = fc.record({
   t: fc.constantFrom('T1c', 'T2a', 'T2b', 'T2c', 'T3a', 'T3b', 'T4'),
   psa: fc.constantFrom('4.1 ng/mL', '12 ng/mL'),
 });
-const GG: Record<string, string> = { '3+3': 'GG1', '3+4': 'GG2', '4+3': 'GG3', '4+4': 'GG4', '3+5': 'GG4', '5+3': 'GG4', '4+5': 'GG5', '5+4': 'GG5', '5+5': 'GG5' };
-const writeProstate = (f: { gleason: readonly number[]; t: string; psa: string }, form: number, prefixed: boolean): Diagnosis => {
+const GG: Record<string, string> = {
+  '3+3': 'GG1',
+  '3+4': 'GG2',
+  '4+3': 'GG3',
+  '4+4': 'GG4',
+  '3+5': 'GG4',
+  '5+3': 'GG4',
+  '4+5': 'GG5',
+  '5+4': 'GG5',
+  '5+5': 'GG5',
+};
+const writeProstate = (
+  f: { gleason: readonly number[]; t: string; psa: string },
+  form: number,
+  prefixed: boolean,
+): Diagnosis => {
   const [primary, secondary] = f.gleason as [number, number];
   const gg = GG[`${primary}+${secondary}`];
   const shape = form % 3;
@@ -287,7 +322,12 @@ const planItem: fc.Arbitrary<PlanItem> = fc.oneof(
     modality: fc.constant('surgery'),
     intent: fc.constant('curative'),
     sequence: fc.integer({ min: 1, max: 4 }),
-    description: fc.constantFrom('lumpectomy + SLNB', 'mastectomy + ALND', 'mastectomy + sentinel lymph node biopsy', 'lumpectomy'),
+    description: fc.constantFrom(
+      'lumpectomy + SLNB',
+      'mastectomy + ALND',
+      'mastectomy + sentinel lymph node biopsy',
+      'lumpectomy',
+    ),
   }),
   fc.record({
     modality: fc.constant('systemic_therapy'),
@@ -320,7 +360,9 @@ const anyDiagnosis: fc.Arbitrary<Diagnosis> = fc.oneof(
   { weight: 4, arbitrary: breast },
   fc.tuple(prostateFacts, fc.nat(), fc.boolean()).map(([f, i, p]) => writeProstate(f, i, p)),
   fc.tuple(luganoFacts, fc.nat()).map(([f, i]) => writeLymphoma(f, i)),
-  fc.tuple(fc.constantFrom(...(Object.keys(RESECTABILITY) as (keyof typeof RESECTABILITY)[])), fc.nat()).map(([r, i]) => writePancreas(r, i)),
+  fc
+    .tuple(fc.constantFrom(...(Object.keys(RESECTABILITY) as (keyof typeof RESECTABILITY)[])), fc.nat())
+    .map(([r, i]) => writePancreas(r, i)),
 );
 
 const toInput = (d: Diagnosis): DiagnosisInput => ({
@@ -331,7 +373,13 @@ const toInput = (d: Diagnosis): DiagnosisInput => ({
   otherStages: d.otherStages == null ? null : [...d.otherStages],
 });
 
-const NO_CHANGE = { changeTypes: [], stageChanges: [], biomarkerChanges: [], concordance: 'concordant', managementImpact: 'none' };
+const NO_CHANGE = {
+  changeTypes: [],
+  stageChanges: [],
+  biomarkerChanges: [],
+  concordance: 'concordant',
+  managementImpact: 'none',
+};
 
 /* ------------------------------------------------------------------------ */
 /* Properties                                                                */
@@ -384,9 +432,15 @@ describe(compareDiagnoses.name, () => {
     fc.assert(
       fc.property(breastFacts, breastFacts, notation, notation, (a, b, w1, w2) => {
         const changed =
-          (a.her2 !== null && b.her2 !== null && (a.her2 === 'pos3' || a.her2 === 'pos2' ? 'pos' : a.her2.slice(0, 3)) !== (b.her2 === 'pos3' || b.her2 === 'pos2' ? 'pos' : b.her2.slice(0, 3))) ||
+          (a.her2 !== null &&
+            b.her2 !== null &&
+            (a.her2 === 'pos3' || a.her2 === 'pos2' ? 'pos' : a.her2.slice(0, 3)) !==
+              (b.her2 === 'pos3' || b.her2 === 'pos2' ? 'pos' : b.her2.slice(0, 3))) ||
           (a.er !== null && b.er !== null && category(a.er) !== category(b.er));
-        const r = compareDiagnoses(writeBreast(a, w1), writeBreast({ ...a, her2: b.her2 ?? a.her2, er: b.er ?? a.er }, w2));
+        const r = compareDiagnoses(
+          writeBreast(a, w1),
+          writeBreast({ ...a, her2: b.her2 ?? a.her2, er: b.er ?? a.er }, w2),
+        );
         if (changed) expect(r.changeTypes).toContain('biomarker');
       }),
       { numRuns: 1000 },
@@ -418,7 +472,11 @@ describe(compareDiagnoses.name, () => {
   it('should find any assessment concordant with itself, with impact none', () => {
     fc.assert(
       fc.property(anyDiagnosis, fc.option(plan, { nil: null }), (d, p) => {
-        const r = compareDiagnoses(d, structuredClone(d), p === null ? {} : { recommendation: p, signedPlan: structuredClone(p) });
+        const r = compareDiagnoses(
+          d,
+          structuredClone(d),
+          p === null ? {} : { recommendation: p, signedPlan: structuredClone(p) },
+        );
         expect(r).toMatchObject(NO_CHANGE);
         expect(r.treatmentChanges).toEqual([]);
         expect(r.additionalCancers).toEqual([]);

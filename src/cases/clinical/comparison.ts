@@ -218,22 +218,38 @@ function compareSystems(from: Diagnosis, to: Diagnosis, out: StageChange[]): voi
     const sa = symptoms(pa);
     const sb = symptoms(pb);
     const order =
-      extent !== 0 ? extent : bulky(pb) !== bulky(pa) ? bulky(pb) - bulky(pa) : sa !== undefined && sb !== undefined && sa !== sb ? (sb === 'B' ? 1 : -1) : 0;
+      extent !== 0
+        ? extent
+        : bulky(pb) !== bulky(pa)
+          ? bulky(pb) - bulky(pa)
+          : sa !== undefined && sb !== undefined && sa !== sb
+            ? sb === 'B'
+              ? 1
+              : -1
+            : 0;
     if (order === 0) continue;
     const up = order > 0;
-    out.push({ basis: 'other', element: 'system', system, from: pa.value, to: pb.value, direction: up ? 'up' : 'down' });
+    out.push({
+      basis: 'other',
+      element: 'system',
+      system,
+      from: pa.value,
+      to: pb.value,
+      direction: up ? 'up' : 'down',
+    });
   }
 }
 
 /** The grade to compare: the ISUP grade group from the Gleason pattern when stated. */
 const gradeOf = (d: Diagnosis): string | null =>
-  d.grade === 'GX' ? null : (d.gleason != null ? (isupGradeGroup(d.gleason) ?? d.grade) : d.grade);
+  d.grade === 'GX' ? null : d.gleason != null ? (isupGradeGroup(d.gleason) ?? d.grade) : d.grade;
 
 /** The same lesion: same site (the subsite may be stated with more detail) and, when both say, the same side. */
 const sameLesion = (a: AdditionalCancer, b: AdditionalCancer): boolean => {
   const siteA = a.primarySite;
   const siteB = b.primarySite;
-  const site = siteA === siteB || siteA.slice(0, 3) === siteB.slice(0, 3) && (siteA.endsWith('.9') || siteB.endsWith('.9'));
+  const site =
+    siteA === siteB || (siteA.slice(0, 3) === siteB.slice(0, 3) && (siteA.endsWith('.9') || siteB.endsWith('.9')));
   const side = a.laterality == null || b.laterality == null || a.laterality === b.laterality;
   return site && side;
 };
@@ -248,20 +264,29 @@ export function compareDiagnoses(referring: Diagnosis, board: Diagnosis, managem
   const details: string[] = [];
   if (referring.malignant !== board.malignant) {
     types.add('malignancy');
-    details.push(board.malignant ? 'Malignancy: not malignant → malignant' : 'Malignancy: malignant → not malignant (benign on review)');
+    details.push(
+      board.malignant
+        ? 'Malignancy: not malignant → malignant'
+        : 'Malignancy: malignant → not malignant (benign on review)',
+    );
   }
   if (known(referring.primarySite) && known(board.primarySite) && referring.primarySite !== board.primarySite) {
     // C50.9 (breast, NOS) vs C50.4: the subsite stated with more detail is not a different site.
-    const nos = referring.primarySite.slice(0, 3) === board.primarySite.slice(0, 3) &&
+    const nos =
+      referring.primarySite.slice(0, 3) === board.primarySite.slice(0, 3) &&
       (referring.primarySite.endsWith('.9') || board.primarySite.endsWith('.9'));
     if (!nos) {
       types.add('primary_site');
-      details.push(`Primary site: ${codeWords(referring.primarySite, topographyName)} → ${codeWords(board.primarySite, topographyName)}`);
+      details.push(
+        `Primary site: ${codeWords(referring.primarySite, topographyName)} → ${codeWords(board.primarySite, topographyName)}`,
+      );
     }
   }
   if (known(referring.histology) && known(board.histology) && referring.histology !== board.histology) {
     types.add('histology');
-    details.push(`Histology: ${codeWords(referring.histology, morphologyName)} → ${codeWords(board.histology, morphologyName)}`);
+    details.push(
+      `Histology: ${codeWords(referring.histology, morphologyName)} → ${codeWords(board.histology, morphologyName)}`,
+    );
   }
   const ga = gradeOf(referring);
   const gb = gradeOf(board);
@@ -270,8 +295,11 @@ export function compareDiagnoses(referring: Diagnosis, board: Diagnosis, managem
     details.push(`Grade: ${ga} → ${gb}`);
   }
   const lateralityChanged =
-    known(referring.laterality) && known(board.laterality) && referring.laterality !== board.laterality &&
-    referring.laterality !== 'not_applicable' && board.laterality !== 'not_applicable'
+    known(referring.laterality) &&
+    known(board.laterality) &&
+    referring.laterality !== board.laterality &&
+    referring.laterality !== 'not_applicable' &&
+    board.laterality !== 'not_applicable'
       ? { from: referring.laterality, to: board.laterality }
       : null;
   if (lateralityChanged !== null) {
@@ -337,7 +365,9 @@ export function compareDiagnoses(referring: Diagnosis, board: Diagnosis, managem
       details.push(`Additional cancer: ${c.description ?? codeWords(c.primarySite, topographyName)}`);
     } else if (known(same.histology) && known(c.histology) && same.histology !== c.histology) {
       types.add('histology');
-      details.push(`Histology of ${c.primarySite}: ${codeWords(same.histology, morphologyName)} → ${codeWords(c.histology, morphologyName)}`);
+      details.push(
+        `Histology of ${c.primarySite}: ${codeWords(same.histology, morphologyName)} → ${codeWords(c.histology, morphologyName)}`,
+      );
     }
   }
   const removedCancers = listed.filter((r) =>
@@ -363,13 +393,7 @@ export function compareDiagnoses(referring: Diagnosis, board: Diagnosis, managem
     : [];
   const managementImpact: ManagementImpact =
     management.chairImpact ??
-    (comparable
-      ? treatmentChanges.length > 0
-        ? 'changed'
-        : 'none'
-      : changeTypes.length > 0
-        ? 'potential'
-        : 'none');
+    (comparable ? (treatmentChanges.length > 0 ? 'changed' : 'none') : changeTypes.length > 0 ? 'potential' : 'none');
   const concordance: Concordance =
     managementImpact === 'changed' ? 'major' : changeTypes.length === 0 ? 'concordant' : 'minor';
   return {

@@ -10,32 +10,78 @@
  * slnb]` are the same.
  */
 
-export const SETTINGS = ['neoadjuvant', 'adjuvant', 'perioperative', 'definitive', 'palliative', 'maintenance'] as const;
+export const SETTINGS = [
+  'neoadjuvant',
+  'adjuvant',
+  'perioperative',
+  'definitive',
+  'palliative',
+  'maintenance',
+] as const;
 export type Setting = (typeof SETTINGS)[number];
 
 /** A small coded list of operations, with the words that name them. */
 export const PROCEDURES: Readonly<Record<string, { label: string; words: readonly string[]; group: string }>> = {
   lumpectomy: {
     label: 'lumpectomy (breast-conserving surgery)',
-    words: ['lumpectomy', 'breast-conserving', 'breast conserving', 'wide local excision of breast', 'partial mastectomy', 'bcs'],
+    words: [
+      'lumpectomy',
+      'breast-conserving',
+      'breast conserving',
+      'wide local excision of breast',
+      'partial mastectomy',
+      'bcs',
+    ],
     group: 'breast',
   },
   mastectomy: { label: 'mastectomy', words: ['mastectomy'], group: 'breast' },
   slnb: { label: 'sentinel lymph node biopsy', words: ['slnb', 'sentinel'], group: 'axilla' },
-  alnd: { label: 'axillary lymph node dissection', words: ['alnd', 'axillary dissection', 'axillary lymph node dissection'], group: 'axilla' },
-  radical_prostatectomy: { label: 'radical prostatectomy', words: ['prostatectomy', 'ralp', 'rarp'], group: 'prostate' },
-  pancreaticoduodenectomy: { label: 'pancreaticoduodenectomy (Whipple)', words: ['whipple', 'pancreaticoduodenectomy'], group: 'pancreas' },
+  alnd: {
+    label: 'axillary lymph node dissection',
+    words: ['alnd', 'axillary dissection', 'axillary lymph node dissection'],
+    group: 'axilla',
+  },
+  radical_prostatectomy: {
+    label: 'radical prostatectomy',
+    words: ['prostatectomy', 'ralp', 'rarp'],
+    group: 'prostate',
+  },
+  pancreaticoduodenectomy: {
+    label: 'pancreaticoduodenectomy (Whipple)',
+    words: ['whipple', 'pancreaticoduodenectomy'],
+    group: 'pancreas',
+  },
   distal_pancreatectomy: { label: 'distal pancreatectomy', words: ['distal pancreatectomy'], group: 'pancreas' },
   lobectomy: { label: 'lobectomy', words: ['lobectomy'], group: 'lung' },
   segmentectomy: { label: 'segmentectomy', words: ['segmentectomy', 'wedge resection'], group: 'lung' },
   pneumonectomy: { label: 'pneumonectomy', words: ['pneumonectomy'], group: 'lung' },
   colectomy: { label: 'colectomy', words: ['colectomy', 'hemicolectomy'], group: 'colon' },
-  anterior_resection: { label: 'anterior resection', words: ['anterior resection', 'total mesorectal excision', 'tme'], group: 'rectum' },
-  abdominoperineal_resection: { label: 'abdominoperineal resection', words: ['abdominoperineal', 'apr'], group: 'rectum' },
-  hysterectomy: { label: 'hysterectomy with salpingo-oophorectomy', words: ['hysterectomy', 'tah', 'bso'], group: 'gyn' },
+  anterior_resection: {
+    label: 'anterior resection',
+    words: ['anterior resection', 'total mesorectal excision', 'tme'],
+    group: 'rectum',
+  },
+  abdominoperineal_resection: {
+    label: 'abdominoperineal resection',
+    words: ['abdominoperineal', 'apr'],
+    group: 'rectum',
+  },
+  hysterectomy: {
+    label: 'hysterectomy with salpingo-oophorectomy',
+    words: ['hysterectomy', 'tah', 'bso'],
+    group: 'gyn',
+  },
   cytoreduction: { label: 'cytoreductive surgery', words: ['cytoreduct', 'debulking'], group: 'gyn' },
-  wide_local_excision: { label: 'wide local excision', words: ['wide local excision', 'wle', 'wide excision'], group: 'skin' },
-  limb_sparing_resection: { label: 'limb-sparing resection', words: ['limb-sparing', 'limb sparing', 'en bloc resection'], group: 'sarcoma' },
+  wide_local_excision: {
+    label: 'wide local excision',
+    words: ['wide local excision', 'wle', 'wide excision'],
+    group: 'skin',
+  },
+  limb_sparing_resection: {
+    label: 'limb-sparing resection',
+    words: ['limb-sparing', 'limb sparing', 'en bloc resection'],
+    group: 'sarcoma',
+  },
   amputation: { label: 'amputation', words: ['amputation'], group: 'sarcoma' },
 };
 
@@ -44,25 +90,52 @@ export const PROCEDURES: Readonly<Record<string, { label: string; words: readonl
  * named by its acronym and one listed by drugs compare alike.
  */
 export const REGIMENS: Readonly<Record<string, { label: string; drugs: readonly string[] }>> = {
-  'AC-T': { label: 'doxorubicin + cyclophosphamide, then paclitaxel', drugs: ['doxorubicin', 'cyclophosphamide', 'paclitaxel'] },
+  'AC-T': {
+    label: 'doxorubicin + cyclophosphamide, then paclitaxel',
+    drugs: ['doxorubicin', 'cyclophosphamide', 'paclitaxel'],
+  },
   TC: { label: 'docetaxel + cyclophosphamide', drugs: ['docetaxel', 'cyclophosphamide'] },
-  TCHP: { label: 'docetaxel + carboplatin + trastuzumab + pertuzumab', drugs: ['docetaxel', 'carboplatin', 'trastuzumab', 'pertuzumab'] },
+  TCHP: {
+    label: 'docetaxel + carboplatin + trastuzumab + pertuzumab',
+    drugs: ['docetaxel', 'carboplatin', 'trastuzumab', 'pertuzumab'],
+  },
   THP: { label: 'paclitaxel + trastuzumab + pertuzumab', drugs: ['paclitaxel', 'trastuzumab', 'pertuzumab'] },
   TH: { label: 'paclitaxel + trastuzumab', drugs: ['paclitaxel', 'trastuzumab'] },
   'T-DM1': { label: 'trastuzumab emtansine', drugs: ['trastuzumab emtansine'] },
   'T-DXd': { label: 'trastuzumab deruxtecan', drugs: ['trastuzumab deruxtecan'] },
-  CMF: { label: 'cyclophosphamide + methotrexate + fluorouracil', drugs: ['cyclophosphamide', 'methotrexate', 'fluorouracil'] },
-  'KEYNOTE-522': { label: 'pembrolizumab + carboplatin + paclitaxel, then AC', drugs: ['pembrolizumab', 'carboplatin', 'paclitaxel', 'doxorubicin', 'cyclophosphamide'] },
+  CMF: {
+    label: 'cyclophosphamide + methotrexate + fluorouracil',
+    drugs: ['cyclophosphamide', 'methotrexate', 'fluorouracil'],
+  },
+  'KEYNOTE-522': {
+    label: 'pembrolizumab + carboplatin + paclitaxel, then AC',
+    drugs: ['pembrolizumab', 'carboplatin', 'paclitaxel', 'doxorubicin', 'cyclophosphamide'],
+  },
   FOLFOX: { label: 'leucovorin + fluorouracil + oxaliplatin', drugs: ['leucovorin', 'fluorouracil', 'oxaliplatin'] },
   CAPOX: { label: 'capecitabine + oxaliplatin', drugs: ['capecitabine', 'oxaliplatin'] },
   FOLFIRI: { label: 'leucovorin + fluorouracil + irinotecan', drugs: ['leucovorin', 'fluorouracil', 'irinotecan'] },
-  FOLFIRINOX: { label: 'leucovorin + fluorouracil + irinotecan + oxaliplatin', drugs: ['leucovorin', 'fluorouracil', 'irinotecan', 'oxaliplatin'] },
+  FOLFIRINOX: {
+    label: 'leucovorin + fluorouracil + irinotecan + oxaliplatin',
+    drugs: ['leucovorin', 'fluorouracil', 'irinotecan', 'oxaliplatin'],
+  },
   'gemcitabine-nab-paclitaxel': { label: 'gemcitabine + nab-paclitaxel', drugs: ['gemcitabine', 'nab-paclitaxel'] },
-  ABVD: { label: 'doxorubicin + bleomycin + vinblastine + dacarbazine', drugs: ['doxorubicin', 'bleomycin', 'vinblastine', 'dacarbazine'] },
-  'BV-AVD': { label: 'brentuximab vedotin + doxorubicin + vinblastine + dacarbazine', drugs: ['brentuximab vedotin', 'doxorubicin', 'vinblastine', 'dacarbazine'] },
-  'R-CHOP': { label: 'rituximab + cyclophosphamide + doxorubicin + vincristine + prednisone', drugs: ['rituximab', 'cyclophosphamide', 'doxorubicin', 'vincristine', 'prednisone'] },
-  'Pola-R-CHP': { label: 'polatuzumab vedotin + rituximab + cyclophosphamide + doxorubicin + prednisone', drugs: ['polatuzumab vedotin', 'rituximab', 'cyclophosphamide', 'doxorubicin', 'prednisone'] },
-  'AI': { label: 'doxorubicin + ifosfamide', drugs: ['doxorubicin', 'ifosfamide'] },
+  ABVD: {
+    label: 'doxorubicin + bleomycin + vinblastine + dacarbazine',
+    drugs: ['doxorubicin', 'bleomycin', 'vinblastine', 'dacarbazine'],
+  },
+  'BV-AVD': {
+    label: 'brentuximab vedotin + doxorubicin + vinblastine + dacarbazine',
+    drugs: ['brentuximab vedotin', 'doxorubicin', 'vinblastine', 'dacarbazine'],
+  },
+  'R-CHOP': {
+    label: 'rituximab + cyclophosphamide + doxorubicin + vincristine + prednisone',
+    drugs: ['rituximab', 'cyclophosphamide', 'doxorubicin', 'vincristine', 'prednisone'],
+  },
+  'Pola-R-CHP': {
+    label: 'polatuzumab vedotin + rituximab + cyclophosphamide + doxorubicin + prednisone',
+    drugs: ['polatuzumab vedotin', 'rituximab', 'cyclophosphamide', 'doxorubicin', 'prednisone'],
+  },
+  AI: { label: 'doxorubicin + ifosfamide', drugs: ['doxorubicin', 'ifosfamide'] },
   'carboplatin-paclitaxel': { label: 'carboplatin + paclitaxel', drugs: ['carboplatin', 'paclitaxel'] },
   'cisplatin-pemetrexed': { label: 'cisplatin + pemetrexed', drugs: ['cisplatin', 'pemetrexed'] },
   EP: { label: 'etoposide + cisplatin', drugs: ['etoposide', 'cisplatin'] },
@@ -185,11 +258,11 @@ export function codeItem(item: PlanItem): CodedItem {
   const drugs = new Set<string>((item.drugs ?? []).map((d) => d.toLowerCase().trim()));
   if (regimen !== null) for (const d of REGIMENS[regimen]?.drugs ?? []) drugs.add(d);
   for (const d of KNOWN_DRUGS) if (wordIn(text, d)) drugs.add(d);
-  if (/endocrine|hormon/.test(text) && item.modality === 'systemic_therapy' && drugs.size === 0) drugs.add('endocrine therapy');
+  if (/endocrine|hormon/.test(text) && item.modality === 'systemic_therapy' && drugs.size === 0)
+    drugs.add('endocrine therapy');
   if (drugs.has('nab-paclitaxel')) drugs.delete('paclitaxel');
   let setting: Setting | null = item.setting ?? null;
-  if (setting === null)
-    for (const s of SETTINGS) if (wordIn(text, s)) setting = s;
+  if (setting === null) for (const s of SETTINGS) if (wordIn(text, s)) setting = s;
   return {
     modality: item.modality,
     intent: item.intent,
@@ -283,7 +356,13 @@ export function compareManagement(
     }
     const intents = (xs: CodedItem[]): string => [...new Set(xs.map((x) => x.intent))].sort().join('/');
     if (intents(a) !== intents(b))
-      out.push({ kind: 'intent', modality: m, from: intents(a), to: intents(b), text: `${mw(m)}: ${intents(a)} → ${intents(b)} intent` });
+      out.push({
+        kind: 'intent',
+        modality: m,
+        from: intents(a),
+        to: intents(b),
+        text: `${mw(m)}: ${intents(a)} → ${intents(b)} intent`,
+      });
     if (m === 'surgery') {
       const pa = [...new Set(a.flatMap((x) => x.procedures))].sort();
       const pb = [...new Set(b.flatMap((x) => x.procedures))].sort();
@@ -293,11 +372,29 @@ export function compareManagement(
         const ga = pa.filter((p) => (PROCEDURES[p]?.group ?? p) === g);
         const gb = pb.filter((p) => (PROCEDURES[p]?.group ?? p) === g);
         if (ga.length > 0 && gb.length > 0 && ga.join() !== gb.join())
-          out.push({ kind: 'surgery_type', modality: m, from: procWords(ga), to: procWords(gb), text: `Surgery: ${procWords(ga)} → ${procWords(gb)}` });
+          out.push({
+            kind: 'surgery_type',
+            modality: m,
+            from: procWords(ga),
+            to: procWords(gb),
+            text: `Surgery: ${procWords(ga)} → ${procWords(gb)}`,
+          });
         else if (ga.length === 0 && gb.length > 0 && pa.length > 0)
-          out.push({ kind: 'surgery_type', modality: m, from: null, to: procWords(gb), text: `Surgery: ${procWords(gb)} added` });
+          out.push({
+            kind: 'surgery_type',
+            modality: m,
+            from: null,
+            to: procWords(gb),
+            text: `Surgery: ${procWords(gb)} added`,
+          });
         else if (gb.length === 0 && ga.length > 0 && pb.length > 0)
-          out.push({ kind: 'surgery_type', modality: m, from: procWords(ga), to: null, text: `Surgery: ${procWords(ga)} no longer recommended` });
+          out.push({
+            kind: 'surgery_type',
+            modality: m,
+            from: procWords(ga),
+            to: null,
+            text: `Surgery: ${procWords(ga)} no longer recommended`,
+          });
       }
     }
     if (m === 'systemic_therapy' || m === 'radiation') {
@@ -306,7 +403,13 @@ export function compareManagement(
       const ta = [...new Set(a.map((x) => timing(x, before)).filter(relative))].sort();
       const tb = [...new Set(b.map((x) => timing(x, after)).filter(relative))].sort();
       if (ta.length > 0 && tb.length > 0 && ta.join() !== tb.join())
-        out.push({ kind: 'sequence', modality: m, from: ta.join('/'), to: tb.join('/'), text: `${mw(m)}: ${ta.join('/')} → ${tb.join('/')}` });
+        out.push({
+          kind: 'sequence',
+          modality: m,
+          from: ta.join('/'),
+          to: tb.join('/'),
+          text: `${mw(m)}: ${ta.join('/')} → ${tb.join('/')}`,
+        });
     }
     if (m === 'systemic_therapy') {
       const da = [...new Set(a.flatMap((x) => x.drugs))].sort();
@@ -314,21 +417,40 @@ export function compareManagement(
       const classes = (ds: string[]): string => [...new Set(ds.map(drugClass))].sort().join();
       // Both name drugs and they differ (by regimen, drug or class).
       if (da.length > 0 && db.length > 0 && (da.join() !== db.join() || classes(da) !== classes(db)))
-        out.push({ kind: 'regimen', modality: m, from: drugWords(a), to: drugWords(b), text: `Systemic therapy: ${drugWords(a)} → ${drugWords(b)}` });
+        out.push({
+          kind: 'regimen',
+          modality: m,
+          from: drugWords(a),
+          to: drugWords(b),
+          text: `Systemic therapy: ${drugWords(a)} → ${drugWords(b)}`,
+        });
     }
     const la = [...new Set(a.map((x) => x.laterality).filter((l): l is string => l !== null))];
     const lb = [...new Set(b.map((x) => x.laterality).filter((l): l is string => l !== null))];
     if (la.length > 0 && lb.length > 0 && la.sort().join() !== lb.sort().join())
-      out.push({ kind: 'laterality', modality: m, from: la.join('/'), to: lb.join('/'), text: `${mw(m)}: ${la.join('/')} → ${lb.join('/')} side` });
+      out.push({
+        kind: 'laterality',
+        modality: m,
+        from: la.join('/'),
+        to: lb.join('/'),
+        text: `${mw(m)}: ${la.join('/')} → ${lb.join('/')} side`,
+      });
   }
   // Local treatment follows a corrected side, even where the items name none.
   const lat = context.lateralityChanged;
   if (lat != null && !out.some((c) => c.kind === 'laterality')) {
     const local = after.filter((i) => i.modality === 'surgery' || i.modality === 'radiation').map((i) => i.modality);
     for (const m of [...new Set(local)])
-      out.push({ kind: 'laterality', modality: m, from: lat.from, to: lat.to, text: `${mw(m)}: ${lat.from} → ${lat.to} side` });
+      out.push({
+        kind: 'laterality',
+        modality: m,
+        from: lat.from,
+        to: lat.to,
+        text: `${mw(m)}: ${lat.from} → ${lat.to} side`,
+      });
   }
-  const trials = (xs: CodedItem[]): string[] => [...new Set(xs.map((x) => x.nctId).filter((n): n is string => n !== null))].sort();
+  const trials = (xs: CodedItem[]): string[] =>
+    [...new Set(xs.map((x) => x.nctId).filter((n): n is string => n !== null))].sort();
   const ta = trials(before);
   const tb = trials(after);
   if (ta.join() !== tb.join())
@@ -337,7 +459,10 @@ export function compareManagement(
       modality: 'clinical_trial',
       from: ta.join(', ') || null,
       to: tb.join(', ') || null,
-      text: tb.length === 0 ? `Clinical trial ${ta.join(', ')} no longer recommended` : `Clinical trial ${tb.join(', ')}${ta.length === 0 ? ' added' : ` instead of ${ta.join(', ')}`}`,
+      text:
+        tb.length === 0
+          ? `Clinical trial ${ta.join(', ')} no longer recommended`
+          : `Clinical trial ${tb.join(', ')}${ta.length === 0 ? ' added' : ` instead of ${ta.join(', ')}`}`,
     });
   return out;
 }

@@ -60,7 +60,9 @@ const stated = (v: unknown): boolean => v !== null && v !== undefined && v !== '
  * the board): a later stated fact replaces an earlier one; results and
  * additional cancers are merged per marker and per lesion.
  */
-export function standingDiagnosis(assessments: readonly { source: FactSource; diagnosis: SourcedDiagnosis }[]): StandingDiagnosis | null {
+export function standingDiagnosis(
+  assessments: readonly { source: FactSource; diagnosis: SourcedDiagnosis }[],
+): StandingDiagnosis | null {
   if (assessments.length === 0) return null;
   // The board speaks last whatever the order of recording; reviews in the order given.
   const ordered = [
@@ -98,7 +100,9 @@ export function standingDiagnosis(assessments: readonly { source: FactSource; di
       fromCancer[`biomarkers.${key}`] = diagnosis.malignant && normaliseBiomarker(b).origin === 'somatic';
     }
     for (const c of diagnosis.additionalCancers) {
-      const i = cancers.findIndex((x) => x.primarySite === c.primarySite && (x.laterality ?? null) === (c.laterality ?? null));
+      const i = cancers.findIndex(
+        (x) => x.primarySite === c.primarySite && (x.laterality ?? null) === (c.laterality ?? null),
+      );
       if (i >= 0) cancers[i] = { ...cancers[i], ...Object.fromEntries(Object.entries(c).filter(([, v]) => stated(v))) };
       else cancers.push(c);
     }

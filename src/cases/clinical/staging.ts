@@ -78,7 +78,8 @@ const T_RE =
 const N_RE = /^(yc|yp|rc|rp|c|p|r|a)?N(X|0|1mi|[1-3][a-c]?)((?:\((?:i\+|i-|mol\+|mol-|sn|f)\))*)$/;
 const M_RE = /^(yc|yp|rc|rp|c|p|r|a)?M(X|0|1(?:[a-d])?)((?:\((?:i\+|0|1)\))?)$/;
 
-const suffixList = (s: string): string[] => (s === '' ? [] : (s.match(/\(([^)]*)\)/g) ?? []).map((x) => x.slice(1, -1)));
+const suffixList = (s: string): string[] =>
+  s === '' ? [] : (s.match(/\(([^)]*)\)/g) ?? []).map((x) => x.slice(1, -1));
 
 function categoryRank(element: TnmElement, category: string): ParsedTnm['rank'] {
   const body = category.slice(1);
@@ -98,7 +99,13 @@ export function parseTnm(element: TnmElement, text: string): ParsedTnm | undefin
   const m = re.exec(text.trim());
   if (m === null) return undefined;
   const category = `${element.toUpperCase()}${m[2]}`;
-  return { element, prefix: m[1] ?? '', category, suffixes: suffixList(m[3] ?? ''), rank: categoryRank(element, category) };
+  return {
+    element,
+    prefix: m[1] ?? '',
+    category,
+    suffixes: suffixList(m[3] ?? ''),
+    rank: categoryRank(element, category),
+  };
 }
 
 export const TNM_EXPECTED: Record<TnmElement, string> = {
@@ -239,7 +246,10 @@ export const STAGING_SYSTEMS: Readonly<Record<string, StagingSystem>> = {
     expected: 'one of resectable, borderline_resectable, locally_advanced, metastatic',
     parse(text) {
       const order = ['resectable', 'borderline_resectable', 'locally_advanced', 'metastatic'];
-      const v = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+      const v = text
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_');
       const rank = order.indexOf(v);
       return rank < 0 ? undefined : { value: v, rank, modifiers: [] };
     },

@@ -168,7 +168,10 @@ export class CreateCaseDto {
   @Type(() => SiteOverrideDto)
   siteOverride?: SiteOverrideDto;
 
-  @ApiPropertyOptional({ type: PatientHistoryDto, description: "the patient's history (version 1); editable later at /cases/:id/history" })
+  @ApiPropertyOptional({
+    type: PatientHistoryDto,
+    description: "the patient's history (version 1); editable later at /cases/:id/history",
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()

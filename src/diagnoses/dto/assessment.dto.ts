@@ -27,7 +27,10 @@ import { LATERALITIES, type Laterality } from '../entities/diagnosis-assessment.
  */
 
 export class TnmStageDto {
-  @ApiPropertyOptional({ example: 'cT2', description: 'AJCC T with basis prefix and suffixes, e.g. cT2, pT1mi, ypT0, pT2(m)' })
+  @ApiPropertyOptional({
+    example: 'cT2',
+    description: 'AJCC T with basis prefix and suffixes, e.g. cT2, pT1mi, ypT0, pT2(m)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(30)
@@ -47,7 +50,10 @@ export class TnmStageDto {
   @IsString()
   @MaxLength(10)
   stageGroup?: string;
-  @ApiPropertyOptional({ enum: STAGE_GROUP_TYPES, description: 'AJCC 8 breast: anatomic (default) or prognostic stage group' })
+  @ApiPropertyOptional({
+    enum: STAGE_GROUP_TYPES,
+    description: 'AJCC 8 breast: anatomic (default) or prognostic stage group',
+  })
   @IsOptional()
   @IsIn(STAGE_GROUP_TYPES)
   groupType?: StageGroupType;
@@ -72,12 +78,20 @@ export const ORIGINS = ['somatic', 'germline'] as const;
 
 /** A biomarker result: the marker, and the result as text and/or structured (percent, IHC score, ISH, variant, TPS/CPS). */
 export class BiomarkerDto {
-  @ApiProperty({ example: 'HER2', description: 'a standard marker name; synonyms (HER2/neu, ERBB2) are the same marker' })
+  @ApiProperty({
+    example: 'HER2',
+    description: 'a standard marker name; synonyms (HER2/neu, ERBB2) are the same marker',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(50)
   name!: string;
-  @ApiPropertyOptional({ example: 'positive (IHC 3+)' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) value?: string;
+  @ApiPropertyOptional({ example: 'positive (IHC 3+)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  value?: string;
   @ApiPropertyOptional({ example: 'IHC' }) @IsOptional() @IsString() @MaxLength(100) method?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'percent of cells stained (ER, PR, Ki-67)' })
   @IsOptional()
@@ -87,11 +101,21 @@ export class BiomarkerDto {
   @ApiPropertyOptional({ description: 'HER2/CEP17 ratio' }) @IsOptional() @IsNumber() ishRatio?: number;
   @ApiPropertyOptional({ description: 'mean HER2 signals per cell' }) @IsOptional() @IsNumber() copyNumber?: number;
   @ApiPropertyOptional({ enum: ISH_RESULTS }) @IsOptional() @IsIn(ISH_RESULTS) ishResult?: (typeof ISH_RESULTS)[number];
-  @ApiPropertyOptional({ example: 'p.V600E', description: 'HGVS' }) @IsOptional() @IsString() @MaxLength(100) variant?: string;
+  @ApiPropertyOptional({ example: 'p.V600E', description: 'HGVS' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  variant?: string;
   @ApiPropertyOptional({ description: 'PD-L1 tumour proportion score, %' }) @IsOptional() @IsNumber() tps?: number;
   @ApiPropertyOptional({ description: 'PD-L1 combined positive score' }) @IsOptional() @IsNumber() cps?: number;
-  @ApiPropertyOptional({ enum: ORIGINS, default: 'somatic' }) @IsOptional() @IsIn(ORIGINS) origin?: (typeof ORIGINS)[number];
-  @ApiPropertyOptional({ example: 'pathogenic', description: 'e.g. germline: pathogenic, likely pathogenic, VUS, negative' })
+  @ApiPropertyOptional({ enum: ORIGINS, default: 'somatic' })
+  @IsOptional()
+  @IsIn(ORIGINS)
+  origin?: (typeof ORIGINS)[number];
+  @ApiPropertyOptional({
+    example: 'pathogenic',
+    description: 'e.g. germline: pathogenic, likely pathogenic, VUS, negative',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -134,7 +158,10 @@ export class AssessmentDto {
 
   @ApiPropertyOptional({ example: '8500/3' }) @IsOptional() @IsString() @MaxLength(10) histology?: string;
   @ApiPropertyOptional({ enum: LATERALITIES }) @IsOptional() @IsIn(LATERALITIES) laterality?: Laterality;
-  @ApiPropertyOptional({ enum: GRADES, description: 'by the site: Nottingham G1–G3 (breast), ISUP GG1–GG5 (prostate), WHO1–4 (CNS), low/high, G1–G4' })
+  @ApiPropertyOptional({
+    enum: GRADES,
+    description: 'by the site: Nottingham G1–G3 (breast), ISUP GG1–GG5 (prostate), WHO1–4 (CNS), low/high, G1–G4',
+  })
   @IsOptional()
   @IsIn(GRADES)
   grade?: Grade;
@@ -170,7 +197,10 @@ export class AssessmentDto {
   resectability?: string;
 
   @ApiPropertyOptional({ description: 'largest tumour dimension, mm' }) @IsOptional() @IsNumber() tumourSizeMm?: number;
-  @ApiPropertyOptional({ description: 'Breslow thickness / depth of invasion, mm' }) @IsOptional() @IsNumber() depthMm?: number;
+  @ApiPropertyOptional({ description: 'Breslow thickness / depth of invasion, mm' })
+  @IsOptional()
+  @IsNumber()
+  depthMm?: number;
 
   @ApiPropertyOptional({ example: 8, description: 'AJCC edition, 6–9' })
   @IsOptional()

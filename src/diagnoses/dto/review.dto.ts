@@ -18,7 +18,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DISCIPLINES, type Discipline } from '../../common/clinical-codes.js';
-import { EVIDENCE_SOURCES, MANAGEMENT_IMPACTS, type EvidenceSource, type ManagementImpact } from '../../cases/clinical/comparison.js';
+import {
+  EVIDENCE_SOURCES,
+  MANAGEMENT_IMPACTS,
+  type EvidenceSource,
+  type ManagementImpact,
+} from '../../cases/clinical/comparison.js';
 import {
   FINDING_TYPES,
   VERIFICATIONS,

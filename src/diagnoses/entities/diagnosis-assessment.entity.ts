@@ -72,11 +72,21 @@ export class DiagnosisAssessmentEntity {
   @Column({ type: 'jsonb', nullable: true })
   gleason!: Gleason | null;
 
-  @Column({ name: 'tumour_size_mm', type: 'numeric', nullable: true, transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  @Column({
+    name: 'tumour_size_mm',
+    type: 'numeric',
+    nullable: true,
+    transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
   tumourSizeMm!: number | null;
 
   /** Breslow thickness (melanoma) or depth of invasion, mm. */
-  @Column({ name: 'depth_mm', type: 'numeric', nullable: true, transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  @Column({
+    name: 'depth_mm',
+    type: 'numeric',
+    nullable: true,
+    transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
   depthMm!: number | null;
 
   /** The ICD-10-CM code the site was given as, when it was (mapped to ICD-O-3 in primarySite). */

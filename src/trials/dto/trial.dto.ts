@@ -21,7 +21,10 @@ import { PHASES, TRIAL_STATUSES, type Phase, type TrialStatus } from '../entitie
 
 export class BiomarkerCriterionDto {
   @ApiProperty({ example: 'HER2' }) @IsString() @MinLength(1) @MaxLength(50) name!: string;
-  @ApiPropertyOptional({ example: 'positive', description: 'the result category as a registry writes it: positive, negative, low, 3+, TPS ≥ 50%' })
+  @ApiPropertyOptional({
+    example: 'positive',
+    description: 'the result category as a registry writes it: positive, negative, low, 3+, TPS ≥ 50%',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)

@@ -317,6 +317,18 @@ const breastScenarios: Scenario[] = [
     }),
     expected: { changeTypes: ['germline_finding'], concordance: 'minor', impact: 'potential', pathology: false },
   },
+  // A pathogenic germline variant reported by the referral and not confirmed on review (ACMG/AMP 2015:
+  // variants are reclassified; Mersch et al., JAMA 2018;320:1266, 7.7% of VUS/pathogenic reclassified) is a
+  // change of the germline finding too.
+  {
+    cancer: 'breast',
+    name: 'germline BRCA2 pathogenic on the referral, negative on confirmatory testing: a germline change',
+    referring: breastBoard({
+      biomarkers: [ER90, PR60, HER2_1, germline('BRCA2', 'pathogenic variant', { variant: 'c.5946del' })],
+    }),
+    board: breastBoard({ biomarkers: [ER90, PR60, HER2_1, germline('BRCA2', 'negative (no pathogenic variant)')] }),
+    expected: { changeTypes: ['germline_finding'], concordance: 'minor', impact: 'potential', pathology: false },
+  },
   // Issue 13. cT2 → pT1c: clinical and pathological classifications are separate and never compared
   // (AJCC Cancer Staging Manual 8th ed., ch. 1, "Stage classification": c, p, yc, yp, r).
   {
@@ -1807,6 +1819,12 @@ const refused: { name: string; input: DiagnosisInput; field: string }[] = [
   },
   // ICD-O-3 topography: C50 has C50.0–C50.6, C50.8, C50.9; there is no C50.7.
   { name: 'C50.7 (not an ICD-O-3 code)', input: breastInput({ primarySite: 'C50.7' }), field: 'primarySite' },
+  // FNCLCC grade for soft-tissue sarcoma has three grades (Trojani et al., Int J Cancer 1984; AJCC 8 ch. 41).
+  {
+    name: 'G4 for a soft-tissue leiomyosarcoma',
+    input: dx({ primarySite: 'C49.2', histology: '8890/3', laterality: 'left', grade: 'G4' }),
+    field: 'grade',
+  },
   // C78/C79 are ICD-10 secondary-neoplasm codes, not ICD-O-3 topography.
   {
     name: 'C78.0 (ICD-10 lung metastasis, not ICD-O-3)',

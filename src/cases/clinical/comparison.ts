@@ -334,6 +334,10 @@ export function compareDiagnoses(referring: Diagnosis, board: Diagnosis, managem
       if (isGermlineFinding(b) && (prior === undefined || !isGermlineFinding(prior))) {
         germline = true;
         details.push(`Germline finding: ${describeBiomarker(b)}`);
+      } else if (prior !== undefined && isGermlineFinding(prior) && b.category?.code === 'negative') {
+        // A reported pathogenic variant not confirmed on review (e.g. reclassified, or a lab error) is a change too.
+        germline = true;
+        details.push(`Germline finding withdrawn: ${describeBiomarker(prior)} → ${describeBiomarker(b)}`);
       }
       continue;
     }

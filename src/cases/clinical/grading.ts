@@ -9,6 +9,9 @@
  * - CNS: WHO CNS grade 1–4 (WHO CNS5, Louis et al., Neuro Oncol 2021;23:1231).
  * - Two-tier low/high: ovarian serous carcinoma (Malpica et al., Am J Surg
  *   Pathol 2004;28:496) and urothelial carcinoma (WHO 2016/2022).
+ * - Soft-tissue sarcoma: FNCLCC grade G1–G3 (Trojani et al., Int J Cancer
+ *   1984;33:37; AJCC 8 ch. 40–45); GIST is graded by mitotic rate, low or
+ *   high (AJCC 8 ch. 43).
  * - Elsewhere: G1–G4 (G4 undifferentiated), GX.
  */
 
@@ -38,7 +41,7 @@ export interface Gleason {
   tertiary?: number | null;
 }
 
-export type GradeSystem = 'nottingham' | 'isup' | 'who_cns' | 'two_tier' | 'general';
+export type GradeSystem = 'nottingham' | 'isup' | 'who_cns' | 'two_tier' | 'fnclcc' | 'general';
 
 const siteOf = (topography: string | null): string => (topography ?? '').slice(0, 3);
 
@@ -52,6 +55,10 @@ export function gradeSystem(topography: string | null, histology: string | null)
   if ((site === 'C56' || site === 'C57' || site === 'C48') && (h === '8460' || h === '8461' || h === '8441'))
     return 'two_tier';
   if ((site === 'C67' || site === 'C65' || site === 'C66' || site === 'C68') && h.startsWith('812')) return 'two_tier';
+  if (h === '8936') return 'two_tier'; // GIST: low or high mitotic rate
+  const n = h === '' ? Number.NaN : Number(h);
+  // Sarcomas (soft tissue 8800–8991, synovial 9040–9044, vascular and bone 9120–9373).
+  if ((n >= 8800 && n <= 8991) || (n >= 9040 && n <= 9044) || (n >= 9120 && n <= 9373)) return 'fnclcc';
   return 'general';
 }
 
@@ -60,6 +67,7 @@ export const GRADES_BY_SYSTEM: Record<GradeSystem, readonly Grade[]> = {
   isup: ['GG1', 'GG2', 'GG3', 'GG4', 'GG5', 'GX'],
   who_cns: ['WHO1', 'WHO2', 'WHO3', 'WHO4'],
   two_tier: ['low', 'high', 'GX'],
+  fnclcc: ['G1', 'G2', 'G3', 'GX'],
   general: ['G1', 'G2', 'G3', 'G4', 'GX'],
 };
 
@@ -68,6 +76,7 @@ export const GRADE_SYSTEM_WORDS: Record<GradeSystem, string> = {
   isup: 'an ISUP grade group GG1–GG5 (with the Gleason pattern)',
   who_cns: 'a WHO CNS grade WHO1–WHO4',
   two_tier: 'a two-tier grade, low or high',
+  fnclcc: 'an FNCLCC grade G1, G2 or G3 (or GX)',
   general: 'a grade G1, G2, G3, G4 or GX',
 };
 

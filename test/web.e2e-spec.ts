@@ -189,6 +189,9 @@ describe('The browser app', () => {
     await shot(page, 'day-view');
     await page.goto(`${base}/#/reports`);
     await page.getByRole('heading', { name: 'Concordance' }).waitFor();
+    // Potential impact is its own row; a presentation without a reason or date is unknown, not compliant.
+    await page.getByRole('rowheader', { name: 'Management impact potential' }).waitFor();
+    await page.getByText(/unknown is never counted as compliant/).waitFor();
     await shot(page, 'reports');
     await context.close();
   }, 60_000);

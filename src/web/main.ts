@@ -721,6 +721,27 @@ function Reports() {
         `additional cancers ${String(n('additionalCancers').n)}; pathology reinterpretation ${String(n('pathologyReinterpretation').n)}.`
       }
     </p>
+    <table aria-label="Concordance and management impact">
+      <tr>
+        <th scope="row">Major (management changed)</th>
+        <td>${String(n('major').n)} (${String(n('major').pct)} %)</td>
+      </tr>
+      <tr>
+        <th scope="row">Minor</th>
+        <td>${String(n('minor').n)} (${String(n('minor').pct)} %)</td>
+      </tr>
+      <tr>
+        <th scope="row">Concordant</th>
+        <td>${String(n('concordant').n)} (${String(n('concordant').pct)} %)</td>
+      </tr>
+      ${(['changed', 'potential', 'none'] as const).map((k) => {
+        const v = (c.managementImpact as Json)[k] as Json;
+        return html`<tr>
+          <th scope="row">Management impact ${k}</th>
+          <td>${String(v.n)} (${String(v.pct)} %)</td>
+        </tr>`;
+      })}
+    </table>
     <table aria-label="Changes by category">
       ${Object.entries(byType).map(
         ([k, v]) =>
@@ -734,7 +755,10 @@ function Reports() {
     <h2>Conference ${year}</h2>
     <p>
       ${String(data.conference.sessions)} sessions, ${String(data.conference.casesPresented)} cases presented,
-      prospective ${String((data.conference.prospective as Json).pct)} %.
+      ${(() => {
+        const p = data.conference.prospective as Json;
+        return `prospective ${String(p.pct)} % of presentations (${String(p.n)} prospective, ${String(p.retrospective)} retrospective, ${String(p.unknown)} unknown: no reason or treatment date recorded; unknown is never counted as compliant).`;
+      })()}
     </p>
   </main>`;
 }

@@ -467,6 +467,12 @@ describe('Patient history', () => {
     );
     const versions = await request(t.http).get(`/api/cases/${c.id}/history/versions`).set(bearer(clinician));
     expect(itemsOf(versions.body).map((v) => v.document.firstTreatmentDate)).toEqual(['2026-01-12', '2026-01-05']);
+    // The same limits as everywhere else: not before the patient was born, at most a year ahead.
+    for (const date of ['1901-01-01', `${new Date().getUTCFullYear() + 3}-01-01`]) {
+      const bad = await write(c.id, historyBody({ firstTreatmentDate: date }), '"2"');
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body.errors)).toContain('firstTreatmentDate');
+    }
   });
 
   it("should hide the history from another clinic's clinician and from an admin without break-glass (404, audited denied)", async () => {

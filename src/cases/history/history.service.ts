@@ -18,6 +18,7 @@ import {
   toHistoryVersion,
   type HistoryRow,
 } from './history.mapper.js';
+import { firstTreatmentDateProblem } from '../intake-rules.js';
 import { checkHistory } from './history-rules.js';
 import { changedSections, emptyHistory, type PatientHistory } from './history.types.js';
 
@@ -77,7 +78,18 @@ export class HistoryService {
     const c = await this.access.load(user, caseId, { write: true });
     const read = parseIfMatch(ifMatch);
     const document = toHistoryDocument(dto);
-    this.assertValid(document, await this.sexOf(c), '');
+    const patient = await this.patientOf(c);
+    this.assertValid(document, patient.sex, '');
+    // The same limits as PUT /cases/:id/first-treatment-date and intake: not before birth, at most a year ahead.
+    const problem =
+      document.firstTreatmentDate === null
+        ? null
+        : firstTreatmentDateProblem(
+            document.firstTreatmentDate,
+            patient.birthDate,
+            new Date().toISOString().slice(0, 10),
+          );
+    if (problem !== null) throw RequestValidationException.field('firstTreatmentDate', `firstTreatmentDate ${problem}`);
     const inserted = await this.insertVersion(c, read, document, user.id);
     if (inserted === undefined) {
       const [now] = await this.tx.query<{ v: number }>(
@@ -181,9 +193,12 @@ export class HistoryService {
     if (errors.length > 0) throw new RequestValidationException(errors);
   }
 
-  private async sexOf(c: CaseEntity): Promise<Sex> {
-    const [row] = await this.tx.query<{ sex: Sex }>('SELECT sex FROM patient WHERE id = $1', [c.patientId]);
-    return row?.sex ?? 'unknown';
+  private async patientOf(c: CaseEntity): Promise<{ sex: Sex; birthDate: string }> {
+    const [row] = await this.tx.query<{ sex: Sex; birth_date: string }>(
+      'SELECT sex, birth_date::text AS birth_date FROM patient WHERE id = $1',
+      [c.patientId],
+    );
+    return { sex: row?.sex ?? 'unknown', birthDate: row?.birth_date ?? '1900-01-01' };
   }
 
   /** Inserts version `read + 1` if `read` is the current version; undefined otherwise. */

@@ -1822,7 +1822,7 @@ const refused: { name: string; input: DiagnosisInput; field: string }[] = [
   // FNCLCC grade for soft-tissue sarcoma has three grades (Trojani et al., Int J Cancer 1984; AJCC 8 ch. 41).
   {
     name: 'G4 for a soft-tissue leiomyosarcoma',
-    input: dx({ primarySite: 'C49.2', histology: '8890/3', laterality: 'left', grade: 'G4' }),
+    input: toInput(dx({ primarySite: 'C49.2', histology: '8890/3', laterality: 'left', grade: 'G4' })),
     field: 'grade',
   },
   // C78/C79 are ICD-10 secondary-neoplasm codes, not ICD-O-3 topography.

@@ -143,6 +143,16 @@ function breastRecommendation(
   ];
 }
 
+/** A case the board read as the referral did. */
+const concordant = (base: Pick<DemoCase, 'sex' | 'referring' | 'recommendation'>): DemoCase => ({
+  ...base,
+  board: base.referring,
+  chairImpact: null,
+  evidence: ['slide_review', 'image_review'],
+  driving: null,
+  kind: 'concordant',
+});
+
 export const BREAST_DEMO_CASES = 70;
 
 /** Breast demo case i (0–69). */
@@ -263,14 +273,7 @@ export function breastDemoCase(i: number): DemoCase {
       kind: 'her2_positive',
     };
   }
-  return {
-    ...base,
-    board: referring,
-    chairImpact: null,
-    evidence: ['slide_review', 'image_review'],
-    driving: null,
-    kind: 'concordant',
-  };
+  return concordant(base);
 }
 
 /* --------------------------------- prostate -------------------------------- */
@@ -388,12 +391,5 @@ export function prostateDemoCase(i: number): DemoCase {
       kind: 'nodal_metastasis',
     };
   }
-  return {
-    ...base,
-    board: referring,
-    chairImpact: null,
-    evidence: ['slide_review', 'image_review'],
-    driving: null,
-    kind: 'concordant',
-  };
+  return concordant(base);
 }

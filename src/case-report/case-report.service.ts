@@ -230,9 +230,9 @@ export class CaseReportService {
           );
     const matches = await this.trials.matches(user, c.id);
     // The board's diagnosis as it stands: what the board restated over what the reviews and the referral said.
-    const boardAssessment = await this.diagnoses.current(c.id, 'board');
-    const board =
-      boardAssessment === null ? null : ((await this.diagnoses.standingAt(c.id))?.diagnosis ?? boardAssessment);
+    const { latest, standing } = await this.diagnoses.caseAssessments(c.id);
+    const boardAssessment = latest.get('board') ?? null;
+    const board = boardAssessment === null ? null : (standing?.diagnosis ?? boardAssessment);
     return {
       patient: {
         name: patientDisplayName(who.given_name, who.family_name),
@@ -243,7 +243,7 @@ export class CaseReportService {
       referringInstitution: c.referringInstitution,
       clinic: { name: who.clinic, timeZone: who.time_zone },
       generatedAt: new Date().toISOString(),
-      referring: asReport(await this.diagnoses.current(c.id, 'referring')),
+      referring: asReport(latest.get('referring') ?? null),
       board: asReport(board),
       change:
         change === undefined

@@ -107,21 +107,29 @@ export class DiagnosesService {
    * over the referral's, with each fact's source.
    */
   async standingAt(caseId: string, asOf?: DiagnosisAssessmentEntity | null): Promise<StandingDiagnosis | null> {
+    return (await this.caseAssessments(caseId, asOf)).standing;
+  }
+
+  /**
+   * In one read: the newest assessment of each source (a newer one
+   * supersedes), up to `asOf`, and the standing diagnosis merged from them.
+   */
+  async caseAssessments(
+    caseId: string,
+    asOf?: DiagnosisAssessmentEntity | null,
+  ): Promise<{ latest: Map<AssessmentSource, DiagnosisAssessmentEntity>; standing: StandingDiagnosis | null }> {
     const rows = await this.tx.manager.find(DiagnosisAssessmentEntity, {
       where: { caseId },
       order: { recordedAt: 'ASC', id: 'ASC' },
     });
-    // The newest of each source only (a newer one supersedes), up to asOf.
     const upTo = asOf == null ? rows : rows.filter((r) => r.recordedAt <= asOf.recordedAt);
     const latest = new Map<AssessmentSource, DiagnosisAssessmentEntity>();
     for (const r of upTo) latest.set(r.source, r);
     if (asOf != null) latest.set(asOf.source, asOf);
-    return standingDiagnosis([...latest.values()].map((r) => ({ source: r.source, diagnosis: asDiagnosis(r) })));
-  }
-
-  /** The assessment that stands for a case as a record: the board's, else the referral's. */
-  async standing(caseId: string): Promise<DiagnosisAssessmentEntity | null> {
-    return (await this.current(caseId, 'board')) ?? (await this.current(caseId, 'referring'));
+    const standing = standingDiagnosis(
+      [...latest.values()].map((r) => ({ source: r.source, diagnosis: asDiagnosis(r) })),
+    );
+    return { latest, standing };
   }
 
   /** The newest assessment of a source for a case. */

@@ -24,9 +24,11 @@ export class FhirService {
       birth_date: string;
       sex: string;
     }>(`SELECT id, mrn, family_name, given_name, birth_date::text, sex FROM patient WHERE id = $1`, [c.patientId]);
-    const dx = await this.diagnoses.standing(c.id);
-    // What stands: the board's facts with what it does not restate from the reviews and the referral.
-    const merged = (await this.diagnoses.standingAt(c.id))?.diagnosis ?? null;
+    // The record that stands (the board's, else the referral's) and, merged, the board's facts with
+    // what it does not restate from the reviews and the referral: one read.
+    const { latest, standing } = await this.diagnoses.caseAssessments(c.id);
+    const dx = latest.get('board') ?? latest.get('referring') ?? null;
+    const merged = standing?.diagnosis ?? null;
     const [plan] = await this.tx.query<{
       id: string;
       signed_at: Date | null;

@@ -11,5 +11,6 @@ import { CaseReportService } from './case-report.service.js';
   imports: [DatabaseModule, CasesModule, DiagnosesModule, TrialsModule],
   controllers: [CaseReportController],
   providers: [CaseReportService],
+  exports: [CaseReportService],
 })
 export class CaseReportModule {}

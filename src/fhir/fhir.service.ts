@@ -1,17 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CaseReportService } from '../case-report/case-report.service.js';
+import { reportPdf } from '../case-report/case-report.pdf.js';
 import { CaseAccessService } from '../cases/case-access.service.js';
+import type { PlanItem } from '../cases/clinical/management.js';
+import { HistoryService } from '../cases/history/history.service.js';
 import { TransactionContext } from '../database/transaction-context.js';
-import { DiagnosesService } from '../diagnoses/diagnoses.service.js';
-import { caseBundle, type FhirInput } from './fhir-bundle.js';
+import { asDiagnosis, DiagnosesService } from '../diagnoses/diagnoses.service.js';
+import type { DiagnosisAssessmentEntity } from '../diagnoses/entities/diagnosis-assessment.entity.js';
+import { caseBundle, type FhirAssessment } from './fhir-bundle.js';
 
-/** A case's FHIR R4 Bundle (mCODE): the board's diagnosis (else the referral's), the signed plan, the review, the visit. */
+const assessment = (a: DiagnosisAssessmentEntity | undefined): FhirAssessment | null =>
+  a === undefined ? null : { id: a.id, recordedAt: a.recordedAt, diagnosis: asDiagnosis(a), icd10cm: a.icd10cm };
+
+/**
+ * A case's FHIR R4 Bundle (mCODE 4.0.0): the standing diagnosis with its
+ * stages, grade, markers and ECOG, the referral's diagnosis told apart, the
+ * history, the referral, the recommendation and the signed plan, the review,
+ * the visit and the letter as a PDF.
+ */
 @Injectable()
 export class FhirService {
   constructor(
     private readonly tx: TransactionContext,
     private readonly access: CaseAccessService,
     private readonly diagnoses: DiagnosesService,
+    private readonly history: HistoryService,
+    private readonly reports: CaseReportService,
   ) {}
 
   async bundle(user: AuthenticatedUser, caseId: string): Promise<Record<string, unknown>> {
@@ -23,23 +38,31 @@ export class FhirService {
       given_name: string;
       birth_date: string;
       sex: string;
-    }>(`SELECT id, mrn, family_name, given_name, birth_date::text, sex FROM patient WHERE id = $1`, [c.patientId]);
-    // The record that stands (the board's, else the referral's) and, merged, the board's facts with
-    // what it does not restate from the reviews and the referral: one read.
+      clinic: string;
+    }>(
+      `SELECT p.id, p.mrn, p.family_name, p.given_name, p.birth_date::text, p.sex, cl.name AS clinic
+         FROM patient p JOIN clinic cl ON cl.id = $2 WHERE p.id = $1`,
+      [c.patientId, c.clinicId],
+    );
     const { latest, standing } = await this.diagnoses.caseAssessments(c.id);
-    const dx = latest.get('board') ?? latest.get('referring') ?? null;
-    const merged = standing?.diagnosis ?? null;
+    const board = latest.get('board');
+    const [chair] =
+      board?.authorId == null
+        ? []
+        : await this.tx.query<{ display_name: string }>(`SELECT display_name FROM app_user WHERE id = $1`, [
+            board.authorId,
+          ]);
     const [plan] = await this.tx.query<{
       id: string;
       signed_at: Date | null;
       summary: string | null;
-      items: NonNullable<FhirInput['plan']>['items'];
+      items: PlanItem[];
     }>(
       `SELECT id, signed_at, summary, items FROM plan_version WHERE case_id = $1 AND status = 'signed' ORDER BY number DESC LIMIT 1`,
       [c.id],
     );
-    const [review] = await this.tx.query<{ session_id: string; presented_at: Date | null }>(
-      `SELECT session_id, presented_at FROM agenda_item WHERE case_id = $1 AND presented_at IS NOT NULL ORDER BY presented_at LIMIT 1`,
+    const [review] = await this.tx.query<{ presented_at: Date | null }>(
+      `SELECT presented_at FROM agenda_item WHERE case_id = $1 AND presented_at IS NOT NULL ORDER BY presented_at LIMIT 1`,
       [c.id],
     );
     const appointments = await this.tx.query<{
@@ -56,7 +79,29 @@ export class FhirService {
         WHERE a.case_id = $1 AND a.status = 'booked' ORDER BY a.starts_at`,
       [c.id],
     );
+    const history = await this.history.currentDocument(c.id);
+    // The letter goes with the record once the board has a plan or a diagnosis to tell.
+    const letter =
+      plan !== undefined || board !== undefined
+        ? await (async () => {
+            const report = await this.reports.report(user, c.id);
+            return {
+              pdf: await reportPdf(report),
+              createdAt: new Date(report.generatedAt),
+              title: 'Second-opinion letter',
+            };
+          })()
+        : null;
     return caseBundle({
+      case: {
+        id: c.id,
+        createdAt: c.createdAt,
+        urgency: c.urgency,
+        referringClinician: c.referringClinician,
+        referringInstitution: c.referringInstitution,
+        recommendation: c.referringRecommendation,
+      },
+      clinic: { id: c.clinicId, name: patient.clinic },
       patient: {
         id: patient.id,
         mrn: patient.mrn,
@@ -65,29 +110,25 @@ export class FhirService {
         birthDate: patient.birth_date,
         sex: patient.sex,
       },
-      diagnosis:
-        dx === null
+      referral: assessment(latest.get('referring')),
+      board:
+        board === undefined
           ? null
           : {
-              id: dx.id,
-              source: dx.source,
-              primarySite: merged?.primarySite ?? dx.primarySite,
-              histology: merged?.histology ?? dx.histology,
-              malignant: merged?.malignant ?? dx.malignant,
-              clinicalStage: merged?.clinicalStage ?? dx.clinicalStage,
-              pathologicalStage: merged?.pathologicalStage ?? dx.pathologicalStage,
-              additionalCancers: [...(merged?.additionalCancers ?? dx.additionalCancers)],
-              recordedAt: dx.recordedAt,
+              ...assessment(board)!,
+              diagnosis: standing?.diagnosis ?? asDiagnosis(board),
+              chair: chair?.display_name ?? null,
             },
+      standingWithoutBoard: board === undefined ? (standing?.diagnosis ?? null) : null,
+      history: history?.document ?? null,
       plan:
         plan === undefined ? null : { id: plan.id, signedAt: plan.signed_at, summary: plan.summary, items: plan.items },
-      // The board review as a Procedure (one per case, identified by the case): when the case was
-      // presented, else when the board recorded its diagnosis; none before either.
+      // The board review as a Procedure: when the case was presented, else when the board recorded its diagnosis.
       review:
         review !== undefined
-          ? { id: c.id, performedAt: review.presented_at }
-          : dx?.source === 'board'
-            ? { id: c.id, performedAt: dx.recordedAt }
+          ? { performedAt: review.presented_at }
+          : board !== undefined
+            ? { performedAt: board.recordedAt }
             : null,
       appointments: appointments.map((a) => ({
         id: a.id,
@@ -98,6 +139,7 @@ export class FhirService {
         end: a.ends_at,
         status: a.status,
       })),
+      letter,
     });
   }
 }

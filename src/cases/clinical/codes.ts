@@ -419,3 +419,45 @@ export function icd10cmToIcdo3(code: string): Icd10CmSite | undefined {
     ? { topography: first.topography, laterality: side }
     : { topography: first.topography };
 }
+
+/**
+ * The ICD-10-CM code for an ICD-O-3 topography, side and histology, for
+ * systems that code conditions in ICD-10-CM (mCODE's primary-cancer value
+ * set): C50.4 left in a woman → C50.412, C61.9 → C61, C34.1 right → C34.11.
+ * The histology picks the chapter: melanoma (872–879) → C43, Merkel cell
+ * (8247) → C4A, other neuroendocrine tumours (824x) → C7A, in situ (/2) →
+ * D05 for the breast; anything else the C-code of the site. The most specific
+ * code that maps back to the same site and side; for the breast the
+ * female/male character follows the patient's sex. Undefined when no code
+ * maps to the site.
+ */
+export function icdo3ToIcd10cm(
+  topography: string,
+  laterality: string | null,
+  histology: string | null,
+  sex: string | null,
+): string | undefined {
+  const morph = histology === null ? undefined : parseMorphology(histology);
+  const type = morph === undefined ? Number.NaN : Number(morph.histology.slice(0, 4));
+  const chapter = (key: string): boolean => {
+    if (morph?.behaviour === 2) return key.startsWith('D');
+    if (key.startsWith('D')) return false;
+    if (type >= 8720 && type <= 8799) return key.startsWith('C43');
+    if (type === 8247) return key.startsWith('C4A');
+    if (type >= 8240 && type <= 8249) return key.startsWith('C7A');
+    return !key.startsWith('C43') && !key.startsWith('C4A') && !key.startsWith('C7A');
+  };
+  const side = laterality === 'bilateral' ? null : laterality;
+  const sited = [...ICD10CM_SITES].filter(([, s]) => s.topography === topography && (s.laterality ?? null) === side);
+  const inChapter = sited.filter(([k]) => chapter(k));
+  const candidates = inChapter.length > 0 ? inChapter : sited;
+  const bySex =
+    topography.startsWith('C50') && (sex === 'female' || sex === 'male')
+      ? candidates.filter(([k]) => k.length < 6 || k[4] === (sex === 'female' ? '1' : '2'))
+      : candidates;
+  const pool = (bySex.length > 0 ? bySex : candidates).map(([k]) => k);
+  // The most specific code first; equal length, the lowest.
+  const key = pool.sort((a, b) => b.length - a.length || a.localeCompare(b))[0];
+  if (key === undefined) return undefined;
+  return key.length > 3 ? `${key.slice(0, 3)}.${key.slice(3)}` : key;
+}

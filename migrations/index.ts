@@ -11,6 +11,7 @@ import { Trials1795719730004 } from './1795719730004-trials.js';
 import { ClinicalModel1795722000000 } from './1795722000000-clinical-model.js';
 import { PatientHistory1795721000000 } from './1795721000000-patient-history.js';
 import { IntakeAndCoc1795720000000 } from './1795720000000-intake-and-coc.js';
+import { FhirReferral1795723000000 } from './1795723000000-fhir-referral.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ClinicalModel1795722000000,
   PatientHistory1795721000000,
   IntakeAndCoc1795720000000,
+  FhirReferral1795723000000,
 ];

@@ -10,6 +10,7 @@ import { BoardIoAdapter } from './board/board-io.adapter.js';
 import { securityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
 import type { Env } from './config/env.schema.js';
+import { fhirBodyErrorHandler, fhirBodyLimit, isFhirRoute } from './fhir/fhir-route.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -42,7 +43,7 @@ export function configureApp(app: NestFastifyApplication): void {
     origin: config.corsOrigins === '*' ? true : config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id'],
-    exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After'],
+    exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'Location'],
     maxAge: 600,
   });
 
@@ -54,6 +55,23 @@ export function configureApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON; anything else is a 415, not a string that fails validation.
   fastify.removeContentTypeParser('text/plain');
+  // FHIR's media type is JSON too, read as strictly as application/json.
+  fastify.addContentTypeParser(
+    'application/fhir+json',
+    { parseAs: 'string' },
+    fastify.getDefaultJsonParser(
+      fastify.initialConfig.onProtoPoisoning ?? 'error',
+      fastify.initialConfig.onConstructorPoisoning ?? 'error',
+    ),
+  );
+  // FHIR routes (@FhirRoute()) take Bundles with base64 documents, and answer even the errors
+  // raised before Nest runs them (body too large, not JSON) as an OperationOutcome.
+  const bodyLimit = fastify.initialConfig.bodyLimit ?? 1048576;
+  fastify.addHook('onRoute', (route) => {
+    if (!isFhirRoute(route.config)) return;
+    route.bodyLimit = fhirBodyLimit(bodyLimit, config.uploadMaxBytes);
+    route.errorHandler = fhirBodyErrorHandler;
+  });
   const headers = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers).header('x-request-id', request.id);

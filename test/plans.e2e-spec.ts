@@ -281,8 +281,10 @@ describe('Consensus treatment plans', () => {
     expect(plan).toMatchObject({ status: 'active', intent: 'plan' });
     const review = resources.find((r) => r.resourceType === 'Procedure') as { code: { coding: { code: string }[] } };
     expect(review.code.coding[0].code).toBe('C93304');
-    const stage = resources.find((r) => r.resourceType === 'Observation') as { code: { coding: { code: string }[] } };
-    expect(stage.code.coding.map((c) => c.code)).toContain('21908-9');
+    const stage = resources.find(
+      (r) => r.resourceType === 'Observation' && JSON.stringify(r.meta ?? {}).includes('mcode-tnm-stage-group'),
+    ) as { code: { coding: { code: string }[] } };
+    expect(stage.code.coding.map((c) => c.code)).toEqual(expect.arrayContaining(['21908-9']));
     // Every reference inside the Bundle resolves inside it.
     const urls = new Set((bundle.entry ?? []).map((e) => e.fullUrl));
     const refs = JSON.stringify(bundle).match(/"reference":"[^"]+"/g) ?? [];

@@ -8,6 +8,8 @@ export interface AuditSubject {
   /** Why this access was allowed, when it is unusual (e.g. `break_glass`). */
   reason?: string;
   severity?: 'normal' | 'high';
+  /** The success status when the handler chose one other than the route's (e.g. 200 for a replayed import). */
+  statusCode?: number;
   /** Patients whose data a list response shows: each gets its own audit row. */
   disclosedPatientIds?: string[];
 }

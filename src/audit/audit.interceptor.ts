@@ -62,13 +62,13 @@ export class AuditInterceptor implements NestInterceptor {
     const work = READ_METHODS.has(request.method)
       ? async () => {
           const result = await handle();
-          await this.audit.record(entry('success', successStatus, result));
+          await this.audit.record(entry('success', subject.statusCode ?? successStatus, result));
           return result;
         }
       : () =>
           this.tx.run(async (manager) => {
             const result = await handle();
-            await this.audit.record(entry('success', successStatus, result), manager);
+            await this.audit.record(entry('success', subject.statusCode ?? successStatus, result), manager);
             return result;
           });
 

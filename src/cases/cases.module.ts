@@ -30,6 +30,6 @@ import { RecordsService } from './records.service.js';
       useFactory: (config: AppConfig) => new FileSystemRecordStorage(path.join(config.dataDir, 'records')),
     },
   ],
-  exports: [CasesService, CaseAccessService, HistoryService],
+  exports: [CasesService, CaseAccessService, HistoryService, RecordsService],
 })
 export class CasesModule {}

@@ -52,7 +52,7 @@ export class CasesService {
   async create(user: AuthenticatedUser, dto: CreateCaseDto): Promise<CaseDetailDto> {
     // The referring diagnosis is checked before anything is written (400 naming referringDiagnosis.*).
     const site = checkDiagnosis(dto.referringDiagnosis, 'referringDiagnosis');
-    const clinicId = dto.clinicId ?? (await this.route(site.primarySite));
+    const clinicId = dto.clinicId ?? (await this.route(user, site.primarySite));
     if (!(await this.access.canSeeClinic(user, clinicId))) {
       throw RequestValidationException.field('clinicId', 'clinicId must be a clinic you belong to');
     }
@@ -278,8 +278,8 @@ export class CasesService {
     return DateTime.now().setZone(timeZone).toISODate() ?? new Date().toISOString().slice(0, 10);
   }
 
-  private async route(primarySite: string): Promise<string> {
-    const clinic = await this.clinics.routeBySite(primarySite);
+  private async route(user: AuthenticatedUser, primarySite: string): Promise<string> {
+    const clinic = await this.clinics.routeBySite(primarySite, (id) => this.access.canSeeClinic(user, id));
     if (clinic === undefined) {
       throw RequestValidationException.field(
         'clinicId',

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open, rm, writeFile } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
@@ -8,9 +8,11 @@ import { ConflictException, HttpException, HttpStatus, Injectable, NotFoundExcep
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { RecordType } from '../common/clinical-codes.js';
+import { AppConfig } from '../config/app-config.js';
 import { EventLogService } from '../events/event-log.service.js';
 import { RequestValidationException } from '../common/problem.js';
 import { TransactionContext } from '../database/transaction-context.js';
@@ -28,6 +30,21 @@ const ALLOWED = new Set([
   'application/dicom',
   'text/plain',
 ]);
+const ALLOWED_TYPES = 'a PDF, PNG, JPEG, TIFF, DICOM or plain-text document';
+
+/** A file that arrived inside a request body (e.g. a FHIR referral Bundle's attachment), decoded. */
+export interface InlineFile {
+  data: Buffer;
+  type: RecordType;
+  documentDate: string | null;
+  source: string | null;
+  /** Kept as the record's file name, made safe. */
+  title: string | null;
+}
+
+/** Whether an inline file may become a record: its type as sniffed from the bytes, or why not. */
+export type FileCheck =
+  { ok: true; mediaType: string } | { ok: false; problem: 'empty' | 'too_large' | 'type'; message: string };
 
 @Injectable()
 export class RecordsService {
@@ -36,6 +53,7 @@ export class RecordsService {
     private readonly access: CaseAccessService,
     private readonly storage: RecordStorage,
     private readonly events: EventLogService,
+    private readonly config: AppConfig,
   ) {}
 
   /** A multipart upload: form fields first, then one file. */
@@ -89,6 +107,67 @@ export class RecordsService {
     } finally {
       if (stored !== undefined) await rm(stored.temp, { force: true });
     }
+  }
+
+  /**
+   * The checks an upload's bytes get (not empty, within the upload limit, a
+   * type sniffed from the content and allowed), for a file that came inside
+   * a request body, before anything is written.
+   */
+  async checkFile(data: Buffer): Promise<FileCheck> {
+    if (data.length === 0) return { ok: false, problem: 'empty', message: 'the file is empty' };
+    if (data.length > this.config.uploadMaxBytes) {
+      return {
+        ok: false,
+        problem: 'too_large',
+        message: `the file is larger than the upload limit (${this.config.uploadMaxBytes} bytes)`,
+      };
+    }
+    const mediaType = await sniffBuffer(data);
+    if (mediaType === undefined || !ALLOWED.has(mediaType)) {
+      return { ok: false, problem: 'type', message: `the file must be ${ALLOWED_TYPES}, judged from its content` };
+    }
+    return { ok: true, mediaType };
+  }
+
+  /**
+   * Stores a file that came inside a request body as a record of a case the
+   * caller has created or loaded, in the current transaction: the same
+   * checks, content-addressed storage (removed again if the transaction
+   * rolls back) and `record.added` event as an upload. The caller names the
+   * audit subject.
+   */
+  async storeFile(caseId: string, file: InlineFile, actorId: string): Promise<RecordResponseDto> {
+    const check = await this.checkFile(file.data);
+    if (!check.ok) throw RequestValidationException.field('file', check.message);
+    const sha256 = createHash('sha256').update(file.data).digest('hex');
+    return this.tx.run(async (manager) => {
+      const temp = await this.storage.tempPath(`${randomUUID()}.part`);
+      try {
+        await writeFile(temp, file.data, { flag: 'wx', mode: 0o600 });
+        const { created } = await this.storage.put(temp, sha256);
+        if (created) this.tx.onRollback(() => this.storage.remove(sha256));
+      } finally {
+        await rm(temp, { force: true });
+      }
+      const record = await manager.save(
+        manager.create(RecordEntity, {
+          caseId,
+          type: file.type,
+          kind: 'file' as const,
+          documentDate: file.documentDate,
+          source: file.source,
+          contentSha256: sha256,
+          sizeBytes: String(file.data.length),
+          mediaType: check.mediaType,
+          filename: file.title === null ? null : sanitize(file.title),
+          supersedesId: null,
+          createdBy: actorId,
+        }),
+      );
+      await this.recordAdded(actorId, record);
+      return toRecordResponse(record, null);
+    });
   }
 
   async addImagingReference(
@@ -145,14 +224,18 @@ export class RecordsService {
   }
 
   private async added(user: AuthenticatedUser, record: RecordEntity): Promise<RecordResponseDto> {
+    await this.recordAdded(user.id, record);
+    AuditScope.describe({ entityId: record.id });
+    return toRecordResponse(record, null);
+  }
+
+  private async recordAdded(actorId: string, record: RecordEntity): Promise<void> {
     await this.events.append({
       type: 'record.added',
       caseId: record.caseId,
-      actorId: user.id,
+      actorId,
       payload: { recordId: record.id, type: record.type, kind: record.kind },
     });
-    AuditScope.describe({ entityId: record.id });
-    return toRecordResponse(record, null);
   }
 
   private async assertSupersedable(caseId: string, supersedesId: string | undefined): Promise<void> {
@@ -192,10 +275,7 @@ export class RecordsService {
       if (size === 0) throw RequestValidationException.field('file', 'file is empty');
       const mediaType = await sniff(temp);
       if (mediaType === undefined || !ALLOWED.has(mediaType)) {
-        throw new HttpException(
-          'The file must be a PDF, PNG, JPEG, TIFF, DICOM or plain-text document',
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-        );
+        throw new HttpException(`The file must be ${ALLOWED_TYPES}`, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
       }
       return { sha256: hash.digest('hex'), size, mediaType, filename: sanitize(part.filename), temp };
     } catch (error) {
@@ -205,20 +285,31 @@ export class RecordsService {
   }
 }
 
+const TEXT_SNIFF_BYTES = 64 * 1024;
+
 async function sniff(file: string): Promise<string | undefined> {
   const detected = await fileTypeFromFile(file);
   if (detected !== undefined) return detected.mime;
-  // No magic number: accept plain UTF-8 text without control bytes.
   const handle = await open(file, 'r');
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-    const head = buffer.subarray(0, bytesRead);
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
-    const binary = head.some((b) => b < 0x09 || (b > 0x0d && b < 0x20)) || text.includes('\ufffd');
-    return binary ? undefined : 'text/plain';
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(TEXT_SNIFF_BYTES), 0, TEXT_SNIFF_BYTES, 0);
+    return plainText(buffer.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }
+}
+
+async function sniffBuffer(data: Buffer): Promise<string | undefined> {
+  const detected = await fileTypeFromBuffer(data);
+  if (detected !== undefined) return detected.mime;
+  return plainText(data.subarray(0, TEXT_SNIFF_BYTES));
+}
+
+/** No magic number: accept plain UTF-8 text without control bytes. */
+function plainText(head: Buffer): 'text/plain' | undefined {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
+  const binary = head.some((b) => b < 0x09 || (b > 0x0d && b < 0x20)) || text.includes('\ufffd');
+  return binary ? undefined : 'text/plain';
 }
 
 function sanitize(name: string): string {

@@ -134,10 +134,23 @@ export class ClinicsService {
     return this.tx.manager.find(RoomEntity, { where: { clinicId }, order: { name: 'ASC' } });
   }
 
-  /** The clinic that takes a referring primary site, if exactly one does. */
-  async routeBySite(primarySite: string): Promise<ClinicEntity | undefined> {
+  /**
+   * The clinic that takes a referring primary site: the one of the clinics
+   * the coordinator works in (`preferred`) that takes it, else the one clinic
+   * of all that does; undefined when that is not exactly one.
+   */
+  async routeBySite(
+    primarySite: string,
+    preferred?: (clinicId: string) => Promise<boolean>,
+  ): Promise<ClinicEntity | undefined> {
     const clinics = await this.tx.manager.find(ClinicEntity, { order: { name: 'ASC' } });
     const matching = clinics.filter((c) => c.cancerTypes.some((p) => topographyMatches(p, primarySite)));
+    if (preferred !== undefined) {
+      const own: ClinicEntity[] = [];
+      for (const c of matching) if (await preferred(c.id)) own.push(c);
+      if (own.length === 1) return own[0];
+      if (own.length > 1) return undefined;
+    }
     return matching.length === 1 ? matching[0] : undefined;
   }
 

@@ -29,6 +29,11 @@ export class AppConfig {
     return path.resolve(this.env.DATA_DIR);
   }
 
+  /** The largest record file, uploaded or inside a FHIR referral Bundle, in bytes. */
+  get uploadMaxBytes(): number {
+    return this.env.UPLOAD_MAX_BYTES;
+  }
+
   /** The `/board` socket: events per second one socket may send before it is cut off. */
   get boardFloodLimit(): number {
     return this.env.BOARD_FLOOD_LIMIT;

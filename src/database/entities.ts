@@ -16,6 +16,7 @@ import {
   DiagnosisChangeEntity,
   DiagnosisChangeVerificationEntity,
 } from '../diagnoses/entities/diagnosis-change.entity.js';
+import { FhirReferralEntity } from '../fhir/entities/fhir-referral.entity.js';
 import { ClinicMemberEntity } from '../clinics/entities/clinic-member.entity.js';
 import { ClinicEntity } from '../clinics/entities/clinic.entity.js';
 import { RoomEntity } from '../clinics/entities/room.entity.js';
@@ -60,4 +61,5 @@ export const ENTITIES = [
   BreakGlassGrantEntity,
   ItineraryEntity,
   AppointmentEntity,
+  FhirReferralEntity,
 ];

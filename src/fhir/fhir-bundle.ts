@@ -344,7 +344,7 @@ export function caseBundle(input: FhirInput, now = new Date()): Json {
     const focus = [ref(primary)];
     standing.additionalCancers
       .filter((c) => c.status !== 'ruled_out')
-      .forEach((c, i) => add(additionalCancer(id(`condition/additional/${i}`), c, subject, primary!)));
+      .forEach((c, i) => add(additionalCancer(id(`condition/additional/${i}`), c, subject, primary)));
 
     const edition = standing.ajccEdition ?? 8;
     const method = concept([AJCC_METHOD[edition] ?? AJCC_METHOD[8]]);
@@ -818,7 +818,14 @@ function tumorMarker(id: string, b: BiomarkerInput, subject: Json, focus: Json[]
     id,
     meta: { profile: [PROFILE.tumorMarker] },
     ...(b.value == null && !(serum !== undefined && level != null)
-      ? { extension: [{ url: `${SYS.consilium.replace('CodeSystem', 'StructureDefinition')}/value-from-category`, valueBoolean: true }] }
+      ? {
+          extension: [
+            {
+              url: `${SYS.consilium.replace('CodeSystem', 'StructureDefinition')}/value-from-category`,
+              valueBoolean: true,
+            },
+          ],
+        }
       : {}),
     status: 'final',
     category: categoryLab(),

@@ -282,12 +282,46 @@ export const MARKER_LOINC: Record<string, { presence?: Code; percent?: Code; qua
   },
 };
 
-/** A marker named by a LOINC code of the table above. */
-export function markerOfLoinc(code: string): { marker: string; kind: 'presence' | 'percent' | 'quantity' } | undefined {
+export type MarkerResultKind = 'presence' | 'percent' | 'quantity' | 'ihc' | 'ish' | 'ishRatio' | 'copyNumber';
+
+/**
+ * LOINC codes other systems report markers with, one result per Observation
+ * (Epic, Cerner): the marker and which part of the result the value is.
+ */
+const READ_LOINC: Record<string, { marker: string; kind: MarkerResultKind }> = {
+  '16112-5': { marker: 'ER', kind: 'presence' },
+  '40556-3': { marker: 'ER', kind: 'presence' },
+  '14228-1': { marker: 'ER', kind: 'percent' },
+  '16113-3': { marker: 'PR', kind: 'presence' },
+  '40557-1': { marker: 'PR', kind: 'presence' },
+  '14230-7': { marker: 'PR', kind: 'percent' },
+  '85319-2': { marker: 'HER2', kind: 'ihc' },
+  '72383-3': { marker: 'HER2', kind: 'ihc' },
+  '85318-4': { marker: 'HER2', kind: 'ish' },
+  '31150-6': { marker: 'HER2', kind: 'ish' },
+  '96893-3': { marker: 'HER2', kind: 'ish' },
+  '49683-6': { marker: 'HER2', kind: 'ishRatio' },
+  '74860-8': { marker: 'HER2', kind: 'copyNumber' },
+  '29593-1': { marker: 'Ki-67', kind: 'percent' },
+  '85330-9': { marker: 'Ki-67', kind: 'percent' },
+  '43368-0': { marker: 'MSI', kind: 'presence' },
+  '62862-8': { marker: 'MSI', kind: 'presence' },
+  '83052-1': { marker: 'PD-L1', kind: 'presence' },
+  '83055-4': { marker: 'PD-L1', kind: 'presence' },
+  '83057-0': { marker: 'PD-L1', kind: 'presence' },
+  '83112-3': { marker: 'PSA', kind: 'quantity' },
+  '19166-8': { marker: 'CEA', kind: 'quantity' },
+  '83085-1': { marker: 'CEA', kind: 'quantity' },
+  '24108-3': { marker: 'CA 19-9', kind: 'quantity' },
+  '83082-8': { marker: 'CA-125', kind: 'quantity' },
+};
+
+/** A marker named by a LOINC code (the export table, then the codes other systems use). */
+export function markerOfLoinc(code: string): { marker: string; kind: MarkerResultKind } | undefined {
   for (const [marker, codes] of Object.entries(MARKER_LOINC))
     for (const kind of ['presence', 'percent', 'quantity'] as const)
       if (codes[kind]?.code === code) return { marker, kind };
-  return undefined;
+  return READ_LOINC[code];
 }
 
 /** Result answers (SNOMED CT qualifier values, as US Core requires for coded lab values). */

@@ -28,6 +28,7 @@
  *   MedicationRequests.
  * - DocumentReference attachments sent inline (`attachment.data`).
  */
+import { normaliseBiomarker, type BiomarkerInput } from '../cases/clinical/biomarkers.js';
 import { icd10cmToIcdo3, isTopography, parseMorphology } from '../cases/clinical/codes.js';
 import { GRADES } from '../cases/clinical/grading.js';
 import { STAGING_SYSTEMS, type StageBasis } from '../cases/clinical/staging.js';
@@ -84,20 +85,24 @@ const SNOMED_MORPHOLOGY: Record<string, string> = {
   '35917007': '8140/3', // Adenocarcinoma, no subtype
 };
 const SNOMED_SECONDARY = '128462008';
+const NO_KNOWN_ALLERGY = new Set(['716186003', '409137002', '428607008', '429625007']);
 /** Marks a tumor marker value Consilium wrote from the category because no result text was given. */
 export const VALUE_FROM_CATEGORY = `${SYS.consilium.replace('CodeSystem', 'StructureDefinition')}/value-from-category`;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const codings = (cc: unknown): Code[] =>
   arr(obj(cc)?.coding)
     .map(obj)
     .filter((c): c is Json => c !== undefined && str(c.code) !== undefined)
     .map((c) => ({ system: str(c.system) ?? '', code: str(c.code)!, display: str(c.display) }));
-const textOf = (cc: unknown): string | undefined => str(obj(cc)?.text) ?? codings(cc).find((c) => c.display !== undefined)?.display;
-const has = (cc: unknown, code: Code): boolean => codings(cc).some((c) => c.system === code.system && c.code === code.code);
+const textOf = (cc: unknown): string | undefined =>
+  str(obj(cc)?.text) ?? codings(cc).find((c) => c.display !== undefined)?.display;
+const has = (cc: unknown, code: Code): boolean =>
+  codings(cc).some((c) => c.system === code.system && c.code === code.code);
 const ownCode = (cc: unknown, vocabulary: string): string | undefined =>
   codings(cc).find((c) => c.system === `${SYS.consilium}/${vocabulary}`)?.code;
 const profiles = (r: Json): string[] => arr(obj(r.meta)?.profile).filter((p): p is string => typeof p === 'string');
@@ -182,7 +187,10 @@ const histologyOf = (r: Json): { value: string | undefined; path: string } => {
   const c = codings(ext?.valueCodeableConcept);
   const icdo = c.find((x) => x.system === SYS.icdo3)?.code;
   const snomed = c.map((x) => (x.system === SYS.snomed ? SNOMED_MORPHOLOGY[x.code] : undefined)).find(Boolean);
-  return { value: icdo ?? snomed ?? (c.length > 0 ? (c[0].code ?? undefined) : undefined), path: `extension[${i}].valueCodeableConcept` };
+  return {
+    value: icdo ?? snomed ?? (c.length > 0 ? (c[0].code ?? undefined) : undefined),
+    path: `extension[${i}].valueCodeableConcept`,
+  };
 };
 
 /** Site and side of a condition: bodySite ICD-O-3, else the ICD-10-CM code, else mapped SNOMED CT. */
@@ -190,7 +198,9 @@ function siteOf(r: Json): { site?: string; laterality?: string; path: string; un
   const bodySites = arr(r.bodySite);
   let laterality: string | undefined;
   for (const b of bodySites) {
-    const lat = arr(obj(b)?.extension).map(obj).find((x) => x?.url === PROFILE.lateralityExt);
+    const lat = arr(obj(b)?.extension)
+      .map(obj)
+      .find((x) => x?.url === PROFILE.lateralityExt);
     const side = codings(lat?.valueCodeableConcept)[0];
     const hit = Object.entries(LATERALITY).find(([, c]) => c.code === side?.code);
     if (hit !== undefined) laterality = hit[0];
@@ -204,14 +214,19 @@ function siteOf(r: Json): { site?: string; laterality?: string; path: string; un
   for (const [i, b] of bodySites.entries())
     for (const c of codings(b)) {
       const m = c.system === SYS.snomed ? SNOMED_SITES[c.code] : undefined;
-      if (m !== undefined) return { site: m.topography, laterality: laterality ?? m.laterality, path: `bodySite[${i}].coding` };
+      if (m !== undefined)
+        return { site: m.topography, laterality: laterality ?? m.laterality, path: `bodySite[${i}].coding` };
     }
   for (const c of codings(r.code)) {
     const m = c.system === SYS.snomed ? SNOMED_SITES[c.code] : undefined;
     if (m !== undefined) return { site: m.topography, laterality: laterality ?? m.laterality, path: 'code.coding' };
   }
   const first = codings(bodySites[0])[0] ?? codings(r.code)[0];
-  return { laterality, path: bodySites.length > 0 ? 'bodySite[0]' : 'code', unmapped: first === undefined ? undefined : `${first.system}|${first.code}` };
+  return {
+    laterality,
+    path: bodySites.length > 0 ? 'bodySite[0]' : 'code',
+    unmapped: first === undefined ? undefined : `${first.system}|${first.code}`,
+  };
 }
 
 /** An AJCC value from an Observation value: text, code, or a SNOMED CT "American Joint Committee on Cancer …" display. */
@@ -257,13 +272,21 @@ export function parseReferralBundle(input: unknown): ParseResult {
   const sr = requests.find((e) => arr(e.resource.identifier).length > 0) ?? requests[0];
   let identifier: { system: string; value: string } | undefined;
   if (sr === undefined) {
-    rd.issue('Bundle.entry', 'required', 'a referral needs a ServiceRequest: the request for a second opinion, with its identifier');
+    rd.issue(
+      'Bundle.entry',
+      'required',
+      'a referral needs a ServiceRequest: the request for a second opinion, with its identifier',
+    );
   } else {
     const id = obj(arr(sr.resource.identifier)[0]);
     const system = str(id?.system);
     const value = str(id?.value);
     if (system === undefined || value === undefined)
-      rd.issue(`${sr.path}.identifier[0]`, 'required', 'the ServiceRequest needs an identifier with a system and a value (it makes the import safe to repeat)');
+      rd.issue(
+        `${sr.path}.identifier[0]`,
+        'required',
+        'the ServiceRequest needs an identifier with a system and a value (it makes the import safe to repeat)',
+      );
     else identifier = { system, value };
   }
 
@@ -271,7 +294,11 @@ export function parseReferralBundle(input: unknown): ParseResult {
   const patientEntry = (sr === undefined ? undefined : rd.resolve(sr.resource.subject)) ?? rd.all('Patient')[0];
   const patientBody: Json = {};
   if (patientEntry === undefined || patientEntry.resource.resourceType !== 'Patient') {
-    rd.issue(sr === undefined ? 'Bundle.entry' : `${sr.path}.subject`, 'required', 'the referral must name its patient (a Patient resource in the Bundle)');
+    rd.issue(
+      sr === undefined ? 'Bundle.entry' : `${sr.path}.subject`,
+      'required',
+      'the referral must name its patient (a Patient resource in the Bundle)',
+    );
   } else {
     const p = patientEntry.resource;
     const ids = arr(p.identifier).map(obj);
@@ -284,7 +311,11 @@ export function parseReferralBundle(input: unknown): ParseResult {
     const name = obj(arr(p.name)[0]);
     const given = arr(name?.given).filter((g): g is string => typeof g === 'string');
     setIf(patientBody, 'familyName', str(name?.family) ?? str(name?.text)?.split(/\s+/).slice(-1)[0]);
-    setIf(patientBody, 'givenName', given.length > 0 ? given.join(' ') : str(name?.text)?.split(/\s+/).slice(0, -1).join(' ') || undefined);
+    setIf(
+      patientBody,
+      'givenName',
+      given.length > 0 ? given.join(' ') : str(name?.text)?.split(/\s+/).slice(0, -1).join(' ') || undefined,
+    );
     rd.from('patient.familyName', `${patientEntry.path}.name[0].family`);
     rd.from('patient.givenName', `${patientEntry.path}.name[0].given`);
     setIf(patientBody, 'birthDate', str(p.birthDate));
@@ -308,12 +339,19 @@ export function parseReferralBundle(input: unknown): ParseResult {
   // ---- Who refers -----------------------------------------------------------------------------
   const requester = sr === undefined ? undefined : rd.resolve(sr.resource.requester);
   const role = requester?.resource.resourceType === 'PractitionerRole' ? requester : undefined;
-  const practitioner = role !== undefined ? rd.resolve(role.resource.practitioner) : requester?.resource.resourceType === 'Practitioner' ? requester : undefined;
+  const practitioner =
+    role !== undefined
+      ? rd.resolve(role.resource.practitioner)
+      : requester?.resource.resourceType === 'Practitioner'
+        ? requester
+        : undefined;
   const organization =
     (role !== undefined ? rd.resolve(role.resource.organization) : undefined) ??
     (requester?.resource.resourceType === 'Organization' ? requester : undefined) ??
     (patientEntry === undefined ? undefined : rd.resolve(patientEntry.resource.managingOrganization)) ??
-    rd.all('Organization').find((o) => o !== undefined && !arr(sr?.resource.performer).some((p) => rd.resolve(p) === o));
+    rd
+      .all('Organization')
+      .find((o) => o !== undefined && !arr(sr?.resource.performer).some((p) => rd.resolve(p) === o));
   const personName = (p: Json | undefined): string | undefined => {
     const n = obj(arr(p?.name)[0]);
     if (n === undefined) return undefined;
@@ -325,9 +363,17 @@ export function parseReferralBundle(input: unknown): ParseResult {
   const referringClinician = personName(practitioner?.resource) ?? str(obj(sr?.resource.requester)?.display);
   const referringInstitution = str(organization?.resource.name);
   if (sr !== undefined && referringClinician === undefined)
-    rd.issue(`${sr.path}.requester`, 'required', 'the ServiceRequest must name the referring clinician (requester: a Practitioner or PractitionerRole with a name)');
+    rd.issue(
+      `${sr.path}.requester`,
+      'required',
+      'the ServiceRequest must name the referring clinician (requester: a Practitioner or PractitionerRole with a name)',
+    );
   if (sr !== undefined && referringInstitution === undefined)
-    rd.issue(`${sr.path}.requester`, 'required', "the referring institution is missing: an Organization with a name (the requester's organization)");
+    rd.issue(
+      `${sr.path}.requester`,
+      'required',
+      "the referring institution is missing: an Organization with a name (the requester's organization)",
+    );
   rd.from('referringClinician', sr === undefined ? 'Bundle' : `${practitioner?.path ?? sr.path}.name`);
   rd.from('referringInstitution', organization === undefined ? 'Bundle' : `${organization.path}.name`);
 
@@ -360,7 +406,11 @@ export function parseReferralBundle(input: unknown): ParseResult {
   const dxEntry = primary ?? benign;
   const dx: Json = { malignant: primary !== undefined };
   if (dxEntry === undefined) {
-    rd.issue('Bundle.entry', 'required', 'a referral needs the referring diagnosis: a Condition (mCODE PrimaryCancerCondition) with its site');
+    rd.issue(
+      'Bundle.entry',
+      'required',
+      'a referral needs the referring diagnosis: a Condition (mCODE PrimaryCancerCondition) with its site',
+    );
   } else {
     const site = siteOf(dxEntry.resource);
     rd.from('referringDiagnosis', dxEntry.path);
@@ -386,16 +436,26 @@ export function parseReferralBundle(input: unknown): ParseResult {
       .filter((e) => e !== primary)
       .map((e, i) => {
         const s = siteOf(e.resource);
-        const topography = s.site === undefined ? undefined : isTopography(s.site) ? s.site : icd10cmToIcdo3(s.site)?.topography;
+        const topography =
+          s.site === undefined ? undefined : isTopography(s.site) ? s.site : icd10cmToIcdo3(s.site)?.topography;
         rd.from(`referringDiagnosis.additionalCancers[${i}]`, e.path);
         rd.from(`referringDiagnosis.additionalCancers[${i}].primarySite`, `${e.path}.${s.path}`);
         const c: Json = { status: 'confirmed' };
         setIf(c, 'primarySite', topography ?? s.site);
         if (topography === undefined && s.site === undefined)
-          rd.issue(`${e.path}.${s.path}`, 'required', 'each cancer condition needs its site: bodySite in ICD-O-3 topography or code in ICD-10-CM');
+          rd.issue(
+            `${e.path}.${s.path}`,
+            'required',
+            'each cancer condition needs its site: bodySite in ICD-O-3 topography or code in ICD-10-CM',
+          );
         const ch = histologyOf(e.resource).value;
         setIf(c, 'histology', ch);
-        setIf(c, 'laterality', s.laterality ?? (s.site === undefined || isTopography(s.site) ? undefined : icd10cmToIcdo3(s.site)?.laterality));
+        setIf(
+          c,
+          'laterality',
+          s.laterality ??
+            (s.site === undefined || isTopography(s.site) ? undefined : icd10cmToIcdo3(s.site)?.laterality),
+        );
         setIf(c, 'description', textOf(e.resource.code)?.slice(0, 300));
         return c;
       });
@@ -424,7 +484,9 @@ export function parseReferralBundle(input: unknown): ParseResult {
 }
 
 function readObservations(rd: Reader, dx: Json, primary: Entry, dxEntry: Entry): void {
-  const observations = rd.all('Observation').filter((e) => e.resource.status !== 'entered-in-error' && e.resource.status !== 'cancelled');
+  const observations = rd
+    .all('Observation')
+    .filter((e) => e.resource.status !== 'entered-in-error' && e.resource.status !== 'cancelled');
   const stages = new Map<StageBasis, Json>();
   const stagePath = new Map<StageBasis, string>();
   const biomarkers: Json[] = [];
@@ -446,21 +508,36 @@ function readObservations(rd: Reader, dx: Json, primary: Entry, dxEntry: Entry):
       const stage = stages.get(basis) ?? {};
       const field = tnm.key === 'group' ? 'stageGroup' : tnm.key;
       if (value === undefined) {
-        rd.issue(`${e.path}.value`, 'required', `the ${tnm.key === 'group' ? 'stage group' : `${tnm.key.toUpperCase()} category`} Observation has no value`);
+        rd.issue(
+          `${e.path}.value`,
+          'required',
+          `the ${tnm.key === 'group' ? 'stage group' : `${tnm.key.toUpperCase()} category`} Observation has no value`,
+        );
         continue;
       }
       stage[field] = value;
-      if (tnm.key === 'group' && /\b(anatomic|prognostic)\b/i.test(codeText)) stage.groupType = /prognostic/i.test(codeText) ? 'prognostic' : 'anatomic';
+      if (tnm.key === 'group' && /\b(anatomic|prognostic)\b/i.test(codeText))
+        stage.groupType = /prognostic/i.test(codeText) ? 'prognostic' : 'anatomic';
       stages.set(basis, stage);
       stagePath.set(basis, e.path);
-      const stageField = { clinical: 'clinicalStage', pathological: 'pathologicalStage', post_therapy_clinical: 'postTherapyClinicalStage', post_therapy_pathological: 'postTherapyPathologicalStage', recurrence: 'recurrenceStage' }[basis];
+      const stageField = {
+        clinical: 'clinicalStage',
+        pathological: 'pathologicalStage',
+        post_therapy_clinical: 'postTherapyClinicalStage',
+        post_therapy_pathological: 'postTherapyPathologicalStage',
+        recurrence: 'recurrenceStage',
+      }[basis];
       rd.from(`referringDiagnosis.${stageField}.${field}`, `${e.path}.valueCodeableConcept`);
-      edition ??= codings(o.method).map(ajccEditionOf).find((x) => x !== undefined);
+      edition ??= codings(o.method)
+        .map(ajccEditionOf)
+        .find((x) => x !== undefined);
       continue;
     }
     const system =
       ownCode(o.code, 'staging-system') ??
-      Object.entries(SYSTEM_STAGE_CODES).find(([, s]) => codes.some((c) => c.system === s.code.system && c.code === s.code.code))?.[0];
+      Object.entries(SYSTEM_STAGE_CODES).find(([, s]) =>
+        codes.some((c) => c.system === s.code.system && c.code === s.code.code),
+      )?.[0];
     if (system !== undefined) {
       const cv = codings(o.valueCodeableConcept);
       const figo = Object.entries(FIGO_VALUES).find(([, code]) => cv.some((c) => c.code === code))?.[0];
@@ -477,16 +554,33 @@ function readObservations(rd: Reader, dx: Json, primary: Entry, dxEntry: Entry):
       rd.from('referringDiagnosis.resectability', `${e.path}.valueCodeableConcept`);
       continue;
     }
-    if (profiles(o).includes(PROFILE.grade) || codes.some((c) => c.system === SYS.ncit && c.code === 'C18000')) {
+    if (
+      profiles(o).includes(PROFILE.grade) ||
+      codes.some(
+        (c) => (c.system === SYS.ncit && c.code === 'C18000') || (c.system === SYS.snomed && c.code === '385377005'),
+      )
+    ) {
       const text = str(obj(o.valueCodeableConcept)?.text);
+      // ISUP grade group as SNOMED CT writes it: "International Society of Urological Pathology grade group 2 (…)".
+      const isup = codings(o.valueCodeableConcept)
+        .map((c) => /grade group ([1-5])/i.exec(c.display ?? '')?.[1])
+        .find(Boolean);
       const grade =
-        (text !== undefined ? GRADES.find((g) => g.toLowerCase() === text.toLowerCase().replace(/^grade\s+/, '')) : undefined) ??
+        (text !== undefined
+          ? GRADES.find((g) => g.toLowerCase() === text.toLowerCase().replace(/^grade\s+/, ''))
+          : undefined) ??
+        (isup === undefined ? undefined : (`GG${isup}` as (typeof GRADES)[number])) ??
         (() => {
           const band = Object.entries(GRADE_VALUE).find(([, c]) => has(o.valueCodeableConcept, c))?.[0];
           return band === 'low' ? 'G1' : band === 'intermediate' ? 'G2' : band === 'high' ? 'G3' : undefined;
         })();
       if (grade !== undefined) dx.grade = grade;
-      else rd.issue(`${e.path}.valueCodeableConcept`, 'code-invalid', 'the histologic grade is not one Consilium reads (G1–G4, GX, low/high, ISUP GG1–GG5, WHO 1–4)');
+      else
+        rd.issue(
+          `${e.path}.valueCodeableConcept`,
+          'code-invalid',
+          'the histologic grade is not one Consilium reads (G1–G4, GX, low/high, ISUP GG1–GG5, WHO 1–4)',
+        );
       rd.from('referringDiagnosis.grade', `${e.path}.valueCodeableConcept`);
       const gleason: Json = {};
       for (const c of arr(o.component).map(obj)) {
@@ -504,11 +598,33 @@ function readObservations(rd: Reader, dx: Json, primary: Entry, dxEntry: Entry):
       rd.from('referringDiagnosis.ecog', `${e.path}.valueInteger`);
       continue;
     }
-    if (codes.some((c) => c.system === GENETIC.variantAssessment.system && c.code === GENETIC.variantAssessment.code)) continue; // history
-    if (profiles(o).includes(PROFILE.tumorMarker) || ownCode(o.code, 'biomarker') !== undefined || codes.some((c) => c.system === SYS.loinc && markerOfLoinc(c.code) !== undefined)) {
+    if (codes.some((c) => c.system === GENETIC.variantAssessment.system && c.code === GENETIC.variantAssessment.code))
+      continue; // history
+    if (
+      profiles(o).includes(PROFILE.tumorMarker) ||
+      ownCode(o.code, 'biomarker') !== undefined ||
+      codes.some((c) => c.system === SYS.loinc && markerOfLoinc(c.code) !== undefined)
+    ) {
       const b = readMarker(o);
       if (b === undefined) {
-        rd.issue(`${e.path}.code`, 'required', 'the tumor marker test must name its marker (code.text or a LOINC code)');
+        rd.issue(
+          `${e.path}.code`,
+          'required',
+          'the tumor marker test must name its marker (code.text or a LOINC code)',
+        );
+        continue;
+      }
+      // Systems that send one result per Observation (ER positive; ER 95 %) give one marker in parts: join them
+      // when the parts do not overlap.
+      const marker = normaliseBiomarker(b as unknown as BiomarkerInput).marker;
+      const parts = Object.keys(b).filter((k) => k !== 'name' && k !== 'method');
+      const same = biomarkers.findIndex(
+        (x) =>
+          normaliseBiomarker(x as unknown as BiomarkerInput).marker === marker &&
+          parts.every((k) => x[k] === undefined),
+      );
+      if (same >= 0 && parts.length > 0) {
+        for (const k of parts) biomarkers[same][k] = b[k];
         continue;
       }
       rd.from(`referringDiagnosis.biomarkers[${biomarkers.length}]`, e.path);
@@ -536,11 +652,36 @@ function readMarker(o: Json): Json | undefined {
   const codes = codings(o.code);
   const own = ownCode(o.code, 'biomarker');
   const loinc = codes.map((c) => (c.system === SYS.loinc ? markerOfLoinc(c.code) : undefined)).find(Boolean);
-  const name = str(obj(o.code)?.text) ?? own ?? loinc?.marker ?? codes[0]?.display;
+  // Consilium's own export names the marker as written; another system's LOINC code names it better than a
+  // local lab label ("ER % positive cells").
+  const name =
+    own !== undefined
+      ? (str(obj(o.code)?.text) ?? own)
+      : (loinc?.marker ?? str(obj(o.code)?.text) ?? codes[0]?.display);
   if (name === undefined) return undefined;
   const b: Json = { name: name.slice(0, 80) };
   const q = obj(o.valueQuantity);
   const qv = num(q?.value);
+  const words = (str(o.valueString) ?? textOf(o.valueCodeableConcept) ?? '').toLowerCase();
+  if (own === undefined && loinc !== undefined && loinc.kind !== 'presence' && loinc.kind !== 'quantity') {
+    // One part of the result per Observation: put it where the structured result keeps it.
+    if (loinc.kind === 'percent' && qv !== undefined) b.percent = qv;
+    if (loinc.kind === 'ishRatio' && qv !== undefined) b.ishRatio = qv;
+    if (loinc.kind === 'copyNumber' && qv !== undefined) b.copyNumber = qv;
+    if (loinc.kind === 'ihc') {
+      const score = /\b([0-3])\s*(\+)?/.exec(words);
+      if (score !== null) b.ihcScore = score[1] === '0' ? '0' : `${score[1]}+`;
+      if (b.ihcScore === undefined) b.value = words;
+    }
+    if (loinc.kind === 'ish') {
+      if (/not amplified|non-?amplified|negative/.test(words) || has(o.valueCodeableConcept, RESULT_VALUE.negative))
+        b.ishResult = 'not_amplified';
+      else if (/amplified|positive/.test(words) || has(o.valueCodeableConcept, RESULT_VALUE.positive))
+        b.ishResult = 'amplified';
+    }
+    setIf(b, 'method', str(obj(o.method)?.text));
+    return b;
+  }
   if (qv !== undefined) {
     const unit = str(q?.unit) ?? str(q?.code);
     if (unit === '%' && loinc?.kind !== 'quantity') b.percent = qv;
@@ -549,7 +690,12 @@ function readMarker(o: Json): Json | undefined {
   const cc = obj(o.valueCodeableConcept);
   if (cc !== undefined) {
     const text = str(cc.text);
-    const answer = has(cc, RESULT_VALUE.positive) || codings(cc).some((c) => c.code === 'LA6576-8') ? 'positive' : has(cc, RESULT_VALUE.negative) || codings(cc).some((c) => c.code === 'LA6577-6') ? 'negative' : undefined;
+    const answer =
+      has(cc, RESULT_VALUE.positive) || codings(cc).some((c) => c.code === 'LA6576-8')
+        ? 'positive'
+        : has(cc, RESULT_VALUE.negative) || codings(cc).some((c) => c.code === 'LA6577-6')
+          ? 'negative'
+          : undefined;
     // Consilium writes the category as the value when no result text was given (TumorMarkerTest needs a value).
     const derived = arr(o.extension).some((x) => obj(x)?.url === VALUE_FROM_CATEGORY && obj(x)?.valueBoolean === true);
     if (!derived) setIf(b, 'value', text ?? answer ?? codings(cc)[0]?.display);
@@ -558,7 +704,13 @@ function readMarker(o: Json): Json | undefined {
   setIf(b, 'method', str(obj(o.method)?.text));
   for (const c of arr(o.component).map(obj)) {
     if (c === undefined) continue;
-    const field = ownCode(c.code, 'biomarker-field') ?? (has(c.code, GENETIC.sourceClass) ? 'origin' : has(c.code, GENETIC.aminoAcidChange) || has(c.code, GENETIC.dnaChange) ? 'variant' : undefined);
+    const field =
+      ownCode(c.code, 'biomarker-field') ??
+      (has(c.code, GENETIC.sourceClass)
+        ? 'origin'
+        : has(c.code, GENETIC.aminoAcidChange) || has(c.code, GENETIC.dnaChange)
+          ? 'variant'
+          : undefined);
     const quantity = num(obj(c.valueQuantity)?.value);
     const s = str(c.valueString) ?? str(obj(c.valueCodeableConcept)?.text);
     switch (field) {
@@ -587,11 +739,20 @@ function readMarker(o: Json): Json | undefined {
         setIf(b, 'cps', quantity);
         break;
       case 'origin':
-        setIf(b, 'origin', has(c.valueCodeableConcept, SOURCE_CLASS.germline) ? 'germline' : has(c.valueCodeableConcept, SOURCE_CLASS.somatic) ? 'somatic' : undefined);
+        setIf(
+          b,
+          'origin',
+          has(c.valueCodeableConcept, SOURCE_CLASS.germline)
+            ? 'germline'
+            : has(c.valueCodeableConcept, SOURCE_CLASS.somatic)
+              ? 'somatic'
+              : undefined,
+        );
         break;
       case 'result':
         setIf(b, 'result', s);
         break;
+      case undefined:
       default:
         break;
     }
@@ -602,19 +763,38 @@ function readMarker(o: Json): Json | undefined {
 const ROUTES = Object.fromEntries(Object.entries(ROUTE_CODE).map(([k, v]) => [v, k]));
 const RELATIVES = Object.fromEntries(Object.entries(RELATIVE_CODE).map(([k, v]) => [v, k]));
 // Natural and other kin codes real systems send.
-Object.assign(RELATIVES, { NMTH: 'mother', NFTH: 'father', NSIS: 'sister', NBRO: 'brother', DAU: 'daughter', SON: 'son', NIENEPH: 'other' });
+Object.assign(RELATIVES, {
+  NMTH: 'mother',
+  NFTH: 'father',
+  NSIS: 'sister',
+  NBRO: 'brother',
+  DAU: 'daughter',
+  SON: 'son',
+  NIENEPH: 'other',
+});
 
-function readHistory(rd: Reader, sr: Entry | undefined, cancers: Entry[], revised: Set<Entry | undefined>): Json | undefined {
+function readHistory(
+  rd: Reader,
+  sr: Entry | undefined,
+  cancers: Entry[],
+  revised: Set<Entry | undefined>,
+): Json | undefined {
   const h: Json = {};
   const medications: Json[] = [];
   const treatments: Json[] = [];
   const drugName = (r: Json): string | undefined =>
-    textOf(r.medicationCodeableConcept) ?? str(obj(r.medicationReference)?.display) ?? textOf(rd.resolve(r.medicationReference)?.resource.code);
+    textOf(r.medicationCodeableConcept) ??
+    str(obj(r.medicationReference)?.display) ??
+    textOf(rd.resolve(r.medicationReference)?.resource.code);
   for (const e of rd.all('MedicationStatement')) {
     const m = e.resource;
     const name = drugName(m);
     if (name === undefined) {
-      rd.issue(`${e.path}.medication[x]`, 'required', 'the medication must be named (medicationCodeableConcept text or coding display)');
+      rd.issue(
+        `${e.path}.medication[x]`,
+        'required',
+        'the medication must be named (medicationCodeableConcept text or coding display)',
+      );
       continue;
     }
     const status = str(m.status);
@@ -629,13 +809,17 @@ function readHistory(rd: Reader, sr: Entry | undefined, cancers: Entry[], revise
     }
     if (status === 'entered-in-error') continue;
     const d = obj(arr(m.dosage)[0]);
-    const dose = str(d?.text) ?? (() => {
-      const q = obj(obj(arr(d?.doseAndRate)[0])?.doseQuantity);
-      return num(q?.value) === undefined ? undefined : `${num(q?.value)} ${str(q?.unit) ?? ''}`.trim();
-    })();
+    const dose =
+      str(d?.text) ??
+      (() => {
+        const q = obj(obj(arr(d?.doseAndRate)[0])?.doseQuantity);
+        return num(q?.value) === undefined ? undefined : `${num(q?.value)} ${str(q?.unit) ?? ''}`.trim();
+      })();
     const routeCode = codings(d?.route).find((c) => c.system === SYS.snomed)?.code;
     const routeText = str(obj(d?.route)?.text)?.toLowerCase();
-    const route = (routeCode === undefined ? undefined : ROUTES[routeCode]) ?? (routeText !== undefined && Object.keys(ROUTE_CODE).includes(routeText) ? routeText : undefined);
+    const route =
+      (routeCode === undefined ? undefined : ROUTES[routeCode]) ??
+      (routeText !== undefined && Object.keys(ROUTE_CODE).includes(routeText) ? routeText : undefined);
     const med: Json = { name: name.slice(0, 120) };
     setIf(med, 'dose', dose?.slice(0, 80));
     setIf(med, 'route', route ?? (d?.route === undefined ? undefined : 'other'));
@@ -654,14 +838,24 @@ function readHistory(rd: Reader, sr: Entry | undefined, cancers: Entry[], revise
     treatments.push(t);
   }
   const extensionOf = (r: Json, name: string): Json | undefined =>
-    arr(r.extension).map(obj).find((x) => x?.url === `${SYS.consilium.replace('CodeSystem', 'StructureDefinition')}/${name}`);
+    arr(r.extension)
+      .map(obj)
+      .find((x) => x?.url === `${SYS.consilium.replace('CodeSystem', 'StructureDefinition')}/${name}`);
   for (const e of rd.all('Procedure')) {
     const p = e.resource;
     if (has(p.code, { system: SYS.ncit, code: 'C93304' })) continue; // a tumor board review, not a treatment
     if (p.status === 'entered-in-error' || p.status === 'not-done') continue;
-    const modality = ownCode(p.category, 'modality') ?? (/radiat|radiotherap/i.test(textOf(p.code) ?? '') ? 'radiation' : 'surgery');
-    const t: Json = { modality, drugs: arr(p.usedCode).map(textOf).filter((d): d is string => d !== undefined) };
-    const regimen = arr(p.identifier).map(obj).find((i) => i?.system === `${SYS.consilium}/regimen`);
+    const modality =
+      ownCode(p.category, 'modality') ?? (/radiat|radiotherap/i.test(textOf(p.code) ?? '') ? 'radiation' : 'surgery');
+    const t: Json = {
+      modality,
+      drugs: arr(p.usedCode)
+        .map(textOf)
+        .filter((d): d is string => d !== undefined),
+    };
+    const regimen = arr(p.identifier)
+      .map(obj)
+      .find((i) => i?.system === `${SYS.consilium}/regimen`);
     setIf(t, 'regimen', str(regimen?.value));
     if (regimen === undefined && ownCode(p.category, 'modality') === undefined) setIf(t, 'notes', textOf(p.code));
     setIf(t, 'startDate', dateOf(obj(p.performedPeriod)?.start) ?? dateOf(p.performedDateTime));
@@ -679,7 +873,8 @@ function readHistory(rd: Reader, sr: Entry | undefined, cancers: Entry[], revise
   for (const e of rd.all('Condition')) {
     const r = e.resource;
     const v = verification(r);
-    if (cancers.includes(e) || isCancerCondition(r) || v === 'refuted' || v === 'entered-in-error' || revised.has(e)) continue;
+    if (cancers.includes(e) || isCancerCondition(r) || v === 'refuted' || v === 'entered-in-error' || revised.has(e))
+      continue;
     if (histologyOf(r).value !== undefined) continue; // a benign finding of the review, not a comorbidity
     const description = textOf(r.code);
     if (description === undefined) continue;
@@ -692,11 +887,19 @@ function readHistory(rd: Reader, sr: Entry | undefined, cancers: Entry[], revise
   for (const e of rd.all('AllergyIntolerance')) {
     const a = e.resource;
     const substance = textOf(a.code);
-    if (substance === undefined) continue;
+    // "No known allergy" (SNOMED CT 716186003, 409137002 no known drug allergy) records the absence of allergies.
+    if (substance === undefined || codings(a.code).some((c) => c.system === SYS.snomed && NO_KNOWN_ALLERGY.has(c.code)))
+      continue;
+    if (a.verificationStatus !== undefined && codings(a.verificationStatus)[0]?.code === 'refuted') continue;
     const reaction = obj(arr(a.reaction)[0]);
     const x: Json = { substance: substance.slice(0, 120) };
     setIf(x, 'reaction', textOf(arr(reaction?.manifestation)[0]));
-    const severity = a.criticality === 'high' ? 'life_threatening' : a.criticality === 'unable-to-assess' ? 'unknown' : str(reaction?.severity);
+    const severity =
+      a.criticality === 'high'
+        ? 'life_threatening'
+        : a.criticality === 'unable-to-assess'
+          ? 'unknown'
+          : str(reaction?.severity);
     setIf(x, 'severity', severity);
     rd.from(`history.allergies[${allergies.length}]`, e.path);
     allergies.push(x);
@@ -719,14 +922,25 @@ function readHistory(rd: Reader, sr: Entry | undefined, cancers: Entry[], revise
   for (const e of rd.all('Observation')) {
     const o = e.resource;
     if (!has(o.code, GENETIC.variantAssessment)) continue;
-    const comp = (code: Code): Json | undefined => arr(o.component).map(obj).find((c) => has(c?.code, code));
-    const significance = Object.entries(SIGNIFICANCE).find(([, c]) => has(comp(GENETIC.significance)?.valueCodeableConcept, c))?.[0];
+    const comp = (code: Code): Json | undefined =>
+      arr(o.component)
+        .map(obj)
+        .find((c) => has(c?.code, code));
+    const significance = Object.entries(SIGNIFICANCE).find(([, c]) =>
+      has(comp(GENETIC.significance)?.valueCodeableConcept, c),
+    )?.[0];
     const absent = has(o.valueCodeableConcept, GENETIC.absent);
     const source = comp(GENETIC.sourceClass)?.valueCodeableConcept;
     const g: Json = {
       testName: (str(obj(o.method)?.text) ?? textOf(o.code) ?? 'Genetic test').slice(0, 200),
       origin: has(source, SOURCE_CLASS.somatic) ? 'somatic' : 'germline',
-      result: significance ?? (absent ? (/not detected/i.test(str(obj(o.valueCodeableConcept)?.text) ?? '') ? 'not_detected' : 'negative') : 'vus'),
+      result:
+        significance ??
+        (absent
+          ? /not detected/i.test(str(obj(o.valueCodeableConcept)?.text) ?? '')
+            ? 'not_detected'
+            : 'negative'
+          : 'vus'),
     };
     setIf(g, 'gene', textOf(comp(GENETIC.geneStudied)?.valueCodeableConcept));
     setIf(g, 'variant', textOf((comp(GENETIC.aminoAcidChange) ?? comp(GENETIC.dnaChange))?.valueCodeableConcept));
@@ -750,19 +964,23 @@ function readHistory(rd: Reader, sr: Entry | undefined, cancers: Entry[], revise
   const goalText = str(obj(goal?.resource.description)?.text);
   if (goalText !== undefined) {
     h.patientGoals = goalText;
-    rd.from('history.patientGoals', `${goal!.path}.description.text`);
+    rd.from('history.patientGoals', `${goal.path}.description.text`);
   }
   return Object.keys(h).length === 0 ? undefined : h;
 }
 
 function readRecommendation(rd: Reader): Json[] {
   const intentOf = (r: Json): string => {
-    const ext = arr(r.extension).map(obj).find((x) => x?.url === PROFILE.procedureIntentExt);
+    const ext = arr(r.extension)
+      .map(obj)
+      .find((x) => x?.url === PROFILE.procedureIntentExt);
     return Object.entries(INTENT).find(([, c]) => has(ext?.valueCodeableConcept, c))?.[0] ?? 'curative';
   };
   const items: Json[] = [];
   const carePlan = rd.all('CarePlan')[0];
-  const requests = rd.all('MedicationRequest').filter((e) => e.resource.status !== 'entered-in-error' && e.resource.status !== 'cancelled');
+  const requests = rd
+    .all('MedicationRequest')
+    .filter((e) => e.resource.status !== 'entered-in-error' && e.resource.status !== 'cancelled');
   const fromPlan = carePlan !== undefined && arr(carePlan.resource.activity).length > 0;
   const group = new Map<string, Json>();
   const pushDrug = (e: Entry): void => {
@@ -771,11 +989,18 @@ function readRecommendation(rd: Reader): Json[] {
     const regimen = str(obj(e.resource.groupIdentifier)?.value);
     const key = regimen ?? str(obj(e.resource.groupIdentifier)?.value) ?? `${e.path}`;
     const existing = group.get(key);
-    if (existing !== undefined) {
+    if (existing !== undefined && Array.isArray(existing.drugs)) {
       (existing.drugs as string[]).push(name.toLowerCase());
       return;
     }
-    const item: Json = { modality: 'systemic_therapy', intent: intentOf(e.resource), sequence: items.length + 1, drugs: [name.toLowerCase()] };
+    // A drug name goes in drugs; a regimen written out in words ("dose-dense AC x 4, then paclitaxel") is the description.
+    const isName = name.length <= 60 && name.split(/\s+/).length <= 4 && !/\d|,|;|\bthen\b/i.test(name);
+    const item: Json = {
+      modality: 'systemic_therapy',
+      intent: intentOf(e.resource),
+      sequence: items.length + 1,
+      ...(isName ? { drugs: [name.toLowerCase()] } : { description: name.slice(0, 500) }),
+    };
     setIf(item, 'regimen', regimen);
     group.set(key, item);
     rd.from(`referringRecommendation.items[${items.length}]`, e.path);
@@ -808,13 +1033,19 @@ function readAttachments(rd: Reader, institution: string | undefined): ReferralA
     const d = e.resource;
     if (d.status === 'entered-in-error' || d.status === 'superseded') continue;
     const loinc = codings(d.type).find((c) => c.system === SYS.loinc)?.code;
-    const type = (Object.entries(DOCUMENT_TYPES).find(([, codes]) => loinc !== undefined && codes.includes(loinc))?.[0] ?? 'other') as RecordType;
+    const type = (Object.entries(DOCUMENT_TYPES).find(
+      ([, codes]) => loinc !== undefined && codes.includes(loinc),
+    )?.[0] ?? 'other') as RecordType;
     arr(d.content).forEach((c, i) => {
       const a = obj(obj(c)?.attachment);
       const path = `${e.path}.content[${i}].attachment`;
       const data = str(a?.data);
       if (data === undefined) {
-        rd.issue(`${path}.data`, a?.url === undefined ? 'required' : 'not-supported', 'send the document inline, base64-encoded in attachment.data (a link in attachment.url is not fetched)');
+        rd.issue(
+          `${path}.data`,
+          a?.url === undefined ? 'required' : 'not-supported',
+          'send the document inline, base64-encoded in attachment.data (a link in attachment.url is not fetched)',
+        );
         return;
       }
       const compact = data.replace(/\s+/g, '');
@@ -827,7 +1058,10 @@ function readAttachments(rd: Reader, institution: string | undefined): ReferralA
         rd.issue(`${path}.data`, 'value', 'the attached document is empty');
         return;
       }
-      const author = arr(d.author).map((x) => rd.resolve(x)).find((x) => x?.resource.resourceType === 'Organization');
+      const custodian = rd.resolve(d.custodian);
+      const author = arr(d.author)
+        .map((x) => rd.resolve(x))
+        .find((x) => x?.resource.resourceType === 'Organization');
       out.push({
         expression: path,
         type: RECORD_TYPES.includes(type) ? type : 'other',
@@ -835,7 +1069,15 @@ function readAttachments(rd: Reader, institution: string | undefined): ReferralA
         data: bytes,
         title: str(a?.title) ?? str(d.description) ?? null,
         documentDate: dateOf(d.date) ?? dateOf(a?.creation) ?? null,
-        source: str(author?.resource.name) ?? str(obj(arr(d.author)[0])?.display) ?? institution ?? null,
+        // The organisation that keeps the document, else the one that wrote it, else the referring institution.
+        source:
+          (
+            str(custodian?.resource.name) ??
+            str(obj(d.custodian)?.display) ??
+            str(author?.resource.name) ??
+            institution ??
+            null
+          )?.slice(0, 200) ?? null,
       });
     });
   }

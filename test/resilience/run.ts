@@ -266,6 +266,9 @@ function wrongValue(prop: Json | undefined): fc.Arbitrary<unknown> {
   return fc.oneof(...others);
 }
 
+/** Write routes whose body is no DTO (a FHIR resource), fuzzed all the same. */
+const DTO_LESS_WRITES = new Set(['/api/fhir/referrals']);
+
 /** (2) Malformed bodies for every write route: never a 5xx, and a refused request changes nothing. */
 async function fuzz(
   base: string,
@@ -274,7 +277,10 @@ async function fuzz(
   sql: pg.Client,
 ): Promise<{ cases: number; fiveXx: number }> {
   const writes = ops.filter(
-    (o) => ['POST', 'PUT', 'PATCH'].includes(o.method) && o.schema !== undefined && !o.path.startsWith('/api/auth'),
+    (o) =>
+      ['POST', 'PUT', 'PATCH'].includes(o.method) &&
+      (o.schema !== undefined || DTO_LESS_WRITES.has(o.path)) &&
+      !o.path.startsWith('/api/auth'),
   );
   const tables = [
     'patient',
@@ -295,12 +301,27 @@ async function fuzz(
     'specialist',
     'trial',
     'app_user',
+    'fhir_referral',
   ];
   const counts = async (): Promise<string> =>
     JSON.stringify(
       (await sql.query(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`).join(', ')}`)).rows[0],
     );
-  const body = (schema: Json): fc.Arbitrary<unknown> => {
+  const body = (schema: Json | undefined): fc.Arbitrary<unknown> => {
+    if (schema === undefined) {
+      // A FHIR Bundle: anything, and Bundles of anything.
+      return fc.oneof(
+        fc.anything({ maxDepth: 3 }),
+        fc.record({
+          resourceType: fc.constantFrom('Bundle', 'Patient', ''),
+          type: fc.constantFrom('collection', 'transaction', 'x'),
+          entry: fc.array(
+            fc.record({ resource: fc.oneof(fc.anything({ maxDepth: 2 }), fc.record({ resourceType: fc.string() })) }),
+            { maxLength: 4 },
+          ),
+        }),
+      );
+    }
     const props = (schema.properties ?? {}) as Record<string, Json>;
     const names = Object.keys(props);
     return fc.oneof(
@@ -314,7 +335,7 @@ async function fuzz(
   const perRoute = Math.ceil(FUZZ_CASES / writes.length);
   const token = w.victim.coord.token;
   for (const op of writes) {
-    const samples = fc.sample(body(op.schema!), { numRuns: perRoute, seed: cases + 1 });
+    const samples = fc.sample(body(op.schema), { numRuns: perRoute, seed: cases + 1 });
     for (const sample of samples) {
       const before = await counts();
       const r = await call(base, op.method, fillRoute(op.path, w.victim), token, sample);

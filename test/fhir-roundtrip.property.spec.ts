@@ -9,16 +9,23 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { normaliseBiomarker, normaliseVariant, type BiomarkerInput } from '../cases/clinical/biomarkers.js';
-import type { AdditionalCancer } from '../cases/clinical/comparison.js';
-import type { SourcedDiagnosis } from '../cases/clinical/merge.js';
-import { STAGE_BASES, STAGE_FIELDS, type TnmStage } from '../cases/clinical/staging.js';
-import { validateDiagnosis, type DiagnosisInput } from '../cases/clinical/validate.js';
-import { emptyHistory, type PatientHistory } from '../cases/history/history.types.js';
-import { caseBundle, type FhirInput } from './fhir-bundle.js';
-import { parseReferralBundle } from './referral-bundle.js';
+import type { BiomarkerInput } from '../src/cases/clinical/biomarkers.js';
+import type { AdditionalCancer } from '../src/cases/clinical/comparison.js';
+import type { SourcedDiagnosis } from '../src/cases/clinical/merge.js';
+import type { TnmStage } from '../src/cases/clinical/staging.js';
+import { validateDiagnosis, type DiagnosisInput } from '../src/cases/clinical/validate.js';
+import { emptyHistory, type PatientHistory } from '../src/cases/history/history.types.js';
+import { caseBundle, type FhirInput } from '../src/fhir/fhir-bundle.js';
+import { clinicalContent as content, historyContent } from './utils/fhir-content.js';
+import { parseReferralBundle } from '../src/fhir/referral-bundle.js';
 
-const stage = (t: string | null, n: string | null, m: string | null, stageGroup: string | null, groupType?: 'anatomic' | 'prognostic'): TnmStage => ({
+const stage = (
+  t: string | null,
+  n: string | null,
+  m: string | null,
+  stageGroup: string | null,
+  groupType?: 'anatomic' | 'prognostic',
+): TnmStage => ({
   ...(t === null ? {} : { t }),
   ...(n === null ? {} : { n }),
   ...(m === null ? {} : { m }),
@@ -34,13 +41,28 @@ const breastMarkers: fc.Arbitrary<BiomarkerInput[]> = fc
       { name: 'HER2', ihcScore: '0', value: 'IHC 0', method: 'IHC' },
       { name: 'HER2/neu', ihcScore: '1+', value: 'IHC 1+' },
       { name: 'ERBB2', ihcScore: '2+', ishResult: 'not_amplified', ishRatio: 1.4, value: 'IHC 2+, ISH not amplified' },
-      { name: 'HER2', ihcScore: '2+', ishResult: 'amplified', ishRatio: 2.6, copyNumber: 6.2, value: 'IHC 2+, ISH amplified' },
+      {
+        name: 'HER2',
+        ihcScore: '2+',
+        ishResult: 'amplified',
+        ishRatio: 2.6,
+        copyNumber: 6.2,
+        value: 'IHC 2+, ISH amplified',
+      },
       { name: 'HER2', ihcScore: '3+', value: 'positive (IHC 3+)' },
     ),
     ki67: fc.option(fc.constantFrom(5, 20, 40), { nil: null }),
-    germline: fc.option(fc.constantFrom<BiomarkerInput>({ name: 'BRCA2', variant: 'c.5946del', origin: 'germline', result: 'pathogenic' }), {
-      nil: null,
-    }),
+    germline: fc.option(
+      fc.constantFrom<BiomarkerInput>({
+        name: 'BRCA2',
+        variant: 'c.5946del',
+        origin: 'germline',
+        result: 'pathogenic',
+      }),
+      {
+        nil: null,
+      },
+    ),
   })
   .map(({ er, pr, her2, ki67, germline }) => [
     { name: 'ER', percent: er, value: `${er}%`, method: 'IHC' },
@@ -56,9 +78,18 @@ const breast: fc.Arbitrary<DiagnosisInput> = fc
     histology: fc.constantFrom('8500/3', '8520/3'),
     laterality: fc.constantFrom('left' as const, 'right' as const),
     grade: fc.option(fc.constantFrom('G1' as const, 'G2' as const, 'G3' as const), { nil: undefined }),
-    clinical: fc.constantFrom(stage('cT2', 'cN1', 'cM0', 'IIB', 'anatomic'), stage('cT1c', 'cN0', 'cM0', 'IA'), stage('cT3', 'cN2a', 'cM0', 'IIIA', 'anatomic')),
-    pathological: fc.option(fc.constantFrom(stage('pT1c', 'pN1mi(sn)', 'cM0', 'IB', 'prognostic'), stage('pT2', 'pN0(i+)', null, 'IIA')), { nil: undefined }),
-    postTherapy: fc.option(fc.constantFrom(stage('ypT1a', 'ypN0', null, null), stage('ypT0', 'ypN0', null, null)), { nil: undefined }),
+    clinical: fc.constantFrom(
+      stage('cT2', 'cN1', 'cM0', 'IIB', 'anatomic'),
+      stage('cT1c', 'cN0', 'cM0', 'IA'),
+      stage('cT3', 'cN2a', 'cM0', 'IIIA', 'anatomic'),
+    ),
+    pathological: fc.option(
+      fc.constantFrom(stage('pT1c', 'pN1mi(sn)', 'cM0', 'IB', 'prognostic'), stage('pT2', 'pN0(i+)', null, 'IIA')),
+      { nil: undefined },
+    ),
+    postTherapy: fc.option(fc.constantFrom(stage('ypT1a', 'ypN0', null, null), stage('ypT0', 'ypN0', null, null)), {
+      nil: undefined,
+    }),
     markers: breastMarkers,
     ecog: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
     contralateral: fc.boolean(),
@@ -66,7 +97,16 @@ const breast: fc.Arbitrary<DiagnosisInput> = fc
   })
   .map((f) => {
     const additional: AdditionalCancer[] = [
-      ...(f.contralateral ? [{ primarySite: 'C50.2', histology: '8500/3', laterality: f.laterality === 'left' ? 'right' : 'left', status: 'confirmed' as const }] : []),
+      ...(f.contralateral
+        ? [
+            {
+              primarySite: 'C50.2',
+              histology: '8500/3',
+              laterality: f.laterality === 'left' ? 'right' : 'left',
+              status: 'confirmed' as const,
+            },
+          ]
+        : []),
       ...(f.metastasis ? [{ primarySite: 'C77.3', histology: '8500/6', status: 'confirmed' as const }] : []),
     ];
     return {
@@ -87,14 +127,14 @@ const breast: fc.Arbitrary<DiagnosisInput> = fc
 
 const prostate: fc.Arbitrary<DiagnosisInput> = fc
   .record({
-    gleason: fc.constantFrom([3, 4, 'GG2'], [4, 3, 'GG3'], [4, 4, 'GG4'], [4, 5, 'GG5']) as fc.Arbitrary<[number, number, string]>,
+    gleason: fc.constantFrom([3, 4, 'GG2'], [4, 3, 'GG3'], [4, 4, 'GG4'], [4, 5, 'GG5']),
     t: fc.constantFrom('cT1c', 'cT2a', 'cT3a'),
     psa: fc.constantFrom('4.1', '12', '38.5'),
   })
   .map(({ gleason: [primary, secondary, gg], t, psa }) => ({
     primarySite: 'C61.9',
     histology: '8140/3',
-    grade: gg as DiagnosisInput['grade'],
+    grade: gg,
     gleason: { primary, secondary },
     clinicalStage: stage(t, 'cN0', 'cM0', null),
     ajccEdition: 8,
@@ -103,7 +143,10 @@ const prostate: fc.Arbitrary<DiagnosisInput> = fc
   }));
 
 const lymphoma: fc.Arbitrary<DiagnosisInput> = fc
-  .record({ histology: fc.constantFrom('9680/3', '9663/3', '9690/3'), stage: fc.constantFrom('I', 'IIE', 'II bulky', 'IIIB', 'IVA') })
+  .record({
+    histology: fc.constantFrom('9680/3', '9663/3', '9690/3'),
+    stage: fc.constantFrom('I', 'IIE', 'II bulky', 'IIIB', 'IVA'),
+  })
   .map(({ histology, stage: s }) => ({
     primarySite: 'C77.1',
     histology,
@@ -120,7 +163,12 @@ const cervix: fc.Arbitrary<DiagnosisInput> = fc.constantFrom('IB1', 'IIIC1', 'IV
   malignant: true,
 }));
 
-const benign: fc.Arbitrary<DiagnosisInput> = fc.constant({ primarySite: 'C50.4', histology: '9010/0', laterality: 'left', malignant: false });
+const benign: fc.Arbitrary<DiagnosisInput> = fc.constant({
+  primarySite: 'C50.4',
+  histology: '9010/0',
+  laterality: 'left',
+  malignant: false,
+});
 
 const history: fc.Arbitrary<PatientHistory> = fc
   .record({
@@ -133,7 +181,9 @@ const history: fc.Arbitrary<PatientHistory> = fc
   })
   .map((f) => ({
     ...emptyHistory(),
-    medications: f.meds ? [{ name: 'metformin', dose: '500 mg', route: 'oral', frequency: 'twice daily', startDate: '2020-01-15' }] : [],
+    medications: f.meds
+      ? [{ name: 'metformin', dose: '500 mg', route: 'oral', frequency: 'twice daily', startDate: '2020-01-15' }]
+      : [],
     comorbidities: f.meds ? [{ description: 'Type 2 diabetes mellitus', icd10cm: 'E11.9' }] : [],
     allergies: f.allergy ? [{ substance: 'penicillin', reaction: 'hives', severity: 'life_threatening' }] : [],
     familyHistory: f.family ? [{ relative: 'maternal_aunt', condition: 'ovarian cancer', ageAtDiagnosis: 48 }] : [],
@@ -141,10 +191,43 @@ const history: fc.Arbitrary<PatientHistory> = fc
       f.genetic === 'none'
         ? []
         : f.genetic === 'pathogenic'
-          ? [{ testName: 'Hereditary cancer panel', origin: 'germline', gene: 'BRCA1', variant: 'c.68_69del', result: 'pathogenic', date: '2026-08-01', lab: 'Lab A' }]
-          : [{ testName: 'Hereditary cancer panel', origin: 'germline', gene: null, variant: null, result: 'negative', date: null, lab: null }],
+          ? [
+              {
+                testName: 'Hereditary cancer panel',
+                origin: 'germline',
+                gene: 'BRCA1',
+                variant: 'c.68_69del',
+                result: 'pathogenic',
+                date: '2026-08-01',
+                lab: 'Lab A',
+              },
+            ]
+          : [
+              {
+                testName: 'Hereditary cancer panel',
+                origin: 'germline',
+                gene: null,
+                variant: null,
+                result: 'negative',
+                date: null,
+                lab: null,
+              },
+            ],
     treatments: f.treatment
-      ? [{ modality: 'systemic_therapy', drugs: ['docetaxel', 'cyclophosphamide'], regimen: 'TC', startDate: '2019-02-01', endDate: '2019-05-01', line: 1, setting: 'adjuvant', bestResponse: 'complete_response', institution: 'General Hospital', notes: null }]
+      ? [
+          {
+            modality: 'systemic_therapy',
+            drugs: ['docetaxel', 'cyclophosphamide'],
+            regimen: 'TC',
+            startDate: '2019-02-01',
+            endDate: '2019-05-01',
+            line: 1,
+            setting: 'adjuvant',
+            bestResponse: 'complete_response',
+            institution: 'General Hospital',
+            notes: null,
+          },
+        ]
       : [],
     referringQuestion: f.question ? 'Is adjuvant therapy needed?' : null,
   }));
@@ -160,57 +243,6 @@ const asSourced = (d: DiagnosisInput): SourcedDiagnosis => ({
   additionalCancers: d.additionalCancers ?? [],
 });
 
-/** What a clinician reads from a diagnosis, written one way. */
-function content(d: Record<string, unknown>): Record<string, unknown> {
-  const x = d as unknown as SourcedDiagnosis & { ecog?: number | null; ajccEdition?: number | null };
-  const stages = Object.fromEntries(
-    STAGE_BASES.map((b) => [b, (x as unknown as Record<string, TnmStage | null | undefined>)[STAGE_FIELDS[b]] ?? null]).filter(([, s]) => s !== null),
-  );
-  return {
-    malignant: x.malignant,
-    primarySite: x.primarySite,
-    laterality: x.laterality ?? null,
-    histology: x.histology ?? null,
-    grade: x.malignant ? (x.grade ?? null) : null,
-    gleason: x.gleason ?? null,
-    stages,
-    otherStages: x.otherStages ?? [],
-    ecog: x.ecog ?? null,
-    biomarkers: (x.biomarkers ?? []).map((b) => {
-      const r = normaliseBiomarker(b);
-      return {
-        marker: r.marker,
-        category: r.category?.code ?? null,
-        percent: b.percent ?? null,
-        ihcScore: b.ihcScore ?? null,
-        ishResult: b.ishResult ?? null,
-        ishRatio: b.ishRatio ?? null,
-        variant: b.variant == null ? null : normaliseVariant(b.variant),
-        cps: b.cps ?? null,
-        origin: r.origin,
-        value: b.value == null ? null : String(b.value).replace(/\s*ng\/mL$/, ''),
-      };
-    }),
-    additionalCancers: (x.additionalCancers ?? [])
-      .filter((c) => c.status !== 'ruled_out')
-      .map((c) => ({ primarySite: c.primarySite, histology: c.histology ?? null, laterality: c.laterality ?? null })),
-  };
-}
-
-const historyContent = (h: Partial<PatientHistory> | undefined): Record<string, unknown> => {
-  const full = { ...emptyHistory(), ...(h ?? {}) };
-  const strip = (rows: object[]) => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined)));
-  return {
-    medications: strip(full.medications),
-    comorbidities: strip(full.comorbidities),
-    allergies: strip(full.allergies),
-    familyHistory: strip(full.familyHistory),
-    geneticTests: strip(full.geneticTests),
-    treatments: strip(full.treatments),
-    referringQuestion: full.referringQuestion ?? null,
-  };
-};
-
 const CASE = '0b5c7d1e-2f3a-4b5c-8d6e-7f8091a2b3c4';
 function input(referral: DiagnosisInput, board: DiagnosisInput | null, h: PatientHistory): FhirInput {
   return {
@@ -220,12 +252,36 @@ function input(referral: DiagnosisInput, board: DiagnosisInput | null, h: Patien
       urgency: 'routine',
       referringClinician: 'Dr. R. Referrer',
       referringInstitution: 'Community Hospital',
-      recommendation: [{ modality: 'systemic_therapy', intent: 'curative', sequence: 1, regimen: 'AC-T', drugs: ['doxorubicin', 'cyclophosphamide', 'paclitaxel'] }],
+      recommendation: [
+        {
+          modality: 'systemic_therapy',
+          intent: 'curative',
+          sequence: 1,
+          regimen: 'AC-T',
+          drugs: ['doxorubicin', 'cyclophosphamide', 'paclitaxel'],
+        },
+      ],
     },
     clinic: { id: 'c0ffee00-0000-4000-8000-000000000001', name: 'Breast Clinic' },
-    patient: { id: 'p', mrn: 'MRN-0012345', familyName: 'Testpatient', givenName: 'Synthetic', birthDate: '1968-04-12', sex: 'female' },
+    patient: {
+      id: 'p',
+      mrn: 'MRN-0012345',
+      familyName: 'Testpatient',
+      givenName: 'Synthetic',
+      birthDate: '1968-04-12',
+      sex: 'female',
+    },
     referral: { id: 'r', recordedAt: new Date('2026-10-01T09:00:00Z'), diagnosis: asSourced(referral), icd10cm: null },
-    board: board === null ? null : { id: 'b', recordedAt: new Date('2026-10-20T15:00:00Z'), diagnosis: asSourced(board), icd10cm: null, chair: 'Dr. C. Chair' },
+    board:
+      board === null
+        ? null
+        : {
+            id: 'b',
+            recordedAt: new Date('2026-10-20T15:00:00Z'),
+            diagnosis: asSourced(board),
+            icd10cm: null,
+            chair: 'Dr. C. Chair',
+          },
     standingWithoutBoard: board === null ? asSourced(referral) : null,
     history: h,
     plan: null,
@@ -253,7 +309,10 @@ describe('FHIR export → import round trip', () => {
         const bundle = caseBundle(input(referral, board, h));
         const parsed = parseReferralBundle(bundle);
         if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-        const body = parsed.referral.body as { referringDiagnosis: Record<string, unknown>; history?: Partial<PatientHistory> };
+        const body = parsed.referral.body as {
+          referringDiagnosis: Record<string, unknown>;
+          history?: Partial<PatientHistory>;
+        };
         const standing = board ?? referral;
         expect(content(body.referringDiagnosis)).toEqual(content(standing as unknown as Record<string, unknown>));
         expect(historyContent(body.history)).toEqual(historyContent(h));
@@ -264,7 +323,9 @@ describe('FHIR export → import round trip', () => {
   });
 
   it('names the referral by its case, so importing it twice is the same referral', () => {
-    const a = parseReferralBundle(caseBundle(input({ primarySite: 'C61.9', histology: '8140/3', malignant: true }, null, emptyHistory())));
+    const a = parseReferralBundle(
+      caseBundle(input({ primarySite: 'C61.9', histology: '8140/3', malignant: true }, null, emptyHistory())),
+    );
     expect(a.ok && a.referral.identifier).toEqual({ system: 'https://consilium.health/fhir/sid/case', value: CASE });
   });
 });

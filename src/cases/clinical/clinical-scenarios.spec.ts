@@ -2043,6 +2043,28 @@ describe(standingDiagnosis.name, () => {
     expect(compareDiagnoses(prostate, standing.diagnosis).changeTypes).toEqual(['grade']);
   });
 
+  // AJCC 8th ed. ch. 1 (stage, grade and laterality belong to one primary tumour) and Cheson 2014 (lymphoma is
+  // staged by Lugano, not TNM): when the board places the cancer in another organ, the referral's breast stage,
+  // side, grade and receptor results do not describe it; a germline result and the ECOG do.
+  it('should not carry the first organ’s side, stage, grade or tumour markers to a cancer the board places elsewhere', () => {
+    const referral = { ...breast, ecog: 1, biomarkers: [...breast.biomarkers, germline('BRCA2', 'pathogenic')] };
+    const standing = standingDiagnosis([
+      { source: 'referring', diagnosis: referral },
+      {
+        source: 'board',
+        diagnosis: dx({ primarySite: 'C77.3', histology: '9680/3', otherStages: [{ system: 'lugano', stage: 'IIE' }] }),
+      },
+    ])!;
+    const d = standing.diagnosis;
+    expect(d.laterality).toBeNull();
+    expect(d.clinicalStage).toBeNull();
+    expect(d.grade).toBeNull();
+    expect(d.biomarkers.map((b) => b.name)).toEqual(['BRCA2']);
+    expect(d.ecog).toBe(1);
+    expect(d.otherStages).toEqual([{ system: 'lugano', stage: 'IIE' }]);
+    expect(validateDiagnosis(toInput(d))).toEqual([]);
+  });
+
   // WHO Breast Tumours 2019 / DOMAIN.md "Coding": a benign lesion has no cancer stage, grade or receptor
   // status; the referral's stage of a cancer that is not there must not stand. A germline result does.
   it('should drop the cancer’s stage, grade and tumour markers when the board finds the lesion benign', () => {

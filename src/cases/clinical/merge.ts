@@ -53,6 +53,10 @@ const CANCER_FACTS = [
   'depthMm',
 ] as const;
 
+/** Facts about the tumour at its site; they fall when a later assessment places the cancer in another organ. */
+const SITE_FACTS = [...CANCER_FACTS, 'histology', 'laterality', 'tumourSizeMm', 'ajccEdition'] as const;
+const organ = (site: string | null | undefined): string | null => (site == null ? null : site.slice(0, 3));
+
 const stated = (v: unknown): boolean => v !== null && v !== undefined && v !== 'unknown';
 
 /**
@@ -74,6 +78,8 @@ export function standingDiagnosis(
   const out: Record<string, unknown> = {};
   /** Whether each stated fact came from an assessment that called the lesion malignant. */
   const fromCancer: Record<string, boolean> = {};
+  /** The organ (ICD-O-3 three characters) of the assessment each fact came from. */
+  const fromOrgan: Record<string, string | null> = {};
   for (const { source, diagnosis } of ordered)
     for (const k of SCALARS) {
       const v = (diagnosis as unknown as Record<string, unknown>)[k];
@@ -81,6 +87,7 @@ export function standingDiagnosis(
         out[k] = v;
         sources[k] = source;
         fromCancer[k] = diagnosis.malignant;
+        fromOrgan[k] = organ(diagnosis.primarySite);
       }
     }
   const markers = new Map<string, BiomarkerInput>();
@@ -98,6 +105,7 @@ export function standingDiagnosis(
       markers.set(key, b);
       sources[`biomarkers.${key}`] = source;
       fromCancer[`biomarkers.${key}`] = diagnosis.malignant && normaliseBiomarker(b).origin === 'somatic';
+      fromOrgan[`biomarkers.${key}`] = normaliseBiomarker(b).origin === 'somatic' ? organ(diagnosis.primarySite) : null;
     }
     for (const c of diagnosis.additionalCancers) {
       const i = cancers.findIndex(
@@ -110,8 +118,18 @@ export function standingDiagnosis(
       systems.set(s.system, s.stage);
       sources[`otherStages.${s.system}`] = source;
       fromCancer[`otherStages.${s.system}`] = diagnosis.malignant;
+      fromOrgan[`otherStages.${s.system}`] = organ(diagnosis.primarySite);
     }
   }
+  // The cancer is placed in another organ (a breast referral that is a lymphoma of the axillary nodes): the
+  // side, histology, stage, grade and tumour results of the first organ's tumour do not describe it. Germline
+  // results and the patient's performance status do.
+  const site = organ(out.primarySite as string | null | undefined);
+  const elsewhere = (key: string): boolean =>
+    fromOrgan[key] != null && site !== null && fromOrgan[key] !== site && delete sources[key];
+  for (const k of SITE_FACTS) if (elsewhere(k)) delete out[k];
+  for (const key of [...markers.keys()]) if (elsewhere(`biomarkers.${key}`)) markers.delete(key);
+  for (const system of [...systems.keys()]) if (elsewhere(`otherStages.${system}`)) systems.delete(system);
   if (!malignant) {
     // Benign on review: the stage, grade and tumour results of the cancer it is not do not stand (a
     // germline result and the size of the lesion do).

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -106,6 +106,75 @@ describe('The browser app', () => {
     await page.getByRole('heading', { name: 'Case' }).waitFor();
     await page.getByText('Referring diagnosis').waitFor();
     await shot(page, 'case');
+    await context.close();
+  }, 60_000);
+
+  it('should let a coordinator import a FHIR referral from the browser, and show every refused element of a malformed one', async () => {
+    const coord = await createUser(t, 'coordinator');
+    await addMember(t, admin, w.clinicId, coord.id);
+    const { context, page } = await signedIn(await login(t, coord));
+    const fixture = JSON.parse(
+      await readFile(
+        path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/fhir/referral-icd10cm.json'),
+        'utf8',
+      ),
+    ) as { entry: { resource: Record<string, unknown> }[] };
+    const entries = fixture.entry.map((e) => e.resource);
+    (entries.find((r) => r.resourceType === 'ServiceRequest')!.identifier as { value: string }[])[0].value =
+      'WEB-FHIR-1';
+    const patient = entries.find((r) => r.resourceType === 'Patient')!;
+    for (const id of patient.identifier as { value: string; type?: unknown }[])
+      if (JSON.stringify(id.type ?? {}).includes('"MR"')) id.value = 'WEBFHIR0001';
+    const family = String((patient.name as { family: string }[])[0].family);
+    await page.goto(`${base}/#/cases`);
+    await page.getByRole('heading', { name: 'Import a FHIR referral' }).waitFor();
+
+    // A malformed Bundle: the ICD-10-CM code does not exist. Each bad element is named by its FHIRPath.
+    const broken = structuredClone(fixture);
+    const condition = broken.entry
+      .map((e) => e.resource)
+      .find((r) => JSON.stringify(r.meta ?? {}).includes('primary-cancer-condition'))!;
+    (condition.code as { coding: { code: string }[] }).coding[0].code = 'C50.99X';
+    await page
+      .getByLabel('FHIR Bundle file')
+      .setInputFiles({
+        name: 'broken.json',
+        mimeType: 'application/fhir+json',
+        buffer: Buffer.from(JSON.stringify(broken)),
+      });
+    await page.getByRole('button', { name: 'Import' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'not imported' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Bundle\.entry\[\d+\]\.resource\.code/);
+    expect(await alert.textContent()).toContain('nothing was saved');
+    await shot(page, 'fhir-import-refused');
+
+    await page
+      .getByLabel('FHIR Bundle file')
+      .setInputFiles({
+        name: 'referral.json',
+        mimeType: 'application/fhir+json',
+        buffer: Buffer.from(JSON.stringify(fixture)),
+      });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('status').filter({ hasText: 'Imported as a new case' }).waitFor();
+    await page.getByRole('link', { name: family }).waitFor(); // the list shows the new case
+    await shot(page, 'fhir-import-done');
+    await page.getByRole('link', { name: 'Open the case' }).click();
+    await page.getByRole('heading', { name: 'Case' }).waitFor();
+    await page.getByText('C50.4').first().waitFor();
+    await shot(page, 'fhir-imported-case');
+    // Sent again: the same case, nothing added.
+    await page.goto(`${base}/#/cases`);
+    await page
+      .getByLabel('FHIR Bundle file')
+      .setInputFiles({
+        name: 'referral.json',
+        mimeType: 'application/fhir+json',
+        buffer: Buffer.from(JSON.stringify(fixture)),
+      });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('status').filter({ hasText: 'imported before' }).waitFor();
     await context.close();
   }, 60_000);
 

@@ -95,3 +95,35 @@ export async function api<T>(path: string, init: RequestInit = {}, retry = true)
 
 export const post = <T>(path: string, body: unknown): Promise<T> =>
   api<T>(path, { method: 'POST', body: JSON.stringify(body) });
+
+/** One problem with one element of a FHIR Bundle, as the server's OperationOutcome names it. */
+export interface FhirIssue {
+  severity: string;
+  expression?: string[];
+  details?: { text?: string };
+  diagnostics?: string;
+}
+
+/**
+ * Sends a referral Bundle (POST /api/fhir/referrals). The answer is an
+ * OperationOutcome either way: the case it became, or every element refused.
+ */
+export async function importFhirReferral(
+  bundleText: string,
+  retry = true,
+): Promise<{ ok: boolean; status: number; caseId?: string; issues: FhirIssue[] }> {
+  const t = tokens();
+  const headers = new Headers({ 'content-type': 'application/fhir+json' });
+  if (t !== null) headers.set('authorization', `Bearer ${t.accessToken}`);
+  const res = await fetch('/api/fhir/referrals', { method: 'POST', headers, body: bundleText });
+  if (res.status === 401 && retry && (await refresh())) return importFhirReferral(bundleText, false);
+  const body = (await res.json().catch(() => ({}))) as { issue?: FhirIssue[] };
+  const issues = body.issue ?? [];
+  const location = res.headers.get('location');
+  return {
+    ok: res.ok,
+    status: res.status,
+    ...(location === null ? {} : { caseId: location.split('/').pop() }),
+    issues,
+  };
+}

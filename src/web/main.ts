@@ -2,7 +2,7 @@ import htm from 'htm';
 import { h, render, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
-import { api, ApiError, onAuthChange, post, signIn, signOut, tokens } from './api.js';
+import { api, ApiError, importFhirReferral, onAuthChange, post, signIn, signOut, tokens } from './api.js';
 
 const html = htm.bind(h);
 
@@ -211,7 +211,70 @@ function Cases() {
       ${errors.clinicId === undefined ? null : html`<p class="error" role="alert">${errors.clinicId}</p>`}
       <p><button type="submit">Take in</button></p>
     </form>
+    <${FhirImport} onImported=${reload} />
   </main>`;
+}
+
+/** A referral another hospital's system sent as a FHIR Bundle (mCODE): taken in whole, or refused element by element. */
+function FhirImport(props: { onImported: () => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<Awaited<ReturnType<typeof importFhirReferral>> | null>(null);
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    if (file === null) return;
+    setBusy(true);
+    try {
+      const r = await importFhirReferral(await file.text());
+      setResult(r);
+      if (r.ok) props.onImported();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section aria-labelledby="fhir-import-h">
+    <h2 id="fhir-import-h">Import a FHIR referral</h2>
+    <p class="muted">
+      A referral Bundle (FHIR R4, mCODE) from the referring hospital's system: the patient, the diagnosis, stages and
+      markers, the history and the attached reports become the case.
+    </p>
+    <form onSubmit=${submit} aria-label="FHIR referral">
+      <label for="fhir-file">FHIR Bundle file</label>
+      <input
+        id="fhir-file"
+        type="file"
+        accept=".json,application/json,application/fhir+json"
+        onChange=${(e: Event) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)}
+      />
+      <button type="submit" disabled=${file === null || busy}>${busy ? 'Importing…' : 'Import'}</button>
+    </form>
+    ${
+      result === null
+        ? null
+        : result.ok
+          ? html`<p role="status">
+              ${result.status === 201 ? 'Imported as a new case.' : 'This referral was imported before; nothing was added.'}
+              ${' '}<a href=${`#/case/${result.caseId ?? ''}`}>Open the case</a>
+            </p>`
+          : html`<div role="alert" class="error">
+              <p>
+                ${'The referral was not imported; nothing was saved. '}
+                ${result.issues.length === 1 ? 'One element needs' : `${result.issues.length} elements need`} correcting
+                in the sending system:
+              </p>
+              <ul>
+                ${result.issues.map(
+                  (i) =>
+                    html`<li>
+                      <code>${(i.expression ?? []).join(', ') || 'Bundle'}</code>${' — '}${
+                        i.details?.text ?? i.diagnostics ?? ''
+                      }
+                    </li>`,
+                )}
+              </ul>
+            </div>`
+    }
+  </section>`;
 }
 
 const SOURCE_WORDS: Record<string, string> = {

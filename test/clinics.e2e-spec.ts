@@ -124,7 +124,7 @@ describe('Clinics, rooms and specialists', () => {
     const doctor = await createUser(t, 'clinician');
     const created = await request(t.http)
       .post('/api/specialists')
-      .set(bearer(coordinatorTokens))
+      .set(bearer(admin))
       .send({ userId: doctor.id, disciplines: ['surgical_oncology'], clinicIds: [clinicId] });
     expect(created.status).toBe(201);
     const id = created.body.id as string;

@@ -49,7 +49,7 @@ describe('Booking itineraries', () => {
       const doctor = await createUser(t, 'clinician');
       const sp = await request(t.http)
         .post('/api/specialists')
-        .set(bearer(coord))
+        .set(bearer(admin))
         .send({ userId: doctor.id, disciplines: [d.discipline], clinicIds: [clinic.id] });
       await request(t.http)
         .put(`/api/specialists/${sp.body.id}/availability`)

@@ -60,7 +60,7 @@ describe('A whole second opinion', () => {
     ] as const) {
       const sp = await api
         .post('/api/specialists')
-        .set(as('coord'))
+        .set(bearer(admin))
         .send({ userId: people[who].id, disciplines: [discipline], clinicIds: [clinic.id] });
       expect(sp.status).toBe(201);
       await api

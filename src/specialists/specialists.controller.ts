@@ -21,8 +21,9 @@ export class SpecialistsController {
   constructor(private readonly specialists: SpecialistsService) {}
 
   @Post()
-  @Roles('admin', 'coordinator')
-  @Audited('specialist.create', { entity: 'specialist' })
+  // Disciplines decide who reviews pathology and who fills the board's quorum: admins assign them (issue 15 item 7).
+  @Roles('admin')
+  @Audited('specialist.create', { entity: 'specialist', severity: 'high' })
   @ApiCreatedResponse({ type: SpecialistResponseDto })
   create(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateSpecialistDto): Promise<SpecialistResponseDto> {
     return this.specialists.create(user, dto);

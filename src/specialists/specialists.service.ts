@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { In } from 'typeorm';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
@@ -38,6 +38,8 @@ export class SpecialistsService {
   ) {}
 
   async create(user: AuthenticatedUser, dto: CreateSpecialistDto): Promise<SpecialistResponseDto> {
+    if (user.role !== 'admin') throw new ForbiddenException('Disciplines are assigned by an administrator');
+    if (dto.userId === user.id) throw new ForbiddenException('Nobody assigns a discipline to themselves');
     for (const clinicId of dto.clinicIds) await this.access.assertCanManage(user, clinicId);
     const manager = this.tx.manager;
     if (await manager.existsBy(SpecialistEntity, { userId: dto.userId })) {

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
-import { CreateTrialDto } from './dto/trial.dto.js';
+import { CreateTrialDto, ListTrialsQuery, UpdateTrialDto, WithdrawTrialDto } from './dto/trial.dto.js';
 import { TrialsService } from './trials.service.js';
 
 @ApiTags('trials')
@@ -23,9 +23,44 @@ export class TrialsController {
   @Get('trials')
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('trial.list', { entity: 'trial' })
-  @ApiOkResponse({ description: 'every listed trial' })
-  list() {
-    return this.trials.list();
+  @ApiOkResponse({ description: "the trials of the user's clinics (or of one clinic)" })
+  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListTrialsQuery) {
+    return this.trials.list(user, query.clinicId);
+  }
+
+  @Get('trials/:trialId')
+  @Roles('coordinator', 'clinician', 'admin')
+  @Audited('trial.read', { entity: 'trial', idParam: 'trialId' })
+  @ApiOkResponse({ description: 'a trial of one of your clinics' })
+  get(@CurrentUser() user: AuthenticatedUser, @Param('trialId', new ParseUUIDPipe()) trialId: string) {
+    return this.trials.get(user, trialId);
+  }
+
+  @Patch('trials/:trialId')
+  @Roles('coordinator', 'admin')
+  @Audited('trial.update', { entity: 'trial', idParam: 'trialId' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'the version last read, as "<version>"' })
+  @ApiOkResponse({ description: 'the edited trial' })
+  update(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('trialId', new ParseUUIDPipe()) trialId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateTrialDto,
+  ) {
+    return this.trials.update(user, trialId, ifMatch, dto);
+  }
+
+  @Post('trials/:trialId/withdrawal')
+  @HttpCode(200)
+  @Roles('coordinator', 'admin')
+  @Audited('trial.withdraw', { entity: 'trial', idParam: 'trialId' })
+  @ApiOkResponse({ description: 'the trial, withdrawn: kept with its reason, no longer offered' })
+  withdraw(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('trialId', new ParseUUIDPipe()) trialId: string,
+    @Body() dto: WithdrawTrialDto,
+  ) {
+    return this.trials.withdraw(user, trialId, dto.reason);
   }
 
   @Get('cases/:id/trial-matches')

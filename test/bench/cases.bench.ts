@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../utils/free-port.js';
+import { signInAdmin } from '../utils/second-factor.js';
 import { openBenchDatabase } from './bench-database.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
       if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`);
       return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
     };
-    const adminToken = (await call('POST', '/auth/login', undefined, ADMIN)).accessToken as string;
+    const adminToken = (await signInAdmin(`http://127.0.0.1:${port}`, ADMIN)).accessToken;
     const clinic = (name: string, sites: string[]) =>
       call('POST', '/clinics', adminToken, {
         name,
@@ -92,17 +93,24 @@ async function main(): Promise<void> {
       });
     const big = (await clinic('Bench Breast MDC', ['C50'])).id as string;
     const empty = (await clinic('Bench Empty MDC', ['C18-C21'])).id as string;
-    const coordinator = (
-      await call('POST', '/users', adminToken, { ...COORD, displayName: 'Bench Coordinator', role: 'coordinator' })
-    ).id as string;
+    const created = await call('POST', '/users', adminToken, {
+      email: COORD.email,
+      displayName: 'Bench Coordinator',
+      role: 'coordinator',
+    });
+    const coordinator = created.id as string;
+    await call('POST', '/auth/set-password', undefined, {
+      token: (created.setPasswordLink as { token: string }).token,
+      password: COORD.password,
+    });
     await call('PUT', `/clinics/${big}/members/${coordinator}`, adminToken);
     await call('PUT', `/clinics/${empty}/members/${coordinator}`, adminToken);
 
     // Set-based load: names from 60 x 60 syllables (3,600 surnames), MRNs unique, referral times over two years.
     const t0 = performance.now();
     await db.query(`
-      INSERT INTO patient (mrn, family_name, given_name, birth_date, sex, synthetic, version)
-      SELECT 'SYN' || lpad(g::text, 8, '0'),
+      INSERT INTO patient (clinic_id, mrn, family_name, given_name, birth_date, sex, synthetic, version)
+      SELECT '${big}'::uuid, 'SYN' || lpad(g::text, 8, '0'),
              (ARRAY['Ab','Bel','Cor','Dan','Eck','Far','Gal','Hol','Ing','Jar','Kel','Lam','Mor','Nor','Ost','Pal','Quin','Ros','Sal','Tor','Ul','Val','Wes','Yor','Zan','Bre','Cla','Dre','Fle','Gro','Har','Kin','Lin','Mar','Nel','Pre','Ran','Sto','Tal','Vin','Wal','Bar','Car','Del','Eve','Fen','Gar','Hen','Ives','Jen','Kor','Lor','Mil','Nash','Ol','Pim','Rey','Sut','Tem','Wil'])[1 + (g % 60)]
              || (ARRAY['son','man','ley','ton','ford','berg','stein','wood','field','ridge','worth','by','well','ham','ing','ard','ell','ick','ore','ant','ino','ez','ova','sen','ski','ani','ott','ier','eau','ini','ley2','ers','ins','ock','ash','ett','ace','ond','ume','ite','ane','ose','ade','ike','ule','yne','oll','ast','urn','ilt','erd','oss','ull','amp','end','ilk','oft','ept','usk','arn'])[1 + ((g / 60) % 60)],
              'Synthetic', date '1940-01-01' + (g % 20000), (ARRAY['female','male'])[1 + (g % 2)], true, 1

@@ -4,18 +4,25 @@ import {
   CreateDateColumn,
   Entity,
   Index,
+  JoinColumn,
+  ManyToOne,
   PrimaryGeneratedColumn,
   Unique,
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
+import { ClinicEntity } from '../../clinics/entities/clinic.entity.js';
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 export type Sex = (typeof SEXES)[number];
 
-/** PHI. Read only through CasesService, which authorises and audits. */
+/**
+ * PHI. Read only through CasesService, which authorises and audits. A
+ * patient record belongs to the clinic that took the referral; an MRN is
+ * matched only within it (another clinic learns nothing of it).
+ */
 @Entity({ name: 'patient' })
-@Unique('UQ_patient_mrn', ['mrn'])
+@Unique('UQ_patient_clinic_mrn', ['clinicId', 'mrn'])
 // Expression indexes for prefix search, made by the migration.
 @Index('IDX_patient_family_name', { synchronize: false })
 @Index('IDX_patient_mrn_prefix', { synchronize: false })
@@ -23,6 +30,9 @@ export type Sex = (typeof SEXES)[number];
 export class PatientEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_patient' })
   id!: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId!: string;
 
   @Column({ type: 'text' })
   mrn!: string;
@@ -61,4 +71,8 @@ export class PatientEntity {
 
   @VersionColumn()
   version!: number;
+
+  @ManyToOne(() => ClinicEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'clinic_id', foreignKeyConstraintName: 'FK_patient_clinic' })
+  clinic?: ClinicEntity;
 }

@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CLOCK_TIME, DISCIPLINES, type Discipline } from '../../common/clinical-codes.js';
+import { SingleLine } from '../../common/transforms.js';
 
 export class CreateSpecialistDto {
   @ApiProperty() @IsUUID() userId!: string;
@@ -68,7 +69,7 @@ export class CreateExceptionDto {
   @ApiProperty({ enum: ['away', 'extra'] }) @IsIn(['away', 'extra']) kind!: 'away' | 'extra';
   @ApiPropertyOptional() @IsOptional() @Matches(CLOCK_TIME, { message: 'start must be a time HH:mm' }) start?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(CLOCK_TIME, { message: 'end must be a time HH:mm' }) end?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @SingleLine() @MaxLength(500) reason?: string;
 }
 
 export class AvailabilityQuery {

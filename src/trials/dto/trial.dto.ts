@@ -9,6 +9,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -18,15 +19,17 @@ import {
 } from 'class-validator';
 import { NCT_FORM, NCT_ID, STAGE_GROUP, TNM_FORMS } from '../../common/clinical-codes.js';
 import { PHASES, TRIAL_STATUSES, type Phase, type TrialStatus } from '../entities/trial.entity.js';
+import { SingleLine } from '../../common/transforms.js';
 
 export class BiomarkerCriterionDto {
-  @ApiProperty({ example: 'HER2' }) @IsString() @MinLength(1) @MaxLength(50) name!: string;
+  @ApiProperty({ example: 'HER2' }) @IsString() @SingleLine() @MinLength(1) @MaxLength(50) name!: string;
   @ApiPropertyOptional({
     example: 'positive',
     description: 'the result category as a registry writes it: positive, negative, low, 3+, TPS ≥ 50%',
   })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @MinLength(1)
   @MaxLength(100)
   value?: string;
@@ -117,8 +120,14 @@ export class EligibilityDto {
 }
 
 export class CreateTrialDto {
+  @ApiPropertyOptional({
+    description: 'the clinic that offers the trial; may be left out by a coordinator of exactly one clinic',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'clinicId must be the id of a clinic' })
+  clinicId?: string;
   @ApiProperty({ example: 'NCT01234567' }) @Matches(NCT_ID, { message: `nctId must be ${NCT_FORM}` }) nctId!: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(500) title!: string;
+  @ApiProperty() @IsString() @SingleLine() @MinLength(1) @MaxLength(500) title!: string;
   @ApiProperty({ enum: PHASES }) @IsIn(PHASES) phase!: Phase;
   @ApiProperty({ enum: TRIAL_STATUSES }) @IsIn(TRIAL_STATUSES) status!: TrialStatus;
   @ApiProperty({ type: EligibilityDto })
@@ -126,4 +135,32 @@ export class CreateTrialDto {
   @ValidateNested()
   @Type(() => EligibilityDto)
   eligibility!: EligibilityDto;
+}
+
+/** An edit of a listed trial (PATCH with If-Match); what is left out stays. */
+export class UpdateTrialDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @SingleLine() @MinLength(1) @MaxLength(500) title?: string;
+  @ApiPropertyOptional({ enum: PHASES }) @IsOptional() @IsIn(PHASES) phase?: Phase;
+  @ApiPropertyOptional({ enum: TRIAL_STATUSES }) @IsOptional() @IsIn(TRIAL_STATUSES) status?: TrialStatus;
+  @ApiPropertyOptional({ type: EligibilityDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EligibilityDto)
+  eligibility?: EligibilityDto;
+}
+
+export class WithdrawTrialDto {
+  @ApiProperty({ example: 'Listed in error: the trial does not enrol in our region' })
+  @IsString()
+  @MinLength(3, { message: 'reason must say why the trial is withdrawn (at least 3 characters)' })
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class ListTrialsQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('all', { message: 'clinicId must be the id of a clinic' })
+  clinicId?: string;
 }

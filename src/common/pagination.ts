@@ -2,6 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { RequestValidationException } from './problem.js';
+import { isRealTimestamp } from './transforms.js';
+import { unstorableText } from './validation.js';
 
 /** `?limit=&cursor=` for every list. */
 export class PageQuery {
@@ -29,11 +31,39 @@ export function encodeCursor(value: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
+/**
+ * What a cursor field must be: `string` (storable text), `number` (finite),
+ * `int` (a safe integer from 0), `bigint` (decimal digits, as a bigint id is
+ * sent), `uuid`, or `timestamp` (a real one, ISO 8601 or PostgreSQL's text).
+ * A forged cursor then fails here as a 400 on `cursor`, never in the query.
+ */
+export type CursorField = 'string' | 'number' | 'int' | 'bigint' | 'uuid' | 'timestamp';
+type CursorValue<F extends CursorField> = F extends 'number' | 'int' ? number : string;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function cursorFieldValid(value: unknown, type: CursorField): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string' && value.length <= 1000 && unstorableText(value) === undefined;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'int':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+    case 'bigint':
+      return typeof value === 'string' && /^\d{1,19}$/.test(value) && BigInt(value) <= 9223372036854775807n;
+    case 'uuid':
+      return typeof value === 'string' && UUID.test(value);
+    case 'timestamp':
+      return isRealTimestamp(value);
+  }
+}
+
 /** Decodes a cursor whose keys must all be present with the given types. */
-export function decodeCursor<K extends string>(
+export function decodeCursor<S extends Record<string, CursorField>>(
   cursor: string,
-  shape: Record<K, 'string' | 'number'>,
-): Record<K, string | number> {
+  shape: S,
+): { [K in keyof S]: CursorValue<S[K]> } {
   const invalid = (): RequestValidationException =>
     RequestValidationException.field('cursor', 'cursor must be a cursor returned by a previous page');
   let parsed: unknown;
@@ -42,12 +72,12 @@ export function decodeCursor<K extends string>(
   } catch {
     throw invalid();
   }
-  if (typeof parsed !== 'object' || parsed === null) throw invalid();
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
   const record = parsed as Record<string, unknown>;
   for (const [key, type] of Object.entries(shape)) {
-    if (typeof record[key] !== type) throw invalid();
+    if (!Object.hasOwn(record, key) || !cursorFieldValid(record[key], type)) throw invalid();
   }
-  return record as Record<K, string | number>;
+  return record as { [K in keyof S]: CursorValue<S[K]> };
 }
 
 /** Builds a page from `limit + 1` fetched rows. */

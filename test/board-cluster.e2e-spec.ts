@@ -10,6 +10,7 @@ import {
   type BoardEventMessage,
   type BoardWorld,
 } from './utils/board-fixtures.js';
+import { signInAdmin } from './utils/second-factor.js';
 import { startServer, type ServerProcess } from './utils/server-process.js';
 import { bearer, type Tokens } from './utils/test-app.js';
 import { createTestDatabase } from './utils/test-database.js';
@@ -17,7 +18,7 @@ import { createTestDatabase } from './utils/test-database.js';
 // Real server processes (`npm start`'s entry point) on one database: what a
 // deployment with several instances, or a restart, looks like to a client.
 
-const ADMIN = { email: 'admin@cluster.example.org', password: 'a-long-admin-password' };
+const ADMIN = { email: 'admin@cluster.example.org', password: 'a-long-cluster-passphrase' };
 
 describe('The board room across instances and restarts', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -35,6 +36,7 @@ describe('The board room across instances and restarts', () => {
     LOGIN_IP_LIMIT: '100000',
     LOGIN_ACCOUNT_LIMIT: '100000',
     BOARD_FLOOD_LIMIT: '1000',
+    BOARD_USER_MESSAGE_LIMIT: '100000',
     SHUTDOWN_GRACE_MS: '0',
     LOG_LEVEL: 'warn',
   });
@@ -54,8 +56,7 @@ describe('The board room across instances and restarts', () => {
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
     [a, b] = await Promise.all([startServer(env()), startServer(env())]);
-    const res = await request(a.baseUrl).post('/api/auth/login').send(ADMIN);
-    admin = res.body as Tokens;
+    admin = await signInAdmin(a.baseUrl, ADMIN);
     w = await boardWorld(a.baseUrl, admin, (q, p) => client.query(q, p), { cases: 2 });
   }, 120_000);
 

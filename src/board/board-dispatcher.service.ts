@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
+import { ACCESS_CHANNEL, parseAccessChange, type AccessChange } from '../auth/access-changes.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventLogService, type BoardEvent } from '../events/event-log.service.js';
 
@@ -8,8 +9,16 @@ interface Subscriber {
   cursor: bigint;
 }
 
-/** Sends one event to several local subscribers at once (encoded once). */
-export type Deliver = (subscriberIds: string[], event: BoardEvent) => void;
+/**
+ * Sends one event to several local subscribers at once (encoded once). It is
+ * awaited: a session's next event waits until this one is delivered, so an
+ * access check on the way keeps the order. A subscriber it does not send to
+ * must be dropped (its cursor has moved on).
+ */
+export type Deliver = (subscriberIds: string[], event: BoardEvent) => void | Promise<void>;
+
+/** Told of every committed access change, in commit order with the events; `undefined` = anything may have changed. */
+export type AccessListener = (change: AccessChange | undefined) => void;
 
 interface Room {
   subscribers: Map<string, Subscriber>;
@@ -44,6 +53,7 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
   private deliver: Deliver = () => undefined;
+  private accessListener: AccessListener = () => undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -66,6 +76,15 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
   /** How events reach subscribers (the gateway's sockets). */
   setDelivery(deliver: Deliver): void {
     this.deliver = deliver;
+  }
+
+  /**
+   * Access changes (ACCESS_CHANNEL) arrive on the same listening connection
+   * as the events, so a change committed before an event is always heard
+   * before that event is delivered.
+   */
+  onAccessChange(listener: AccessListener): void {
+    this.accessListener = listener;
   }
 
   /**
@@ -155,7 +174,7 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
     if (!gap) {
       // Notifications arrive in commit order, and a session's events commit
       // in id order, so these are all that is new, in order.
-      for (const event of pending) this.send(room, event);
+      for (const event of pending) await this.send(room, event);
       return;
     }
     for (;;) {
@@ -163,13 +182,13 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
       if (subscribers.length === 0) return;
       const from = subscribers.reduce((min, s) => (s.cursor < min ? s.cursor : min), subscribers[0].cursor);
       const page = await this.events.after(sessionId, from.toString(), PAGE);
-      for (const event of page) this.send(room, event);
+      for (const event of page) await this.send(room, event);
       if (page.length < PAGE) return;
     }
   }
 
   /** To every subscriber that has not had it (ids only grow per subscriber). */
-  private send(room: Room, event: BoardEvent): void {
+  private async send(room: Room, event: BoardEvent): Promise<void> {
     const id = BigInt(event.id);
     const to: string[] = [];
     for (const [subscriberId, s] of room.subscribers) {
@@ -178,13 +197,24 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
         to.push(subscriberId);
       }
     }
-    if (to.length > 0) this.deliver(to, event);
+    if (to.length === 0) return;
+    try {
+      await this.deliver(to, event);
+    } catch (error) {
+      // The delivery drops (disconnects) whom it cannot serve; it should never throw.
+      this.log.error(`delivering an event failed: ${String(error)}`);
+    }
   }
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.config.database.url });
     client.on('notification', (n) => {
+      if (n.channel === ACCESS_CHANNEL) {
+        const change = parseAccessChange(n.payload);
+        if (change !== undefined) this.accessListener(change);
+        return;
+      }
       const note = parseNotification(n.payload);
       if (note !== undefined) this.announce(note.sessionId, note.event);
     });
@@ -202,6 +232,7 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
     try {
       await client.connect();
       await client.query('LISTEN board_event');
+      await client.query(`LISTEN ${ACCESS_CHANNEL}`);
       this.listener = client;
     } catch (error) {
       await client.end().catch(() => undefined);
@@ -210,7 +241,9 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
       this.retry = setTimeout(() => void this.listen(), 1000);
       return;
     }
-    // Whatever committed while nobody listened is in the log: catch up.
+    // Whatever committed while nobody listened is in the log: catch up;
+    // and access changes may have been missed: check every socket again.
+    this.accessListener(undefined);
     for (const sessionId of this.rooms.keys()) this.announce(sessionId);
   }
 }

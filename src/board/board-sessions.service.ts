@@ -165,7 +165,7 @@ export class BoardSessionsService {
     if (query.from !== undefined) qb.andWhere('s.starts_at >= :from', { from: new Date(query.from) });
     if (query.to !== undefined) qb.andWhere('s.starts_at < :to', { to: new Date(query.to) });
     if (query.cursor !== undefined) {
-      const c = decodeCursor(query.cursor, { t: 'string', id: 'string' });
+      const c = decodeCursor(query.cursor, { t: 'timestamp', id: 'uuid' });
       qb.andWhere('(s.starts_at, s.id) > (:t, :id)', { t: new Date(c.t), id: c.id });
     }
     const rows = await qb.getMany();
@@ -395,6 +395,26 @@ export class BoardSessionsService {
   async patientsOf(sessionId: string): Promise<string[]> {
     const rows = await this.agendaRows(sessionId);
     return rows.map((r) => r.patient_id);
+  }
+
+  /** Case → patient for the cases on the session's agenda (what a joined socket is shown). */
+  async agendaPatients(sessionId: string): Promise<Map<string, string>> {
+    const rows = await this.tx.query<{ case_id: string; patient_id: string }>(
+      `SELECT a.case_id, c.patient_id FROM agenda_item a JOIN second_opinion_case c ON c.id = a.case_id
+        WHERE a.session_id = $1`,
+      [sessionId],
+    );
+    return new Map(rows.map((r) => [r.case_id, r.patient_id]));
+  }
+
+  /** Case → patient, for the audit rows of live disclosures (unknown ids are left out). */
+  async patientsOfCases(caseIds: readonly string[]): Promise<Map<string, string>> {
+    if (caseIds.length === 0) return new Map();
+    const rows = await this.tx.query<{ id: string; patient_id: string }>(
+      'SELECT id, patient_id FROM second_opinion_case WHERE id = ANY($1::uuid[])',
+      [[...new Set(caseIds)]],
+    );
+    return new Map(rows.map((r) => [r.id, r.patient_id]));
   }
 
   async transcript(user: AuthenticatedUser, id: string): Promise<Transcript> {

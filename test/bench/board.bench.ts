@@ -10,13 +10,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../utils/free-port.js';
+import { signInAdmin } from '../utils/second-factor.js';
 import { openBenchDatabase } from './bench-database.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.resolve(here, '../../src/main.js');
 const BASELINE = path.resolve(here, 'baseline-board-server.js');
 const LOAD = path.resolve(here, 'board-load.js');
-const ADMIN = { email: 'bench@example.org', password: 'a-long-bench-password' };
+const ADMIN = { email: 'bench@example.org', password: 'a-long-harbour-passphrase' };
 const PASSWORD = 'a-long-bench-password';
 const CLIENTS = 100;
 const POSTERS = 10;
@@ -93,7 +94,7 @@ async function api<T>(base: string, method: string, route: string, token: string
 
 /** A clinic, a coordinator, 15 clinician members and a session per run, through the API. */
 async function world(base: string): Promise<{ tokens: string[]; sessions: string[] }> {
-  const admin = (await api<{ accessToken: string }>(base, 'POST', '/api/auth/login', null, ADMIN)).accessToken;
+  const admin = (await signInAdmin(base, ADMIN)).accessToken;
   const clinic = await api<{ id: string }>(base, 'POST', '/api/clinics', admin, {
     name: 'Bench breast MDC',
     timeZone: 'America/Denver',
@@ -109,12 +110,12 @@ async function world(base: string): Promise<{ tokens: string[]; sessions: string
   });
   const member = async (role: string, i: number): Promise<string> => {
     const email = `${role}-${i}@bench.example.org`;
-    const user = await api<{ id: string }>(base, 'POST', '/api/users', admin, {
+    const user = await api<{ id: string; setPasswordLink: { token: string } }>(base, 'POST', '/api/users', admin, {
       email,
       displayName: `Bench ${role} ${i}`,
       role,
-      password: PASSWORD,
     });
+    await api(base, 'POST', '/api/auth/set-password', null, { token: user.setPasswordLink.token, password: PASSWORD });
     await api(base, 'PUT', `/api/clinics/${clinic.id}/members/${user.id}`, admin);
     return (await api<{ accessToken: string }>(base, 'POST', '/api/auth/login', null, { email, password: PASSWORD }))
       .accessToken;
@@ -189,6 +190,9 @@ async function main(): Promise<void> {
         ADMIN_PASSWORD: ADMIN.password,
         LOGIN_IP_LIMIT: '100000',
         LOGIN_ACCOUNT_LIMIT: '100000',
+        // 90 listeners share five accounts, and each poster sends 20 messages/s: far past the per-user limits.
+        BOARD_USER_SOCKET_LIMIT: '100',
+        BOARD_USER_MESSAGE_LIMIT: '100000',
         LOG_LEVEL: 'warn',
         SHUTDOWN_GRACE_MS: '0',
       },

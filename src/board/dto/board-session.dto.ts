@@ -27,6 +27,7 @@ import {
   type SessionStatus,
 } from '../entities/board-session.entity.js';
 import type { PresentationStatus } from '../presentation.js';
+import { IsRealDateTime, SingleLine } from '../../common/transforms.js';
 
 const REASON_MESSAGE = `presentationReason must be one of ${PRESENTATION_REASONS.join(', ')}`;
 const PRESENTATION_REASON_DOC =
@@ -39,13 +40,14 @@ export class CreateBoardSessionDto {
   @ApiProperty({ example: 'Breast tumor board' })
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1)
   @MaxLength(200)
   title!: string;
   @ApiProperty({ example: '2026-12-03T19:00:00Z' }) @IsDateString({ strict: true }) startsAt!: string;
   @ApiProperty({ example: '2026-12-03T20:30:00Z' }) @IsDateString({ strict: true }) endsAt!: string;
   @ApiPropertyOptional({ description: 'a clinician member of the clinic' }) @IsOptional() @IsUUID() chairId?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) location?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @SingleLine() @MaxLength(200) location?: string;
   @ApiPropertyOptional({ example: 'https://video.example.org/board' })
   @IsOptional()
   @IsUrl({ protocols: ['https'], require_protocol: true })
@@ -54,7 +56,14 @@ export class CreateBoardSessionDto {
 }
 
 export class UpdateBoardSessionDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @SingleLine()
+  @MinLength(1)
+  @MaxLength(200)
+  title?: string;
   @ApiPropertyOptional() @IsOptional() @IsDateString({ strict: true }) startsAt?: string;
   @ApiPropertyOptional() @IsOptional() @IsDateString({ strict: true }) endsAt?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsUUID() chairId?: string | null;
@@ -62,6 +71,7 @@ export class UpdateBoardSessionDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(200)
   location?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String })
@@ -80,13 +90,13 @@ export class UpdateBoardSessionDto {
 
 export class ListBoardSessionsQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() clinicId?: string;
-  @ApiPropertyOptional({ description: 'sessions starting at or after' })
+  @ApiPropertyOptional({ description: 'sessions starting at or after (ISO 8601)' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsRealDateTime()
   from?: string;
-  @ApiPropertyOptional({ description: 'sessions starting before' })
+  @ApiPropertyOptional({ description: 'sessions starting before (ISO 8601)' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsRealDateTime()
   to?: string;
 }
 

@@ -54,7 +54,7 @@ export class AuditInterceptor implements NestInterceptor {
       outcome,
       statusCode,
       reason: subject.reason ?? null,
-      severity: subject.severity ?? 'normal',
+      severity: subject.severity ?? declaration.severity ?? 'normal',
       disclosedPatientIds: subject.disclosedPatientIds ?? null,
     });
 

@@ -5,6 +5,8 @@ import { RequestValidationException } from '../common/problem.js';
 import { decodeCursor, encodeCursor, toPage, type Page } from '../common/pagination.js';
 import { AuditEventEntity, type AuditOutcome } from './entities/audit-event.entity.js';
 import type { AuditEventResponseDto, ListAuditEventsQuery } from './dto/audit-event.dto.js';
+import { AUDIT_TEXT_MAX as MAX, storableText } from './audit-text.js';
+import { RequestLedger } from './request-ledger.js';
 
 export interface AuditEntry {
   actorId?: string | null;
@@ -19,48 +21,98 @@ export interface AuditEntry {
   statusCode?: number | null;
   reason?: string | null;
   severity?: 'normal' | 'high';
+  /** The server's id of the HTTP request (never the client's X-Request-Id). */
   requestId?: string | null;
+  /** The client's X-Request-Id; found from `requestId` when not given. */
+  clientRequestId?: string | null;
   ip?: string | null;
+  /** `METHOD /api/pattern` of an anonymous refusal's aggregate; found from `requestId` when not given. */
+  route?: string | null;
+}
+
+/**
+ * A refusal that names no one: no valid user, and no account, case or
+ * patient it was about. Such rows are counted, not appended one by one,
+ * so that anonymous traffic cannot flood the trail.
+ */
+export function isAnonymousRefusal(entry: AuditEntry): boolean {
+  return (
+    entry.outcome !== 'success' &&
+    (entry.actorId ?? null) === null &&
+    (entry.entityId ?? null) === null &&
+    (entry.patientId ?? null) === null &&
+    (entry.caseId ?? null) === null &&
+    (entry.disclosedPatientIds ?? []).length === 0 &&
+    (entry.severity ?? 'normal') === 'normal'
+  );
 }
 
 @Injectable()
 export class AuditService {
+  /** The HTTP requests in flight, for their route and client id (see the audit hooks in app setup). */
+  readonly requests = new RequestLedger();
+
   constructor(private readonly tx: TransactionContext) {}
 
   /**
    * Appends one row, inside the current transaction when there is one, so
    * that a change and its audit row commit together. If the insert fails,
-   * the error propagates and the change rolls back.
+   * the error propagates and the change rolls back. An anonymous refusal
+   * (see isAnonymousRefusal) adds to its minute's aggregate count instead.
+   * Text from the request is made storable first (NUL, broken Unicode and
+   * control characters replaced, lengths bounded), so a crafted path cannot
+   * make the insert fail.
    */
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
     // Plain SQL: this runs on every request, and needs nothing back.
     const run = <T>(sql: string, params: unknown[]) =>
       manager !== undefined ? manager.query<T[]>(sql, params) : this.tx.query<T>(sql, params);
+    const request = this.requests.get(entry.requestId);
+    if (isAnonymousRefusal(entry)) {
+      await run(
+        `INSERT INTO audit_refusal_aggregate AS a (minute, ip, action, route, status_code, reason, count, last_request_id)
+         VALUES (date_trunc('minute', now()), $1, $2, $3, $4, $5, 1, $6)
+         ON CONFLICT ON CONSTRAINT "UQ_audit_refusal_aggregate_key"
+         DO UPDATE SET count = a.count + 1, last_at = greatest(a.last_at, now()), last_request_id = EXCLUDED.last_request_id`,
+        [
+          storableText(entry.ip ?? '', MAX.ip),
+          storableText(entry.action, MAX.action),
+          storableText(entry.route ?? request?.route ?? '', MAX.route),
+          entry.statusCode ?? 0,
+          storableText(entry.reason ?? '', MAX.reason),
+          storableText(entry.requestId, MAX.requestId),
+        ],
+      );
+      this.requests.markAudited(entry.requestId);
+      return;
+    }
     await run(
       `INSERT INTO audit_event
-         (actor_id, actor_role, action, entity_type, entity_id, patient_id, case_id, outcome, status_code, reason, request_id, ip, severity, disclosed_patient_ids)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+         (actor_id, actor_role, action, entity_type, entity_id, patient_id, case_id, outcome, status_code, reason, request_id, ip, severity, disclosed_patient_ids, client_request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       [
         entry.actorId ?? null,
-        entry.actorRole ?? null,
-        entry.action,
-        entry.entityType ?? null,
-        entry.entityId ?? null,
+        storableText(entry.actorRole, MAX.role),
+        storableText(entry.action, MAX.action),
+        storableText(entry.entityType, MAX.entityType),
+        storableText(entry.entityId, MAX.entityId),
         entry.patientId ?? null,
         entry.caseId ?? null,
         entry.outcome,
         entry.statusCode ?? null,
-        entry.reason ?? null,
-        entry.requestId ?? null,
-        entry.ip ?? null,
+        storableText(entry.reason, MAX.reason),
+        storableText(entry.requestId, MAX.requestId),
+        storableText(entry.ip, MAX.ip),
         entry.severity ?? 'normal',
         entry.disclosedPatientIds === undefined ||
         entry.disclosedPatientIds === null ||
         entry.disclosedPatientIds.length === 0
           ? null
           : [...new Set(entry.disclosedPatientIds)],
+        storableText(entry.clientRequestId ?? request?.clientRequestId, MAX.clientRequestId),
       ],
     );
+    this.requests.markAudited(entry.requestId);
   }
 
   async list(query: ListAuditEventsQuery): Promise<Page<AuditEventResponseDto>> {
@@ -80,7 +132,7 @@ export class AuditService {
     if (query.from !== undefined) qb.andWhere('a.at >= :from', { from: query.from });
     if (query.to !== undefined) qb.andWhere('a.at < :to', { to: query.to });
     if (query.cursor !== undefined) {
-      const { id } = decodeCursor(query.cursor, { id: 'string' });
+      const { id } = decodeCursor(query.cursor, { id: 'bigint' });
       if (!/^\d{1,19}$/.test(String(id))) {
         throw RequestValidationException.field('cursor', 'cursor must be a cursor returned by a previous page');
       }
@@ -111,6 +163,7 @@ function toAuditEventResponse(row: AuditEventEntity): AuditEventResponseDto {
     reason: row.reason,
     severity: row.severity,
     requestId: row.requestId,
+    clientRequestId: row.clientRequestId,
     ip: row.ip,
   };
 }

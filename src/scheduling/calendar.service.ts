@@ -7,6 +7,7 @@ import { RequestValidationException } from '../common/problem.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { SpecialistsService } from '../specialists/specialists.service.js';
 import { AppointmentEntity, ItineraryEntity } from './entities/appointment.entity.js';
+import { icsLine, icsText } from './ics-text.js';
 
 const label = (discipline: string): string => discipline.replace(/_/g, ' ');
 
@@ -26,6 +27,7 @@ interface SpecialistAppointmentRow {
  * iCalendar exports. Times are written as UTC instants (unambiguous in every
  * client, across daylight-saving changes); X-WR-TIMEZONE names the clinic's
  * zone for display. No patient names: calendar apps sync to other services.
+ * Every text passes icsLine/icsText: a stored name cannot start a line.
  */
 @Injectable()
 export class CalendarService {
@@ -47,17 +49,17 @@ export class CalendarService {
       order: { startsAt: 'ASC' },
     });
     const calendar = ical({
-      name: `${clinic.name}: your visit on ${itinerary.date}`,
+      name: icsText(`${clinic.name}: your visit on ${itinerary.date}`),
       prodId: { company: 'Consilium', product: 'itinerary' },
     });
-    calendar.x([{ key: 'X-WR-TIMEZONE', value: clinic.timeZone }]);
+    calendar.x([{ key: 'X-WR-TIMEZONE', value: icsLine(clinic.timeZone) }]);
     for (const a of appointments) {
       calendar.createEvent({
         id: a.id,
         start: a.startsAt,
         end: a.endsAt,
-        summary: `Consultation: ${label(a.discipline)}`,
-        location: `${clinic.name}${a.roomId !== null ? `, ${rooms.get(a.roomId) ?? ''}` : ''}`,
+        summary: icsLine(`Consultation: ${label(a.discipline)}`),
+        location: icsLine(`${clinic.name}${a.roomId !== null ? `, ${rooms.get(a.roomId) ?? ''}` : ''}`),
         status: ICalEventStatus.CONFIRMED,
       });
     }
@@ -80,17 +82,19 @@ export class CalendarService {
       [specialistId, from, to],
     );
     const calendar = ical({
-      name: `${specialist.displayName}: clinic appointments`,
+      name: icsText(`${specialist.displayName}: clinic appointments`),
       prodId: { company: 'Consilium', product: 'specialist' },
     });
-    if (rows[0] !== undefined) calendar.x([{ key: 'X-WR-TIMEZONE', value: rows[0].time_zone }]);
+    if (rows[0] !== undefined) calendar.x([{ key: 'X-WR-TIMEZONE', value: icsLine(rows[0].time_zone) }]);
     for (const a of rows) {
       calendar.createEvent({
         id: a.id,
         start: a.starts_at,
         end: a.ends_at,
-        summary: `${a.patient_attends ? 'Patient visit' : 'Review'}: ${label(a.discipline)} (case ${a.case_id.slice(0, 8)})`,
-        location: `${a.clinic}${a.room !== null ? `, ${a.room}` : ''}`,
+        summary: icsLine(
+          `${a.patient_attends ? 'Patient visit' : 'Review'}: ${label(a.discipline)} (case ${a.case_id.slice(0, 8)})`,
+        ),
+        location: icsLine(`${a.clinic}${a.room !== null ? `, ${a.room}` : ''}`),
         status: ICalEventStatus.CONFIRMED,
       });
     }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
+import { IsRealDateTime } from '../../common/transforms.js';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '../entities/audit-event.entity.js';
 
 export class ListAuditEventsQuery extends PageQuery {
@@ -13,8 +14,8 @@ export class ListAuditEventsQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) entityId?: string;
   @ApiPropertyOptional({ enum: ['normal', 'high'] }) @IsOptional() @IsIn(['normal', 'high']) severity?:
     'normal' | 'high';
-  @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsDateString() from?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsRealDateTime() from?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsRealDateTime() to?: string;
 }
 
 export class AuditEventResponseDto {
@@ -32,7 +33,9 @@ export class AuditEventResponseDto {
   @ApiProperty({ nullable: true, type: Number }) statusCode!: number | null;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
   @ApiProperty({ enum: ['normal', 'high'] }) severity!: 'normal' | 'high';
-  @ApiProperty({ nullable: true, type: String }) requestId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "the server's request id" }) requestId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "the client's X-Request-Id, if it sent one" })
+  clientRequestId!: string | null;
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
 }
 

@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CLOCK_TIME } from '../../common/clinical-codes.js';
-import { ISO_DATE } from '../../common/transforms.js';
+import { ISO_DATE, IsRealDateTime } from '../../common/transforms.js';
 
 export class DayParams {
   @ApiProperty({ example: '2026-12-03', description: 'the clinic day, in the clinic’s time zone' })
@@ -74,8 +74,8 @@ export class ItineraryDto {
 }
 
 export class CalendarRangeQuery {
-  @ApiProperty({ example: '2026-12-01T00:00:00Z' }) @IsDateString() from!: string;
-  @ApiProperty({ example: '2027-01-01T00:00:00Z' }) @IsDateString() to!: string;
+  @ApiProperty({ example: '2026-12-01T00:00:00Z' }) @IsRealDateTime() from!: string;
+  @ApiProperty({ example: '2027-01-01T00:00:00Z' }) @IsRealDateTime() to!: string;
 }
 
 export class PlanDayDto {

@@ -12,6 +12,10 @@ import { ClinicalModel1795722000000 } from './1795722000000-clinical-model.js';
 import { PatientHistory1795721000000 } from './1795721000000-patient-history.js';
 import { IntakeAndCoc1795720000000 } from './1795720000000-intake-and-coc.js';
 import { FhirReferral1795723000000 } from './1795723000000-fhir-referral.js';
+import { PatientsPerClinic1795726000000 } from './1795726000000-patients-per-clinic.js';
+import { TrialsPerClinic1795726100000 } from './1795726100000-trials-per-clinic.js';
+import { AuditRefusals1795725000000 } from './1795725000000-audit-refusals.js';
+import { AccountSecurity1795724000000 } from './1795724000000-account-security.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -29,4 +33,8 @@ export const MIGRATIONS = [
   PatientHistory1795721000000,
   IntakeAndCoc1795720000000,
   FhirReferral1795723000000,
+  PatientsPerClinic1795726000000,
+  TrialsPerClinic1795726100000,
+  AuditRefusals1795725000000,
+  AccountSecurity1795724000000,
 ];

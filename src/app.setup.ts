@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { auditHookOptions } from './audit/audit-hook-options.js';
+import { answerFrameworkError, installAuditHooks } from './audit/audit-hooks.js';
 import { BoardIoAdapter } from './board/board-io.adapter.js';
+import { boundedJsonParser, unsupportedMediaType } from './common/body-limits.js';
 import { securityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
 import type { Env } from './config/env.schema.js';
-import { fhirBodyErrorHandler, fhirBodyLimit, isFhirRoute } from './fhir/fhir-route.js';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+import { FHIR_BASE64_ELEMENTS, fhirBodyErrorHandler, fhirBodyLimit, isFhirRoute } from './fhir/fhir-route.js';
 
 /** The Fastify adapter: body limit, proxy trust, request ids. */
 export function createFastifyAdapter(env: Env): FastifyAdapter {
@@ -26,10 +26,11 @@ export function createFastifyAdapter(env: Env): FastifyAdapter {
     return503OnClosing: false,
     // Record uploads (POST /api/cases/:id/records): one file, a few fields.
     multipart: { limits: { fileSize: env.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 2000, parts: 12 } },
-    genReqId: (req: IncomingMessage) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    // Always the server's own: a client's X-Request-Id could make two users' audit rows
+    // share one id. The client's value is kept apart (audit_event.client_request_id).
+    genReqId: () => randomUUID(),
+    // A URL Fastify cannot decode is answered before any hook: as a problem, with headers, audited.
+    frameworkErrors: answerFrameworkError,
   });
 }
 
@@ -53,26 +54,35 @@ export function configureApp(app: NestFastifyApplication): void {
   if (existsSync(path.join(web, 'index.html'))) app.useStaticAssets({ root: web, prefix: '/', index: ['index.html'] });
 
   const fastify = app.getHttpAdapter().getInstance();
+  const bodyLimit = fastify.initialConfig.bodyLimit ?? 1048576;
   // The API speaks JSON; anything else is a 415, not a string that fails validation.
   fastify.removeContentTypeParser('text/plain');
-  // FHIR's media type is JSON too, read as strictly as application/json.
-  fastify.addContentTypeParser(
-    'application/fhir+json',
-    { parseAs: 'string' },
+  // Form bodies too (Nest would register a parser for them at init).
+  app.useBodyParser('application/x-www-form-urlencoded', {}, unsupportedMediaType);
+  // JSON's shape (depth, fields, list items, string length) is checked on the text before
+  // Fastify's strict parser (no __proto__/constructor keys) reads it; FHIR's media type is
+  // JSON too, read the same way, with room for base64 attachments on FHIR routes.
+  const json = boundedJsonParser(
     fastify.getDefaultJsonParser(
       fastify.initialConfig.onProtoPoisoning ?? 'error',
       fastify.initialConfig.onConstructorPoisoning ?? 'error',
     ),
+    config.bodyLimits,
+    (request) => (isFhirRoute(request.routeOptions.config) ? { longStringKeys: FHIR_BASE64_ELEMENTS } : {}),
   );
+  app.useBodyParser('application/json', { bodyLimit }, json);
+  fastify.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, json);
   // FHIR routes (@FhirRoute()) take Bundles with base64 documents, and answer even the errors
   // raised before Nest runs them (body too large, not JSON) as an OperationOutcome.
-  const bodyLimit = fastify.initialConfig.bodyLimit ?? 1048576;
   fastify.addHook('onRoute', (route) => {
     if (!isFhirRoute(route.config)) return;
     route.bodyLimit = fhirBodyLimit(bodyLimit, config.uploadMaxBytes);
     route.errorHandler = fhirBodyErrorHandler;
   });
   const headers = securityHeaders();
+  // Every refused API request is audited, also those refused before a handler runs,
+  // and every API answer carries Cache-Control: no-store.
+  installAuditHooks(fastify, auditHookOptions(app), headers);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers).header('x-request-id', request.id);
     done();

@@ -9,7 +9,7 @@ import type { Options } from 'pino-http';
 export function pinoHttpOptions(level: string): Options {
   return {
     level,
-    // Fastify has already assigned the id (from a valid X-Request-Id or new).
+    // Fastify has already assigned the id: always the server's own (a client's X-Request-Id is not used).
     genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
     customAttributeKeys: { reqId: 'requestId' },
     serializers: {

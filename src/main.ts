@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { createApp } from './app.setup.js';
@@ -8,6 +10,7 @@ import type { Env } from './config/env.schema.js';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from './database/data-source.js';
 import { DEMO_CLINICS, databaseEmpty, progressBar, seedDemo } from './demo/demo-data.js';
+import { DEMO_EMAIL_DOMAIN, demoAccountsPresent, demoSeedDecision } from './demo/demo-policy.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import { DrainState } from './health/drain-state.js';
 
@@ -47,8 +50,21 @@ async function main(): Promise<void> {
   try {
     const applied = await runMigrations(database.url);
     log.info(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
-    if (database.embedded !== undefined && env.DEMO_DATA) await seedDemoIfEmpty(database.url, (line) => log.info(line));
-    const app = await createApp({ ...env, DATABASE_URL: database.url, JWT_ACCESS_SECRET: jwtSecret });
+    const demo = demoSeedDecision(env, database.embedded !== undefined);
+    if (demo.seed) await seedDemoIfEmpty(database.url, (line) => log.info(line));
+    else if (env.NODE_ENV === 'production' && (await demoAccountsIn(database.url))) {
+      // A database seeded in development holds logins whose password is public.
+      throw new ConfigError(
+        `Refusing to start with NODE_ENV=production: the database holds the demo logins (@${DEMO_EMAIL_DOMAIN}), whose password is public. Disable or delete them, or start without NODE_ENV=production.`,
+      );
+    }
+    const app = await createApp({
+      ...env,
+      DATABASE_URL: database.url,
+      JWT_ACCESS_SECRET: jwtSecret,
+      TOTP_ENCRYPTION_KEY:
+        env.TOTP_ENCRYPTION_KEY ?? (env.JWT_ACCESS_SECRET === undefined ? await devTotpKey(env) : undefined),
+    });
     await app.listen({ port: env.PORT, host: env.HOST });
     log.info(`Consilium is listening on ${await app.getUrl()} (API docs at /api/docs)`);
 
@@ -81,9 +97,37 @@ async function main(): Promise<void> {
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   } catch (error) {
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
     log.fatal({ err: error }, 'could not start');
     await stopDatabase();
     process.exit(1);
+  }
+}
+
+async function demoAccountsIn(url: string): Promise<boolean> {
+  const ds = new DataSource(dataSourceOptions(url, 1));
+  await ds.initialize();
+  try {
+    return await demoAccountsPresent(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/**
+ * Without JWT_ACCESS_SECRET (development only) the JWT key changes at every
+ * start, so second-factor secrets cannot be encrypted with a key derived
+ * from it: a random key is kept beside the embedded database instead.
+ */
+async function devTotpKey(env: Env): Promise<string> {
+  const file = path.resolve(env.DATA_DIR, 'totp-encryption.key');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const key = randomBytes(32).toString('base64url');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+    return (await readFile(file, 'utf8')).trim();
   }
 }
 
@@ -93,7 +137,9 @@ async function seedDemoIfEmpty(url: string, log: (line: string) => void): Promis
   await ds.initialize();
   try {
     if (!(await databaseEmpty(ds))) return;
-    log(`empty database: seeding ${DEMO_CLINICS.map((c) => c.name).join(' and ')} with synthetic cases (DEMO_DATA=false to skip)`);
+    log(
+      `empty database: seeding ${DEMO_CLINICS.map((c) => c.name).join(' and ')} with synthetic cases (DEMO_DATA=false to skip)`,
+    );
     await seedDemo(
       ds,
       progressBar((s) => process.stderr.write(s), process.stderr.isTTY),

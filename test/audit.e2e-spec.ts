@@ -55,7 +55,7 @@ describe('Audit trail', () => {
       const res = await request(t.http)
         .post('/api/users')
         .set(bearer(adminTokens))
-        .send({ email: 'ghost@example.org', displayName: 'Ghost', role: 'clinician', password: 'a-strong-password' });
+        .send({ email: 'ghost@example.org', displayName: 'Ghost', role: 'clinician' });
       expect(res.status).toBe(500);
       expect(res.body.detail).not.toContain('audit store unavailable');
       expect(res.body.detail).toContain(res.headers['x-request-id']);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import {
+  anonymousRefusals,
   auditRowsAfter,
   bearer,
   createTestApp,
@@ -48,6 +49,7 @@ describe('Authentication and authorization', () => {
 
   it('should refuse a wrong password and an unknown account alike, and audit both', async () => {
     const before = await lastAuditId(t);
+    const unknownBefore = await anonymousRefusals(t, { action: 'auth.login', reason: 'unknown_account' });
     const wrong = await request(t.http)
       .post('/api/auth/login')
       .send({ email: clinician.email, password: 'not-the-password' });
@@ -59,28 +61,28 @@ describe('Authentication and authorization', () => {
     expect(wrong.body.detail).toBe(unknown.body.detail);
     expect(wrong.headers['content-type']).toContain('application/problem+json');
     const rows = await auditRowsAfter(t, before);
-    expect(rows.map((r) => [r.action, r.outcome, r.reason])).toEqual([
-      ['auth.login', 'failure', 'wrong_password'],
-      ['auth.login', 'failure', 'unknown_account'],
-    ]);
+    expect(rows.map((r) => [r.action, r.outcome, r.reason])).toEqual([['auth.login', 'failure', 'wrong_password']]);
     expect(rows[0]?.entity_id).toBe(clinician.id);
+    // An attempt on no account names no one: it is counted in the anonymous aggregate.
+    await expect(anonymousRefusals(t, { action: 'auth.login', reason: 'unknown_account' })).resolves.toBe(
+      unknownBefore + 1,
+    );
   });
 
-  it('should answer 401 without a token and audit the denial', async () => {
+  it('should answer 401 without a token and audit the denial (counted: it names no one)', async () => {
     const before = await lastAuditId(t);
+    const counted = await anonymousRefusals(t, { action: 'user.read_self', reason: 'missing_token', statusCode: 401 });
     const res = await request(t.http).get('/api/users/me');
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ status: 401, title: 'Unauthorized' });
-    const rows = await auditRowsAfter(t, before);
-    expect(rows).toEqual([
-      expect.objectContaining({
-        action: 'user.read_self',
-        outcome: 'denied',
-        status_code: 401,
-        reason: 'missing_token',
-      }),
-    ]);
-    expect(rows[0]?.request_id).toBe(res.headers['x-request-id']);
+    await expect(
+      anonymousRefusals(t, { action: 'user.read_self', reason: 'missing_token', statusCode: 401 }),
+    ).resolves.toBe(counted + 1);
+    const [latest] = await t.dataSource.query<{ last_request_id: string; route: string }[]>(
+      `SELECT last_request_id, route FROM audit_refusal_aggregate WHERE action = 'user.read_self' ORDER BY last_at DESC LIMIT 1`,
+    );
+    expect(latest).toEqual({ last_request_id: res.headers['x-request-id'], route: 'GET /api/users/me' });
+    await expect(auditRowsAfter(t, before)).resolves.toEqual([]);
   });
 
   it('should answer 401 for a forged or malformed token', async () => {
@@ -88,13 +90,14 @@ describe('Authentication and authorization', () => {
     const [head, body] = tokens.accessToken.split('.');
     const forged = `${head}.${body}.${'A'.repeat(43)}`;
     const before = await lastAuditId(t);
+    const counted = await anonymousRefusals(t, { action: 'user.read_self', statusCode: 401 });
     for (const token of [forged, 'not-a-jwt', '']) {
       const res = await request(t.http).get('/api/users/me').set('Authorization', `Bearer ${token}`);
       expect(res.status).toBe(401);
     }
-    const rows = await auditRowsAfter(t, before);
-    expect(rows).toHaveLength(3);
-    expect(rows.every((r) => r.outcome === 'denied')).toBe(true);
+    // Each denial counted once in the anonymous aggregate, none appended one by one.
+    await expect(anonymousRefusals(t, { action: 'user.read_self', statusCode: 401 })).resolves.toBe(counted + 3);
+    await expect(auditRowsAfter(t, before)).resolves.toEqual([]);
   });
 
   it('should answer 403 for the wrong role and audit the denial', async () => {
@@ -252,42 +255,47 @@ describe('Login rate limiting', () => {
       expect(Number(eleventh.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(eleventh.headers['retry-after'])).toBeLessThanOrEqual(60);
       expect(eleventh.headers['content-type']).toContain('application/problem+json');
-      const rows = await auditRowsAfter(t, before);
-      expect(rows.at(-1)).toMatchObject({
-        action: 'auth.login',
-        outcome: 'denied',
-        status_code: 429,
-        reason: 'rate_limited_ip',
-      });
+      // A refusal that names no account is counted in the anonymous aggregate.
+      void before;
+      const counted = await t.dataSource.query<{ count: number }[]>(
+        `SELECT count FROM audit_refusal_aggregate WHERE action = 'auth.login' AND status_code = 429 AND reason = 'rate_limited_ip'`,
+      );
+      expect(counted).toEqual([{ count: 1 }]);
     } finally {
       await t.close();
     }
   });
 
-  it('should limit attempts per account even when they come from many IPs', async () => {
+  it('should delay one account from one address after consecutive failures, doubling, and forget them on success', async () => {
     const t = await createTestApp({
       LOGIN_ACCOUNT_LIMIT: '3',
-      LOGIN_ACCOUNT_WINDOW_SECONDS: '900',
+      LOGIN_BLOCK_BASE_SECONDS: '60',
+      LOGIN_BLOCK_MAX_SECONDS: '3600',
       TRUST_PROXY: 'true',
     });
     try {
       const user = await createUser(t, 'clinician');
-      for (let i = 0; i < 3; i++) {
-        const res = await request(t.http)
+      const attempt = (password: string) =>
+        request(t.http)
           .post('/api/auth/login')
-          .set('X-Forwarded-For', `203.0.113.${i + 1}`)
-          .send({ email: user.email, password: 'wrong-password' });
-        expect(res.status).toBe(401);
-      }
-      const fourth = await request(t.http)
-        .post('/api/auth/login')
-        .set('X-Forwarded-For', '203.0.113.99')
-        .send({ email: user.email.toUpperCase(), password: user.password });
+          .set('X-Forwarded-For', '203.0.113.7')
+          .send({ email: user.email, password });
+      for (let i = 0; i < 3; i++) expect((await attempt('wrong-password')).status).toBe(401);
+      const fourth = await attempt(user.password);
       expect(fourth.status).toBe(429);
-      expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(60);
-      // Another account from the same addresses is unaffected.
-      const other = await createUser(t, 'clinician');
-      await expect(login(t, other)).resolves.toBeDefined();
+      expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(50);
+      expect(Number(fourth.headers['retry-after'])).toBeLessThanOrEqual(60);
+      // The block passes; one more failure doubles the delay.
+      await t.dataSource.query(`UPDATE rate_limit SET blocked_until = now() - interval '1 second'`);
+      expect((await attempt('wrong-password')).status).toBe(401);
+      const doubled = await attempt(user.password);
+      expect(doubled.status).toBe(429);
+      expect(Number(doubled.headers['retry-after'])).toBeGreaterThan(110);
+      // A success after the block ends the run: the next failure is not delayed.
+      await t.dataSource.query(`UPDATE rate_limit SET blocked_until = now() - interval '1 second'`);
+      expect((await attempt(user.password)).status).toBe(200);
+      expect((await attempt('wrong-password')).status).toBe(401);
+      expect((await attempt(user.password)).status).toBe(200);
     } finally {
       await t.close();
     }

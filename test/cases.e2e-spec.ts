@@ -670,25 +670,42 @@ describe('Second-opinion cases', () => {
         .set(bearer(coord))
         .send(referralBody(clinicId, { referringDiagnosis: lung, siteOverride: { reason: `  ${reason} ` } }));
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ clinicId, siteOverride: { reason }, referringDiagnosis: { primarySite: 'C34.1' } });
+      expect(res.body).toMatchObject({
+        clinicId,
+        siteOverride: { reason },
+        referringDiagnosis: { primarySite: 'C34.1' },
+      });
       expect(await auditRowsAfter(t, before)).toEqual([
-        expect.objectContaining({ action: 'case.create', outcome: 'success', entity_id: res.body.id, reason: 'site_override' }),
+        expect.objectContaining({
+          action: 'case.create',
+          outcome: 'success',
+          entity_id: res.body.id,
+          reason: 'site_override',
+        }),
       ]);
       const [stored] = await t.dataSource.query<{ site_override_reason: string }[]>(
         'SELECT site_override_reason FROM second_opinion_case WHERE id = $1',
         [res.body.id],
       );
       expect(stored?.site_override_reason).toBe(reason);
-      expect((await request(t.http).get(`/api/cases/${res.body.id}`).set(bearer(clinician))).body.siteOverride).toEqual({
-        reason,
-      });
+      expect((await request(t.http).get(`/api/cases/${res.body.id}`).set(bearer(clinician))).body.siteOverride).toEqual(
+        {
+          reason,
+        },
+      );
       const [event] = await t.dataSource.query<{ payload: Record<string, unknown> }[]>(
         `SELECT payload FROM board_event WHERE case_id = $1 AND type = 'case.referred'`,
         [res.body.id],
       );
       expect(event?.payload).toMatchObject({ siteOverride: true });
       // A case inside the clinic's cancer types carries none.
-      expect((await request(t.http).get(`/api/cases/${(await newCase()).id}`).set(bearer(coord))).body.siteOverride).toBeNull();
+      expect(
+        (
+          await request(t.http)
+            .get(`/api/cases/${(await newCase()).id}`)
+            .set(bearer(coord))
+        ).body.siteOverride,
+      ).toBeNull();
     });
 
     it('should refuse a readiness waiver for an item the clinic does not require, naming the field', async () => {
@@ -700,7 +717,9 @@ describe('Second-opinion cases', () => {
         .send({ item: 'genetic_test', reason: 'Patient declined germline testing' });
       expect(res.status).toBe(400);
       expect(fieldsOf(res.body)).toEqual(['item']);
-      expect(messageOf(res.body, 'item')).toMatch(/genetic_test is not a record .* requires.*waivable: .*pathology_report/);
+      expect(messageOf(res.body, 'item')).toMatch(
+        /genetic_test is not a record .* requires.*waivable: .*pathology_report/,
+      );
       expect(await countRows(t, 'readiness_waiver')).toBe(before);
       // A required one is still waivable.
       const required = await request(t.http)
@@ -750,9 +769,9 @@ describe('Second-opinion cases', () => {
       expect(created.status).toBe(201);
       const res = await request(t.http).get('/api/cases').query({ q: '王' }).set(bearer(coord));
       expect(res.status).toBe(200);
-      expect((res.body.items as { id: string; patient: { familyName: string } }[]).map((i) => [i.id, i.patient.familyName])).toEqual([
-        [created.body.id, '王'],
-      ]);
+      expect(
+        (res.body.items as { id: string; patient: { familyName: string } }[]).map((i) => [i.id, i.patient.familyName]),
+      ).toEqual([[created.body.id, '王']]);
       // One character is an exact family name, so it stays selective and uses the index.
       const plan = await t.dataSource.transaction(async (m) => {
         await m.query('SET LOCAL enable_seqscan = off');

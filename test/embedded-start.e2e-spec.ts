@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { signInAdmin } from './utils/second-factor.js';
 import { freePort, startServer } from './utils/server-process.js';
 
 const ADMIN = { email: 'first.admin@example.org', password: 'a-long-admin-password' };
@@ -49,24 +50,21 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
     try {
       expect(first.output()).toContain(`data in ${path.join(dataDir, 'pg')}`);
       expect(first.output()).toContain('DATABASE_URL');
-      const login = await fetch(`${first.baseUrl}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(ADMIN),
-      });
-      expect(login.status).toBe(200);
-      const { accessToken } = (await json(login)) as { accessToken: string };
+      // The first admin enrols a second factor at the first sign-in (admins must have one).
+      const { accessToken } = await signInAdmin(first.baseUrl, ADMIN);
       const created = await fetch(`${first.baseUrl}/api/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-        body: JSON.stringify({
-          email: 'kept@example.org',
-          displayName: 'Kept',
-          role: 'coordinator',
-          password: 'a-kept-password',
-        }),
+        body: JSON.stringify({ email: 'kept@example.org', displayName: 'Kept', role: 'coordinator' }),
       });
       expect(created.status).toBe(201);
+      const { setPasswordLink } = (await json(created)) as { setPasswordLink: { token: string } };
+      const set = await fetch(`${first.baseUrl}/api/auth/set-password`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: setPasswordLink.token, password: 'a-lasting-harbour-passphrase' }),
+      });
+      expect(set.status).toBe(200);
 
       // The empty database got the synthetic demo clinic.
       const demo = await fetch(`${first.baseUrl}/api/auth/login`, {
@@ -120,7 +118,7 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
       const login = await fetch(`${second.baseUrl}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'kept@example.org', password: 'a-kept-password' }),
+        body: JSON.stringify({ email: 'kept@example.org', password: 'a-lasting-harbour-passphrase' }),
       });
       expect(login.status).toBe(200);
     } finally {

@@ -250,22 +250,18 @@ describe('FHIR export (mCODE 4.0.0) and the round trip', () => {
         ecog: f.ecog,
         malignant: true,
       })),
-    fc
-      .constantFrom('I', 'IIE', 'IIIB', 'IV')
-      .map((stage) => ({
-        primarySite: 'C77.1',
-        histology: '9680/3',
-        otherStages: [{ system: 'lugano', stage }],
-        malignant: true,
-      })),
-    fc
-      .constantFrom('IB1', 'IIIC1')
-      .map((stage) => ({
-        primarySite: 'C53.9',
-        histology: '8070/3',
-        otherStages: [{ system: 'figo', stage }],
-        malignant: true,
-      })),
+    fc.constantFrom('I', 'IIE', 'IIIB', 'IV').map((stage) => ({
+      primarySite: 'C77.1',
+      histology: '9680/3',
+      otherStages: [{ system: 'lugano', stage }],
+      malignant: true,
+    })),
+    fc.constantFrom('IB1', 'IIIC1').map((stage) => ({
+      primarySite: 'C53.9',
+      histology: '8070/3',
+      otherStages: [{ system: 'figo', stage }],
+      malignant: true,
+    })),
   );
 
   it('should give the same clinical content after export → import into another clinic → export (fast-check)', async () => {

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { createTestDatabase } from './utils/test-database.js';
 import { startServer } from './utils/server-process.js';
 
-const ADMIN = { email: 'admin@example.org', password: 'a-long-admin-password' };
+const ADMIN = { email: 'admin@example.org', password: 'a-long-shutdown-passphrase' };
 
 function post(url: string, body: unknown): Promise<{ status: number; at: number }> {
   return new Promise((resolve, reject) => {

@@ -26,16 +26,21 @@ describe('User management', () => {
     await t.close();
   });
 
-  it('should create a user, audit it in the same transaction, and let them log in', async () => {
+  it('should create a user, audit it in the same transaction, and let them log in once they set a password', async () => {
     const before = await lastAuditId(t);
     const res = await request(t.http).post('/api/users').set(bearer(adminTokens)).send({
       email: 'New.Person@Example.org',
       displayName: 'New Person',
       role: 'coordinator',
-      password: 'a-strong-password',
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ email: 'new.person@example.org', role: 'coordinator', active: true, version: 1 });
+    expect(res.body).toMatchObject({
+      email: 'new.person@example.org',
+      role: 'coordinator',
+      active: true,
+      version: 1,
+      passwordSet: false,
+    });
     const rows = await auditRowsAfter(t, before);
     expect(rows).toEqual([
       expect.objectContaining({
@@ -44,13 +49,18 @@ describe('User management', () => {
         entity_id: res.body.id,
         actor_id: adminId,
         status_code: 201,
+        severity: 'high',
       }),
     ]);
+    const set = await request(t.http)
+      .post('/api/auth/set-password')
+      .send({ token: res.body.setPasswordLink.token, password: 'a-strong-password' });
+    expect(set.status).toBe(200);
     await expect(login(t, { email: 'new.person@example.org', password: 'a-strong-password' })).resolves.toBeDefined();
   });
 
   it('should answer 409 for a duplicate email, whatever its case', async () => {
-    const body = { email: 'dup@example.org', displayName: 'Dup', role: 'clinician', password: 'a-strong-password' };
+    const body = { email: 'dup@example.org', displayName: 'Dup', role: 'clinician' };
     expect((await request(t.http).post('/api/users').set(bearer(adminTokens)).send(body)).status).toBe(201);
     const again = await request(t.http)
       .post('/api/users')
@@ -152,9 +162,12 @@ describe('User management', () => {
     const res = await request(t.http)
       .post('/api/users')
       .set(bearer(adminTokens))
-      .send({ email: 'not-an-email', displayName: '', role: 'surgeon', password: 'short', extra: true });
+      .send({ email: 'not-an-email', displayName: '', role: 'surgeon', password: 'short' });
     expect(res.status).toBe(400);
     const fields = (res.body.errors as { field: string }[]).map((e) => e.field).sort();
-    expect(fields).toEqual(['displayName', 'email', 'extra', 'password', 'role']);
+    expect(fields).toEqual(['displayName', 'email', 'password', 'role']);
+    // An admin never chooses a user's password, and is told so.
+    const password = (res.body.errors as { field: string; messages: string[] }[]).find((e) => e.field === 'password');
+    expect(password?.messages.join(' ')).toMatch(/cannot be chosen by an admin/);
   });
 });

@@ -53,7 +53,6 @@ describe('Bad input', () => {
           email: `nul${displayName.length}@example.org`,
           displayName,
           role: 'clinician',
-          password: 'a-long-enough-password',
         });
       expect(res.status).toBe(400);
       expect(res.body.errors[0].field).toBe('displayName');

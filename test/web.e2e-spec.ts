@@ -135,13 +135,11 @@ describe('The browser app', () => {
       .map((e) => e.resource)
       .find((r) => JSON.stringify(r.meta ?? {}).includes('primary-cancer-condition'))!;
     (condition.code as { coding: { code: string }[] }).coding[0].code = 'C50.99X';
-    await page
-      .getByLabel('FHIR Bundle file')
-      .setInputFiles({
-        name: 'broken.json',
-        mimeType: 'application/fhir+json',
-        buffer: Buffer.from(JSON.stringify(broken)),
-      });
+    await page.getByLabel('FHIR Bundle file').setInputFiles({
+      name: 'broken.json',
+      mimeType: 'application/fhir+json',
+      buffer: Buffer.from(JSON.stringify(broken)),
+    });
     await page.getByRole('button', { name: 'Import' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'not imported' });
     await alert.waitFor();
@@ -149,13 +147,11 @@ describe('The browser app', () => {
     expect(await alert.textContent()).toContain('nothing was saved');
     await shot(page, 'fhir-import-refused');
 
-    await page
-      .getByLabel('FHIR Bundle file')
-      .setInputFiles({
-        name: 'referral.json',
-        mimeType: 'application/fhir+json',
-        buffer: Buffer.from(JSON.stringify(fixture)),
-      });
+    await page.getByLabel('FHIR Bundle file').setInputFiles({
+      name: 'referral.json',
+      mimeType: 'application/fhir+json',
+      buffer: Buffer.from(JSON.stringify(fixture)),
+    });
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByRole('status').filter({ hasText: 'Imported as a new case' }).waitFor();
     await page.getByRole('link', { name: family }).waitFor(); // the list shows the new case
@@ -166,13 +162,11 @@ describe('The browser app', () => {
     await shot(page, 'fhir-imported-case');
     // Sent again: the same case, nothing added.
     await page.goto(`${base}/#/cases`);
-    await page
-      .getByLabel('FHIR Bundle file')
-      .setInputFiles({
-        name: 'referral.json',
-        mimeType: 'application/fhir+json',
-        buffer: Buffer.from(JSON.stringify(fixture)),
-      });
+    await page.getByLabel('FHIR Bundle file').setInputFiles({
+      name: 'referral.json',
+      mimeType: 'application/fhir+json',
+      buffer: Buffer.from(JSON.stringify(fixture)),
+    });
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByRole('status').filter({ hasText: 'imported before' }).waitFor();
     await context.close();
@@ -232,7 +226,7 @@ describe('The browser app', () => {
       const doctor = await createUser(t, 'clinician');
       const sp = await request(t.http)
         .post('/api/specialists')
-        .set(bearer(coordTokens))
+        .set(bearer(admin))
         .send({ userId: doctor.id, disciplines: [discipline], clinicIds: [clinic.id] });
       await request(t.http)
         .put(`/api/specialists/${sp.body.id}/availability`)

@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { AUDIT, type AuditDeclaration } from '../audit/audit.decorators.js';
 import { AuditService } from '../audit/audit.service.js';
 import { auditMeta } from '../audit/request-meta.js';
-import { IS_PUBLIC, ROLES } from '../common/auth.decorators.js';
+import { DURING_ENROLMENT, IS_PUBLIC, ROLES } from '../common/auth.decorators.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import type { Role } from './roles.js';
 import { SessionsService } from './sessions.service.js';
@@ -19,7 +19,9 @@ type AuthRequest = FastifyRequest & { user?: AuthenticatedUser };
 
 /**
  * Global guard: every route needs a live session unless marked `@Public()`,
- * and `@Roles(...)` narrows who may call it. Every denial is audited.
+ * and `@Roles(...)` narrows who may call it. A session restricted to
+ * second-factor enrolment reaches only `@DuringEnrolment()` routes. Every
+ * denial is audited.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -38,7 +40,7 @@ export class AccessGuard implements CanActivate {
     const action = this.actionOf(context);
     const token = bearerToken(request.headers.authorization);
     const claims = token === undefined ? undefined : await this.sessions.verifyAccessToken(token);
-    const user = claims === undefined ? undefined : await this.sessions.principal(claims);
+    const user = claims === undefined ? undefined : await this.sessions.principal(claims, { allowEnrolmentOnly: true });
     if (user === undefined) {
       const reason = token === undefined ? 'missing_token' : claims === undefined ? 'invalid_token' : 'session_ended';
       await this.deny(request, action, 401, reason);
@@ -47,6 +49,18 @@ export class AccessGuard implements CanActivate {
       );
     }
     request.user = user;
+
+    if (
+      user.enrolmentOnly === true &&
+      this.reflector.getAllAndOverride<boolean | undefined>(DURING_ENROLMENT, targets) !== true
+    ) {
+      await this.deny(request, action, 403, 'second_factor_enrolment_required');
+      throw new ForbiddenException({
+        message:
+          'Enrol a second factor first: POST /api/users/me/totp, then confirm a code at POST /api/users/me/totp/confirm',
+        code: 'second_factor_enrolment_required',
+      });
+    }
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles !== undefined && !roles.includes(user.role)) {
@@ -66,7 +80,8 @@ export class AccessGuard implements CanActivate {
   }
 }
 
-function bearerToken(header: string | undefined): string | undefined {
+/** The token of an `Authorization: Bearer …` header, if well-formed. */
+export function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
   return match?.[1];

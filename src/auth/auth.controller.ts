@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -9,11 +10,12 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Audited, AuditedByService } from '../audit/audit.decorators.js';
-import { CurrentUser, Public } from '../common/auth.decorators.js';
+import { CurrentUser, DuringEnrolment, Public } from '../common/auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
-import { LoginDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
+import { LoginDto, RefreshDto, SetPasswordDto, SetPasswordResultDto, TokenPairDto } from './dto/auth.dto.js';
 import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
+import { OwnRateLimit } from './public-rate-limit.guard.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -22,14 +24,28 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @OwnRateLimit('login is throttled per account and address by LoginRateLimitGuard')
   @HttpCode(200)
   @UseGuards(LoginRateLimitGuard)
   @AuditedByService('auth.login')
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiUnauthorizedResponse({ description: 'Invalid email or password' })
+  @ApiUnauthorizedResponse({
+    description:
+      'Invalid email or password; or (code second_factor_required / second_factor_invalid) the TOTP code is missing or wrong',
+  })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts; see Retry-After' })
   login(@Body() dto: LoginDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
-    return this.auth.login(dto.email, dto.password, { requestId: request.id, ip: request.ip });
+    return this.auth.login(dto.email, dto.password, dto.totp, { requestId: request.id, ip: request.ip });
+  }
+
+  @Post('set-password')
+  @Public()
+  @HttpCode(200)
+  @AuditedByService('auth.set_password')
+  @ApiOkResponse({ type: SetPasswordResultDto, description: 'The password is set; sign in with it' })
+  @ApiBadRequestResponse({ description: 'The link is unknown, used or expired, or the password is too weak' })
+  setPassword(@Body() dto: SetPasswordDto, @Req() request: FastifyRequest): Promise<SetPasswordResultDto> {
+    return this.auth.setPassword(dto.token, dto.password, { requestId: request.id, ip: request.ip });
   }
 
   @Post('refresh')
@@ -44,6 +60,7 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
+  @DuringEnrolment()
   @ApiBearerAuth()
   @Audited('auth.logout', { entity: 'auth_session' })
   @ApiNoContentResponse({ description: 'The session is ended' })

@@ -9,8 +9,12 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { BootstrapAdmin } from './bootstrap-admin.js';
 import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
+import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PublicRateLimitGuard } from './public-rate-limit.guard.js';
 import { SessionsService } from './sessions.service.js';
+import { SetPasswordLinksService } from './set-password-links.service.js';
+import { TotpService } from './totp.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
@@ -35,9 +39,13 @@ import { UsersService } from './users.service.js';
     PasswordHasher,
     UsersService,
     LoginRateLimitGuard,
+    LoginThrottle,
+    SetPasswordLinksService,
+    TotpService,
     BootstrapAdmin,
     { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_GUARD, useClass: PublicRateLimitGuard },
   ],
-  exports: [SessionsService, UsersService],
+  exports: [SessionsService, UsersService, TotpService],
 })
 export class AuthModule {}

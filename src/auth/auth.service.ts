@@ -1,17 +1,23 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService, type AuditEntry } from '../audit/audit.service.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
-import type { TokenPairDto } from './dto/auth.dto.js';
+import type { SetPasswordResultDto, TokenPairDto } from './dto/auth.dto.js';
 import { UserEntity } from './entities/user.entity.js';
+import { LoginThrottle, TooManyAttemptsException } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SessionsService } from './sessions.service.js';
+import { SetPasswordLinksService } from './set-password-links.service.js';
+import { TotpService } from './totp.service.js';
 
 /** Request facts an audit row needs, passed in by the controller. */
 export interface RequestMeta {
   requestId: string;
   ip: string;
 }
+
+/** Roles that must have a second factor: without one they can sign in only to enrol. */
+const SECOND_FACTOR_REQUIRED = new Set(['admin']);
 
 @Injectable()
 export class AuthService {
@@ -20,43 +26,95 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly passwords: PasswordHasher,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
+    private readonly totp: TotpService,
+    private readonly links: SetPasswordLinksService,
   ) {}
 
-  async login(email: string, password: string, meta: RequestMeta): Promise<TokenPairDto> {
-    const user = await this.tx.manager.findOne(UserEntity, { where: { email: email.toLowerCase() } });
-    const valid = await this.passwords.verify(user?.passwordHash, password);
-    if (user === null || !valid || !user.active) {
-      await this.audit.record({
+  /**
+   * Password, then the TOTP code when the account has a second factor. An
+   * admin without one gets a session that reaches only the enrolment
+   * routes. The attempt was counted by the login guard; a success gives it
+   * back.
+   */
+  async login(email: string, password: string, totp: string | undefined, meta: RequestMeta): Promise<TokenPairDto> {
+    const normalised = email.trim().toLowerCase();
+    const user = await this.tx.manager.findOne(UserEntity, { where: { email: normalised } });
+    const valid = await this.passwords.verify(user?.passwordHash ?? undefined, password);
+    const fail = async (reason: string, status: number, extra: Partial<AuditEntry> = {}): Promise<void> =>
+      this.audit.record({
         action: 'auth.login',
         entityType: 'user',
         entityId: user?.id ?? null,
         outcome: 'failure',
-        statusCode: 401,
-        reason: user === null ? 'unknown_account' : !valid ? 'wrong_password' : 'account_disabled',
+        statusCode: status,
+        reason,
         requestId: meta.requestId,
         ip: meta.ip,
+        ...extra,
       });
+    if (user === null || !valid || !user.active) {
+      await fail(user === null ? 'unknown_account' : !valid ? 'wrong_password' : 'account_disabled', 401);
       // One message for every cause: the response must not reveal which accounts exist.
       throw new UnauthorizedException('Invalid email or password');
     }
-    return this.tx.run(async (manager) => {
-      const { tokens, sessionId } = await this.sessions.start(manager, user.id, user.role);
+
+    if (user.totpEnabledAt !== null) {
+      if (totp === undefined) {
+        await fail('second_factor_required', 401);
+        throw new UnauthorizedException({
+          message: 'A second factor is required: send the 6-digit code of your authenticator app as "totp"',
+          code: 'second_factor_required',
+        });
+      }
+      try {
+        await this.throttle.admitSecondFactor(user.id);
+      } catch (error) {
+        if (error instanceof TooManyAttemptsException) {
+          await fail(error.reason, 429, { outcome: 'denied' });
+        }
+        throw error;
+      }
+      const check = await this.totp.check(user, totp);
+      if (check !== 'ok') {
+        const reasons = {
+          replayed: 'second_factor_replayed',
+          unreadable: 'second_factor_unreadable',
+          wrong: 'wrong_second_factor',
+        };
+        await fail(reasons[check], 401);
+        throw new UnauthorizedException({
+          message:
+            check === 'unreadable'
+              ? 'Your second factor cannot be checked; ask an administrator to reset it'
+              : 'The second-factor code is wrong, expired or already used; wait for the next code and retry',
+          code: 'second_factor_invalid',
+        });
+      }
+    }
+    const enrolmentOnly = SECOND_FACTOR_REQUIRED.has(user.role) && user.totpEnabledAt === null;
+
+    const tokens = await this.tx.run(async (manager) => {
+      const started = await this.sessions.start(manager, user.id, user.role, { enrolmentOnly });
       await this.audit.record(
         {
           actorId: user.id,
           actorRole: user.role,
           action: 'auth.login',
           entityType: 'auth_session',
-          entityId: sessionId,
+          entityId: started.sessionId,
           outcome: 'success',
           statusCode: 200,
+          reason: enrolmentOnly ? 'second_factor_enrolment_required' : null,
           requestId: meta.requestId,
           ip: meta.ip,
         },
         manager,
       );
-      return tokens;
+      return enrolmentOnly ? { ...started.tokens, secondFactorEnrolmentRequired: true } : started.tokens;
     });
+    await this.throttle.succeeded(meta.ip, normalised, user.id);
+    return tokens;
   }
 
   async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenPairDto> {
@@ -74,6 +132,11 @@ export class AuthService {
     });
     if (!outcome.ok) throw new UnauthorizedException('Refresh token is invalid, expired or revoked; log in again');
     return outcome.tokens;
+  }
+
+  /** Sets a password from a one-time link (see SetPasswordLinksService). */
+  setPassword(token: string, password: string, meta: RequestMeta): Promise<SetPasswordResultDto> {
+    return this.links.redeem(token, password, meta);
   }
 
   /** Ends the caller's session: its access and refresh tokens stop working. */

@@ -10,4 +10,7 @@ export interface AuthenticatedUser {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  /** The session may only enrol a second factor (an admin who has none yet). */
+  enrolmentOnly?: boolean;
+  totpEnabled?: boolean;
 }

@@ -10,6 +10,7 @@ import { runMigrations } from '../database/data-source.js';
 import { resolveDatabase } from '../database/resolve-database.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { CreateUserDto } from './dto/user.dto.js';
+import { passwordProblem } from './password-policy.js';
 import { UsersService } from './users.service.js';
 
 const USAGE =
@@ -17,7 +18,7 @@ const USAGE =
   '       (the password is read from standard input, first line)';
 
 async function readPassword(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('Password (at least 12 characters): ');
+  if (process.stdin.isTTY) process.stderr.write('Password (at least 12 characters, not easy to guess): ');
   let data = '';
   for await (const chunk of process.stdin) {
     data += String(chunk);
@@ -30,15 +31,14 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
   });
-  const dto = plainToInstance(CreateUserDto, {
-    email: values.email,
-    role: values.role,
-    displayName: values.name,
-    password: await readPassword(),
-  });
-  const errors = validateSync(dto);
-  if (errors.length > 0) {
-    process.stderr.write(`${errors.map((e) => Object.values(e.constraints ?? {}).join('; ')).join('\n')}\n${USAGE}\n`);
+  const dto = plainToInstance(CreateUserDto, { email: values.email, role: values.role, displayName: values.name });
+  const password = await readPassword();
+  const problems = validateSync(dto).map((e) => Object.values(e.constraints ?? {}).join('; '));
+  // The same policy as every other way to set a password.
+  const weak = passwordProblem(password, { email: dto.email, displayName: dto.displayName });
+  if (weak !== undefined) problems.push(`password ${weak}`);
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
     return 2;
   }
   const env = loadEnv();
@@ -57,7 +57,7 @@ async function main(): Promise<number> {
     );
     try {
       const user = await app.get(TransactionContext).run(async () => {
-        const created = await app.get(UsersService).create(dto);
+        const created = await app.get(UsersService).createWithPassword(dto, password);
         await app.get(AuditService).record({
           action: 'user.create',
           entityType: 'user',

@@ -1,48 +1,120 @@
 import { type DataSource } from 'typeorm';
 
+/** How one counter blocks: after `limit` counted attempts, for a time that can grow. */
+export interface RateLimitRule {
+  limit: number;
+  /** How long attempts are remembered, in ms. */
+  windowMs: number;
+  /** true: the window restarts with every attempt (consecutive failures); false: fixed from the first. */
+  sliding: boolean;
+  /** The first block, in ms; each further counted attempt multiplies it by `growth`, up to `maxBlockMs`. */
+  blockMs: number;
+  growth: number;
+  maxBlockMs: number;
+}
+
 export interface RateLimitState {
+  /** Attempts counted in the window, this one included when it was counted. */
   hits: number;
+  /** The attempt was refused: the key was blocked when it came, and nothing was counted. */
   blocked: boolean;
+  /** Seconds until the key is free again (0 when this attempt was not refused). */
   retryAfterSeconds: number;
 }
 
-interface Row {
+export interface CounterRow {
   hits: number;
-  window_ms: number;
-  block_ms: number;
+  windowEndsAt: Date;
+  blockedUntil: Date | null;
+}
+
+/**
+ * The throttling rule, pure: an attempt that comes while the key is blocked
+ * is refused and not counted; otherwise it is counted, and an attempt that
+ * reaches the limit blocks the key for what comes after it: `blockMs`, then
+ * `blockMs × growth` for each further attempt, at most `maxBlockMs`.
+ */
+export function applyAttempt(
+  row: CounterRow | undefined,
+  rule: RateLimitRule,
+  now: Date,
+): { row: CounterRow; state: RateLimitState } {
+  const t = now.getTime();
+  if (row?.blockedUntil != null && row.blockedUntil.getTime() > t) {
+    return {
+      row,
+      state: { hits: row.hits, blocked: true, retryAfterSeconds: Math.ceil((row.blockedUntil.getTime() - t) / 1000) },
+    };
+  }
+  const expired = row === undefined || row.windowEndsAt.getTime() <= t;
+  const hits = expired ? 1 : row.hits + 1;
+  const windowEndsAt = expired || rule.sliding ? new Date(t + rule.windowMs) : row.windowEndsAt;
+  const blockMs =
+    hits >= rule.limit ? Math.min(rule.maxBlockMs, rule.blockMs * rule.growth ** Math.min(hits - rule.limit, 60)) : 0;
+  return {
+    row: { hits, windowEndsAt, blockedUntil: blockMs > 0 ? new Date(t + blockMs) : null },
+    state: { hits, blocked: false, retryAfterSeconds: 0 },
+  };
+}
+
+interface DbRow {
+  hits: number;
+  window_ends_at: Date;
+  blocked_until: Date | null;
+  now: Date;
 }
 
 /**
  * Throttling counters in PostgreSQL, so a limit holds across every instance
- * behind the load balancer. One atomic upsert per attempt: a new window
- * starts when the old one and any block have passed; exceeding the limit
- * starts a block.
+ * behind the load balancer: each attempt locks its key's row, applies the
+ * rule above with the database's clock, and writes the row back. (The
+ * `rate_limit` table predates this; rate-limiter-flexible's Postgres store
+ * would need a table of its own and has no growing blocks.)
  */
 export class PgRateLimitStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: Pick<DataSource, 'transaction' | 'query'>) {}
 
-  /** Counts one attempt against `key`; windows and blocks in milliseconds. */
-  async hit(key: string, limit: number, ttl: number, blockDuration: number): Promise<RateLimitState> {
-    const reset = `r.window_ends_at <= now() AND coalesce(r.blocked_until <= now(), true)`;
-    const hits = `CASE WHEN ${reset} THEN 1 ELSE r.hits + 1 END`;
-    const rows = await this.dataSource.query<Row[]>(
-      `INSERT INTO rate_limit AS r (key, hits, window_ends_at, blocked_until)
-       VALUES ($1, 1, now() + make_interval(secs => $2 / 1000.0), NULL)
-       ON CONFLICT (key) DO UPDATE SET
-         hits = ${hits},
-         window_ends_at = CASE WHEN ${reset} THEN now() + make_interval(secs => $2 / 1000.0) ELSE r.window_ends_at END,
-         blocked_until = CASE
-           WHEN r.blocked_until > now() THEN r.blocked_until
-           WHEN ${hits} > $3 THEN now() + make_interval(secs => $4 / 1000.0)
-           ELSE NULL END
-       RETURNING r.hits,
-         greatest(0, ceil(extract(epoch FROM r.window_ends_at - now()) * 1000))::float8 AS window_ms,
-         coalesce(greatest(0, ceil(extract(epoch FROM r.blocked_until - now()) * 1000)), 0)::float8 AS block_ms`,
-      [key, ttl, limit, blockDuration],
+  async consume(key: string, rule: RateLimitRule): Promise<RateLimitState> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO rate_limit (key, hits, window_ends_at, blocked_until) VALUES ($1, 0, now(), NULL)
+         ON CONFLICT (key) DO NOTHING`,
+        [key],
+      );
+      const [current] = await m.query<DbRow[]>(
+        `SELECT hits, window_ends_at, blocked_until, now() AS now FROM rate_limit WHERE key = $1 FOR UPDATE`,
+        [key],
+      );
+      if (current === undefined) throw new Error('rate limit row vanished');
+      const { row, state } = applyAttempt(
+        { hits: current.hits, windowEndsAt: current.window_ends_at, blockedUntil: current.blocked_until },
+        rule,
+        current.now,
+      );
+      if (!state.blocked) {
+        await m.query(`UPDATE rate_limit SET hits = $2, window_ends_at = $3, blocked_until = $4 WHERE key = $1`, [
+          key,
+          row.hits,
+          row.windowEndsAt,
+          row.blockedUntil,
+        ]);
+      }
+      return state;
+    });
+  }
+
+  /** Gives one counted attempt back (a success), lifting the block it may have set. */
+  async refund(key: string, limit: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE rate_limit SET hits = greatest(hits - 1, 0),
+              blocked_until = CASE WHEN hits - 1 < $2 THEN NULL ELSE blocked_until END
+        WHERE key = $1`,
+      [key, limit],
     );
-    const row = rows[0];
-    if (row === undefined) throw new Error('rate limit upsert returned no row');
-    const blocked = row.hits > limit && row.block_ms > 0;
-    return { hits: row.hits, blocked, retryAfterSeconds: Math.ceil(row.block_ms / 1000) };
+  }
+
+  /** Forgets the key (a success ends a run of consecutive failures). */
+  async reset(key: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM rate_limit WHERE key = $1`, [key]);
   }
 }

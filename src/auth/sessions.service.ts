@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { IsNull, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { notifyAccessChanged } from './access-changes.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { AuthSessionEntity } from './entities/auth-session.entity.js';
@@ -14,7 +15,8 @@ export interface AccessClaims {
   sub: string;
   sid: string;
   role: Role;
-  /** Expiry, epoch seconds (set by the signer). */
+  /** Issued at and expiry, epoch seconds (set by the signer; a token without them is refused). */
+  iat?: number;
   exp?: number;
 }
 
@@ -34,6 +36,8 @@ interface PrincipalRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  enrolment_only: boolean;
+  totp_enabled: boolean;
 }
 
 interface RefreshRow {
@@ -65,13 +69,21 @@ export class SessionsService {
     private readonly tx: TransactionContext,
   ) {}
 
+  /**
+   * Starts a session. At most MAX_SESSIONS_PER_USER stay live per user: the
+   * oldest beyond that are revoked (`session_limit`). `enrolmentOnly`
+   * restricts it to second-factor enrolment (an admin without one).
+   */
   async start(
     manager: EntityManager,
     userId: string,
     role: Role,
+    options: { enrolmentOnly?: boolean } = {},
   ): Promise<{ sessionId: string; tokens: TokenPairDto }> {
-    const { absoluteTimeoutSeconds } = this.config.auth;
+    const { absoluteTimeoutSeconds, maxSessionsPerUser } = this.config.auth;
     const now = new Date();
+    // The user's row lock serialises one user's logins, so the bound holds under concurrency.
+    await manager.query(`SELECT 1 FROM app_user WHERE id = $1 FOR UPDATE`, [userId]);
     const session = await manager.save(
       manager.create(AuthSessionEntity, {
         userId,
@@ -79,8 +91,16 @@ export class SessionsService {
         expiresAt: new Date(now.getTime() + absoluteTimeoutSeconds * 1000),
         revokedAt: null,
         revokedReason: null,
+        enrolmentOnly: options.enrolmentOnly === true,
       }),
     );
+    const evicted = await manager.query<{ id: string }[]>(
+      `SELECT id FROM auth_session
+        WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()
+        ORDER BY created_at DESC, id DESC OFFSET $2`,
+      [userId, maxSessionsPerUser],
+    );
+    for (const { id } of evicted) await this.revokeSession(manager, id, 'session_limit');
     const refreshToken = await this.issueRefreshToken(manager, session.id);
     return { sessionId: session.id, tokens: await this.tokens(userId, session.id, role, refreshToken) };
   }
@@ -131,34 +151,63 @@ export class SessionsService {
       { id: sessionId, revokedAt: IsNull() },
       { revokedAt: () => 'now()', revokedReason: reason },
     );
+    await notifyAccessChanged(manager, { sessionId }); // open board sockets of the session go at once
   }
 
-  async revokeAllForUser(manager: EntityManager, userId: string, reason: string): Promise<void> {
+  /** Revokes every live session of the user, but `exceptSessionId` (the caller's own) when given. */
+  async revokeAllForUser(
+    manager: EntityManager,
+    userId: string,
+    reason: string,
+    exceptSessionId?: string,
+  ): Promise<void> {
     await manager.query(
-      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId, reason],
+      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2
+        WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)`,
+      [userId, reason, exceptSessionId ?? null],
     );
+    await notifyAccessChanged(manager, { userId }); // open board sockets of revoked sessions go at once
   }
 
   async verifyAccessToken(token: string): Promise<AccessClaims | undefined> {
     try {
       const claims = await this.jwt.verifyAsync<AccessClaims>(token, { algorithms: ['HS256'] });
-      return typeof claims.sub === 'string' && typeof claims.sid === 'string' ? claims : undefined;
+      // jsonwebtoken accepts a token without `exp` forever; ours always carry
+      // one, no further out than the configured lifetime (small clock skew allowed).
+      const { accessTtlSeconds } = this.config.auth;
+      const valid =
+        typeof claims.sub === 'string' &&
+        typeof claims.sid === 'string' &&
+        typeof claims.exp === 'number' &&
+        typeof claims.iat === 'number' &&
+        claims.exp - claims.iat <= accessTtlSeconds &&
+        claims.iat <= Date.now() / 1000 + 60;
+      return valid ? claims : undefined;
     } catch {
       return undefined;
     }
   }
 
-  /** The caller, if the session is live and the user active (one read). */
-  async principal(claims: AccessClaims): Promise<AuthenticatedUser | undefined> {
+  /**
+   * The caller, if the session is live and the user active (one read). A
+   * session restricted to second-factor enrolment counts only when
+   * `allowEnrolmentOnly` says the caller checks the route itself (the HTTP
+   * guard); everywhere else (the board socket) it is no session at all.
+   */
+  async principal(
+    claims: AccessClaims,
+    options: { allowEnrolmentOnly?: boolean } = {},
+  ): Promise<AuthenticatedUser | undefined> {
     const rows = await this.tx.query<PrincipalRow>(
-      `SELECT u.id, u.email, u.display_name, u.role, u.version, u.created_at, u.updated_at
+      `SELECT u.id, u.email, u.display_name, u.role, u.version, u.created_at, u.updated_at,
+              s.enrolment_only, u.totp_enabled_at IS NOT NULL AS totp_enabled
          FROM auth_session s JOIN app_user u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [claims.sid, claims.sub],
     );
     const row = rows[0];
     if (row === undefined) return undefined;
+    if (row.enrolment_only && options.allowEnrolmentOnly !== true) return undefined;
     return {
       id: row.id,
       email: row.email,
@@ -168,6 +217,8 @@ export class SessionsService {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       sessionId: claims.sid,
+      enrolmentOnly: row.enrolment_only,
+      totpEnabled: row.totp_enabled,
     };
   }
 

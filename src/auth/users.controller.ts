@@ -1,19 +1,48 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiPreconditionFailedResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
-import { CurrentUser, Roles } from '../common/auth.decorators.js';
+import { CurrentUser, DuringEnrolment, Roles } from '../common/auth.decorators.js';
 import type { Page } from '../common/pagination.js';
 import { parseIfMatch } from '../common/if-match.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
-import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserPageDto, UserResponseDto } from './dto/user.dto.js';
+import {
+  ChangePasswordDto,
+  CreatedUserResponseDto,
+  CreateUserDto,
+  ListUsersQuery,
+  SetPasswordLinkDto,
+  TotpCodeDto,
+  TotpEnrolmentDto,
+  UpdateUserDto,
+  UserPageDto,
+  UserResponseDto,
+} from './dto/user.dto.js';
+import { TotpService } from './totp.service.js';
 import { etagOf, toUserResponse } from './users.mapper.js';
 import { UsersService } from './users.service.js';
 
@@ -21,14 +50,49 @@ import { UsersService } from './users.service.js';
 @ApiBearerAuth()
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly totp: TotpService,
+  ) {}
 
   @Get('me')
+  @DuringEnrolment()
   @Audited('user.read_self', { entity: 'user' })
   @ApiOkResponse({ type: UserResponseDto })
   me(@CurrentUser() user: AuthenticatedUser, @Res({ passthrough: true }) reply: FastifyReply): UserResponseDto {
     void reply.header('etag', etagOf(user.version));
     return toUserResponse(user);
+  }
+
+  @Put('me/password')
+  @HttpCode(204)
+  @DuringEnrolment()
+  @Audited('user.password_change', { entity: 'user' })
+  @ApiNoContentResponse({ description: 'Changed; every other session of the user ended' })
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong current passwords; see Retry-After' })
+  changePassword(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: ChangePasswordDto,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    return this.users.changeOwnPassword(user, dto, request.ip);
+  }
+
+  @Post('me/totp')
+  @DuringEnrolment()
+  @Audited('user.totp.begin', { entity: 'user' })
+  @ApiCreatedResponse({ type: TotpEnrolmentDto, description: 'A new secret; active once a code is confirmed' })
+  beginTotp(@CurrentUser() user: AuthenticatedUser): Promise<TotpEnrolmentDto> {
+    return this.totp.begin(user.id);
+  }
+
+  @Post('me/totp/confirm')
+  @HttpCode(204)
+  @DuringEnrolment()
+  @Audited('user.totp.confirm', { entity: 'user' })
+  @ApiNoContentResponse({ description: 'The second factor is active; this session is no longer restricted' })
+  confirmTotp(@CurrentUser() user: AuthenticatedUser, @Body() dto: TotpCodeDto): Promise<void> {
+    return this.totp.confirm(user.id, user.sessionId, dto.code);
   }
 
   @Get()
@@ -42,9 +106,28 @@ export class UsersController {
   @Post()
   @Roles('admin')
   @Audited('user.create', { entity: 'user' })
-  @ApiCreatedResponse({ type: UserResponseDto })
-  create(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
+  @ApiCreatedResponse({
+    type: CreatedUserResponseDto,
+    description: 'The account, without a password: give the user the one-time set-password link',
+  })
+  create(@Body() dto: CreateUserDto): Promise<CreatedUserResponseDto> {
     return this.users.create(dto);
+  }
+
+  @Post(':id/set-password-link')
+  @Roles('admin')
+  @Audited('user.set_password_link', { entity: 'user', idParam: 'id' })
+  @ApiCreatedResponse({ type: SetPasswordLinkDto, description: 'A new one-time link; earlier ones stop working' })
+  issueSetPasswordLink(@Param('id', new ParseUUIDPipe()) id: string): Promise<SetPasswordLinkDto> {
+    return this.users.issueResetLink(id);
+  }
+
+  @Delete(':id/totp')
+  @Roles('admin')
+  @Audited('user.totp.reset', { entity: 'user', idParam: 'id' })
+  @ApiOkResponse({ type: UserResponseDto, description: 'The second factor is removed; the user enrols again' })
+  resetTotp(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserResponseDto> {
+    return this.users.resetSecondFactor(id);
   }
 
   @Get(':id')

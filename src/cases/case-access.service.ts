@@ -1,8 +1,9 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { ClinicAccessService } from '../clinics/clinic-access.service.js';
+import { AppConfig } from '../config/app-config.js';
 import { HiddenResourceException } from '../common/hidden-resource.exception.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { BreakGlassGrantEntity } from './entities/break-glass.entity.js';
@@ -18,6 +19,7 @@ export class CaseAccessService {
   constructor(
     private readonly tx: TransactionContext,
     private readonly clinics: ClinicAccessService,
+    private readonly config: AppConfig,
   ) {}
 
   async canSeeClinic(user: AuthenticatedUser, clinicId: string): Promise<boolean> {
@@ -53,6 +55,25 @@ export class CaseAccessService {
   ): Promise<{ grantId: string; expiresAt: string }> {
     const found = await this.tx.manager.findOne(CaseEntity, { where: { id: caseId } });
     if (found === null) throw new NotFoundException('Case not found');
+    // At most 1 + BREAK_GLASS_MAX_RENEWALS grants per admin and case in 24 hours; the
+    // advisory lock makes concurrent requests count one after the other.
+    await this.tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`break_glass:${user.id}:${caseId}`]);
+    const [recent] = await this.tx.query<{ n: number; next_at: Date | null }>(
+      `SELECT count(*)::int AS n, min(created_at) + interval '24 hours' AS next_at
+         FROM break_glass_grant WHERE user_id = $1 AND case_id = $2 AND created_at > now() - interval '24 hours'`,
+      [user.id, caseId],
+    );
+    const allowed = 1 + this.config.breakGlassMaxRenewals;
+    if ((recent?.n ?? 0) >= allowed) {
+      AuditScope.describe({ caseId, patientId: found.patientId, severity: 'high' });
+      throw new HttpException(
+        {
+          message: `Break-glass access to this case was granted ${allowed} times in the last 24 hours (1 + BREAK_GLASS_MAX_RENEWALS); ask the case's clinic to share it, or retry after ${recent?.next_at?.toISOString() ?? 'a day'}`,
+          code: 'break_glass_renewals_exhausted',
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
     const grant = await this.tx.manager.save(
       this.tx.manager.create(BreakGlassGrantEntity, {
         userId: user.id,

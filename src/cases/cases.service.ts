@@ -79,7 +79,7 @@ export class CasesService {
     }
     if (dto.siteOverride !== undefined) AuditScope.describe({ reason: 'site_override' });
     return this.tx.run(async (manager) => {
-      const patient = await this.matchOrCreatePatient(manager, dto.patient);
+      const patient = await this.matchOrCreatePatient(manager, clinicId, dto.patient);
       const created = await manager.save(
         manager.create(CaseEntity, {
           patientId: patient.id,
@@ -162,7 +162,7 @@ export class CasesService {
       }
     }
     if (query.cursor !== undefined) {
-      const { at, id } = decodeCursor(query.cursor, { at: 'string', id: 'string' });
+      const { at, id } = decodeCursor(query.cursor, { at: 'timestamp', id: 'uuid' });
       if (
         !/^[0-9a-f-]{36}$/.test(String(id)) ||
         !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(String(at))
@@ -289,11 +289,19 @@ export class CasesService {
     return clinic.id;
   }
 
-  private async matchOrCreatePatient(manager: EntityManager, dto: PatientDto): Promise<PatientEntity> {
+  /**
+   * The clinic's record of the patient with this MRN, made on the first referral. Only the clinic's own
+   * patients are matched: another clinic's record of the same MRN is neither found nor disclosed.
+   */
+  private async matchOrCreatePatient(
+    manager: EntityManager,
+    clinicId: string,
+    dto: PatientDto,
+  ): Promise<PatientEntity> {
     const mrn = dto.mrn.toUpperCase();
     await manager.query(
-      `INSERT INTO patient (mrn, family_name, given_name, birth_date, sex, phone, email, consent_to_record, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT (mrn) DO NOTHING`,
+      `INSERT INTO patient (clinic_id, mrn, family_name, given_name, birth_date, sex, phone, email, consent_to_record, version)
+       VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT (clinic_id, mrn) DO NOTHING`,
       [
         mrn,
         dto.familyName.normalize('NFC'),
@@ -303,9 +311,13 @@ export class CasesService {
         dto.phone ?? null,
         dto.email ?? null,
         dto.consentToRecord ?? false,
+        clinicId,
       ],
     );
-    const patient = await manager.findOne(PatientEntity, { where: { mrn }, lock: { mode: 'pessimistic_write' } });
+    const patient = await manager.findOne(PatientEntity, {
+      where: { clinicId, mrn },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (patient === null) throw new NotFoundException('Patient not found');
     // An MRN names one person: a referral whose name or birth date differ is a mix-up, not an update.
     if (!sameName(patient.familyName, dto.familyName) || patient.birthDate !== dto.birthDate) {

@@ -99,7 +99,7 @@ export class ClinicsController {
   @Put(':id/members/:userId')
   @HttpCode(204)
   @Roles('admin', 'coordinator')
-  @Audited('clinic.members.add', { entity: 'clinic', idParam: 'id' })
+  @Audited('clinic.members.add', { entity: 'clinic', idParam: 'id', severity: 'high' })
   @ApiNoContentResponse()
   addMember(
     @CurrentUser() user: AuthenticatedUser,
@@ -112,7 +112,7 @@ export class ClinicsController {
   @Delete(':id/members/:userId')
   @HttpCode(204)
   @Roles('admin', 'coordinator')
-  @Audited('clinic.members.remove', { entity: 'clinic', idParam: 'id' })
+  @Audited('clinic.members.remove', { entity: 'clinic', idParam: 'id', severity: 'high' })
   @ApiNoContentResponse()
   removeMember(
     @CurrentUser() user: AuthenticatedUser,

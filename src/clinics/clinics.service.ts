@@ -1,5 +1,6 @@
 import { ConflictException, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import { AuditScope } from '../audit/audit-scope.js';
+import { notifyAccessChanged } from '../auth/access-changes.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { topographyMatches } from '../common/clinical-codes.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageQuery } from '../common/pagination.js';
@@ -40,7 +41,7 @@ export class ClinicsService {
       qb.innerJoin(ClinicMemberEntity, 'm', 'm.clinic_id = c.id AND m.user_id = :userId', { userId: user.id });
     }
     if (query.cursor !== undefined) {
-      const { name, id } = decodeCursor(query.cursor, { name: 'string', id: 'string' });
+      const { name, id } = decodeCursor(query.cursor, { name: 'string', id: 'uuid' });
       qb.andWhere('(c.name, c.id) > (:name, :id)', { name, id });
     }
     const rows = await qb
@@ -96,6 +97,7 @@ export class ClinicsService {
   async removeMember(user: AuthenticatedUser, clinicId: string, userId: string): Promise<void> {
     await this.access.assertCanManage(user, clinicId);
     await this.tx.manager.delete(ClinicMemberEntity, { clinicId, userId });
+    await notifyAccessChanged(this.tx, { userId }); // the user's board sockets in this clinic's sessions go at once
   }
 
   async members(user: AuthenticatedUser, clinicId: string): Promise<string[]> {

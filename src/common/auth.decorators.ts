@@ -4,9 +4,16 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 
 export const IS_PUBLIC = 'consilium:public';
 export const ROLES = 'consilium:roles';
+export const DURING_ENROLMENT = 'consilium:during-enrolment';
 
 /** The route needs no access token. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * The route also answers a session restricted to second-factor enrolment
+ * (an admin without a second factor): reading oneself, enrolling, signing out.
+ */
+export const DuringEnrolment = (): MethodDecorator => SetMetadata(DURING_ENROLMENT, true);
 
 /** Only these roles may call the route (any authenticated user when absent). */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES, roles);

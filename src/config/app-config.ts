@@ -1,5 +1,7 @@
+import { hkdfSync } from 'node:crypto';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
+import type { BodyLimits } from '../common/body-limits.js';
 import type { Env } from './env.schema.js';
 
 export const ENV = Symbol('ENV');
@@ -34,9 +36,34 @@ export class AppConfig {
     return this.env.UPLOAD_MAX_BYTES;
   }
 
+  /** The shape a JSON body (or socket payload) may have: checked before it is parsed or transformed. */
+  get bodyLimits(): BodyLimits {
+    return {
+      maxDepth: this.env.BODY_MAX_DEPTH,
+      maxKeysPerObject: this.env.BODY_MAX_KEYS_PER_OBJECT,
+      maxKeys: this.env.BODY_MAX_KEYS,
+      maxArrayItems: this.env.BODY_MAX_ARRAY_ITEMS,
+      maxStringChars: this.env.BODY_MAX_STRING_CHARS,
+    };
+  }
+
+  /** Anonymous routes other than login: requests per client IP and route in a window. */
+  get publicRouteLimit(): { ipLimit: number; ipWindowSeconds: number } {
+    return { ipLimit: this.env.PUBLIC_ROUTE_IP_LIMIT, ipWindowSeconds: this.env.PUBLIC_ROUTE_IP_WINDOW_SECONDS };
+  }
+
   /** The `/board` socket: events per second one socket may send before it is cut off. */
   get boardFloodLimit(): number {
     return this.env.BOARD_FLOOD_LIMIT;
+  }
+
+  /** The `/board` socket per user, across every instance: open sockets, and messages per window. */
+  get boardUserLimits(): { sockets: number; messages: number; windowSeconds: number } {
+    return {
+      sockets: this.env.BOARD_USER_SOCKET_LIMIT,
+      messages: this.env.BOARD_USER_MESSAGE_LIMIT,
+      windowSeconds: this.env.BOARD_USER_MESSAGE_WINDOW_SECONDS,
+    };
   }
 
   /** Accreditation targets for the conference report, in per cent. */
@@ -52,7 +79,16 @@ export class AppConfig {
     accessTtlSeconds: number;
     idleTimeoutSeconds: number;
     absoluteTimeoutSeconds: number;
-    login: { ipLimit: number; ipWindowSeconds: number; accountLimit: number; accountWindowSeconds: number };
+    login: {
+      ipLimit: number;
+      ipWindowSeconds: number;
+      accountLimit: number;
+      accountWindowSeconds: number;
+      blockBaseSeconds: number;
+      blockMaxSeconds: number;
+    };
+    maxSessionsPerUser: number;
+    setPasswordLinkTtlHours: number;
     bootstrapAdmin?: { email: string; password: string };
   } {
     const e = this.env;
@@ -69,12 +105,40 @@ export class AppConfig {
         ipWindowSeconds: e.LOGIN_IP_WINDOW_SECONDS,
         accountLimit: e.LOGIN_ACCOUNT_LIMIT,
         accountWindowSeconds: e.LOGIN_ACCOUNT_WINDOW_SECONDS,
+        blockBaseSeconds: e.LOGIN_BLOCK_BASE_SECONDS,
+        blockMaxSeconds: e.LOGIN_BLOCK_MAX_SECONDS,
       },
+      maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
+      setPasswordLinkTtlHours: e.SET_PASSWORD_LINK_TTL_HOURS,
       bootstrapAdmin:
         e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
           ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
           : undefined,
     };
+  }
+
+  private totpKeyCache?: Buffer;
+
+  /**
+   * The AES-256-GCM key for second-factor secrets at rest. HKDF gives 32
+   * bytes whatever the variable's length; its "info" keeps the key apart
+   * from the JWT key when both come from JWT_ACCESS_SECRET.
+   */
+  get totpKey(): Buffer {
+    if (this.totpKeyCache === undefined) {
+      const source = this.env.TOTP_ENCRYPTION_KEY ?? this.auth.accessSecret;
+      this.totpKeyCache = Buffer.from(hkdfSync('sha256', source, 'consilium', 'totp-secret-encryption', 32));
+    }
+    return this.totpKeyCache;
+  }
+
+  /** Break-glass grants one admin may take for one case within 24 hours, after the first. */
+  get breakGlassMaxRenewals(): number {
+    return this.env.BREAK_GLASS_MAX_RENEWALS;
+  }
+
+  get nodeEnv(): Env['NODE_ENV'] {
+    return this.env.NODE_ENV;
   }
 
   get database(): { url: string; poolSize: number } {

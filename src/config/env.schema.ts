@@ -118,11 +118,73 @@ export class EnvSchema {
   @Max(1073741824, { message: 'UPLOAD_MAX_BYTES must be an integer from 1024 to 1073741824' })
   UPLOAD_MAX_BYTES = 52428800;
 
+  // The shape of a JSON body, checked on its text before it is parsed (src/common/body-limits.ts).
+  @Type(() => Number)
+  @IsInt({ message: 'BODY_MAX_DEPTH must be an integer from 4 to 256' })
+  @Min(4, { message: 'BODY_MAX_DEPTH must be an integer from 4 to 256' })
+  @Max(256, { message: 'BODY_MAX_DEPTH must be an integer from 4 to 256' })
+  BODY_MAX_DEPTH = 32;
+
+  @Type(() => Number)
+  @IsInt({ message: 'BODY_MAX_KEYS_PER_OBJECT must be an integer from 10 to 100000' })
+  @Min(10, { message: 'BODY_MAX_KEYS_PER_OBJECT must be an integer from 10 to 100000' })
+  @Max(100000, { message: 'BODY_MAX_KEYS_PER_OBJECT must be an integer from 10 to 100000' })
+  BODY_MAX_KEYS_PER_OBJECT = 200;
+
+  @Type(() => Number)
+  @IsInt({ message: 'BODY_MAX_KEYS must be an integer from 10 to 1000000' })
+  @Min(10, { message: 'BODY_MAX_KEYS must be an integer from 10 to 1000000' })
+  @Max(1000000, { message: 'BODY_MAX_KEYS must be an integer from 10 to 1000000' })
+  BODY_MAX_KEYS = 20000;
+
+  @Type(() => Number)
+  @IsInt({ message: 'BODY_MAX_ARRAY_ITEMS must be an integer from 10 to 1000000' })
+  @Min(10, { message: 'BODY_MAX_ARRAY_ITEMS must be an integer from 10 to 1000000' })
+  @Max(1000000, { message: 'BODY_MAX_ARRAY_ITEMS must be an integer from 10 to 1000000' })
+  BODY_MAX_ARRAY_ITEMS = 10000;
+
+  @Type(() => Number)
+  @IsInt({ message: 'BODY_MAX_STRING_CHARS must be an integer from 256 to 10485760' })
+  @Min(256, { message: 'BODY_MAX_STRING_CHARS must be an integer from 256 to 10485760' })
+  @Max(10485760, { message: 'BODY_MAX_STRING_CHARS must be an integer from 256 to 10485760' })
+  BODY_MAX_STRING_CHARS = 1048576;
+
+  // Anonymous routes other than login (which has its own throttle): requests per client IP and route.
+  @Type(() => Number)
+  @IsInt({ message: 'PUBLIC_ROUTE_IP_LIMIT must be an integer from 1 to 100000' })
+  @Min(1, { message: 'PUBLIC_ROUTE_IP_LIMIT must be an integer from 1 to 100000' })
+  @Max(100000, { message: 'PUBLIC_ROUTE_IP_LIMIT must be an integer from 1 to 100000' })
+  PUBLIC_ROUTE_IP_LIMIT = 120;
+
+  @Type(() => Number)
+  @IsInt({ message: 'PUBLIC_ROUTE_IP_WINDOW_SECONDS must be an integer from 1 to 86400' })
+  @Min(1, { message: 'PUBLIC_ROUTE_IP_WINDOW_SECONDS must be an integer from 1 to 86400' })
+  @Max(86400, { message: 'PUBLIC_ROUTE_IP_WINDOW_SECONDS must be an integer from 1 to 86400' })
+  PUBLIC_ROUTE_IP_WINDOW_SECONDS = 60;
+
   @Type(() => Number)
   @IsInt({ message: 'BOARD_FLOOD_LIMIT must be an integer from 5 to 10000' })
   @Min(5, { message: 'BOARD_FLOOD_LIMIT must be an integer from 5 to 10000' })
   @Max(10000, { message: 'BOARD_FLOOD_LIMIT must be an integer from 5 to 10000' })
   BOARD_FLOOD_LIMIT = 50;
+
+  @Type(() => Number)
+  @IsInt({ message: 'BOARD_USER_SOCKET_LIMIT must be an integer from 1 to 1000' })
+  @Min(1, { message: 'BOARD_USER_SOCKET_LIMIT must be an integer from 1 to 1000' })
+  @Max(1000, { message: 'BOARD_USER_SOCKET_LIMIT must be an integer from 1 to 1000' })
+  BOARD_USER_SOCKET_LIMIT = 5;
+
+  @Type(() => Number)
+  @IsInt({ message: 'BOARD_USER_MESSAGE_LIMIT must be an integer from 1 to 100000' })
+  @Min(1, { message: 'BOARD_USER_MESSAGE_LIMIT must be an integer from 1 to 100000' })
+  @Max(100000, { message: 'BOARD_USER_MESSAGE_LIMIT must be an integer from 1 to 100000' })
+  BOARD_USER_MESSAGE_LIMIT = 60;
+
+  @Type(() => Number)
+  @IsInt({ message: 'BOARD_USER_MESSAGE_WINDOW_SECONDS must be an integer from 1 to 3600' })
+  @Min(1, { message: 'BOARD_USER_MESSAGE_WINDOW_SECONDS must be an integer from 1 to 3600' })
+  @Max(3600, { message: 'BOARD_USER_MESSAGE_WINDOW_SECONDS must be an integer from 1 to 3600' })
+  BOARD_USER_MESSAGE_WINDOW_SECONDS = 10;
 
   @Type(() => Number)
   @IsInt({ message: 'REPORT_PROSPECTIVE_TARGET_PCT must be an integer from 0 to 100' })
@@ -136,29 +198,69 @@ export class EnvSchema {
   @Max(100, { message: 'REPORT_CASE_VOLUME_TARGET_PCT must be an integer from 0 to 100' })
   REPORT_CASE_VOLUME_TARGET_PCT = 15;
 
+  // Login throttling counts failed attempts only (a success gives its attempt back).
   @Type(() => Number)
   @IsInt({ message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
   @Min(1, { message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
   @Max(100000, { message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
-  LOGIN_IP_LIMIT = 10;
+  LOGIN_IP_LIMIT = 100;
 
   @Type(() => Number)
   @IsInt({ message: 'LOGIN_IP_WINDOW_SECONDS must be an integer from 1 to 86400' })
   @Min(1, { message: 'LOGIN_IP_WINDOW_SECONDS must be an integer from 1 to 86400' })
   @Max(86400, { message: 'LOGIN_IP_WINDOW_SECONDS must be an integer from 1 to 86400' })
-  LOGIN_IP_WINDOW_SECONDS = 60;
+  LOGIN_IP_WINDOW_SECONDS = 3600;
 
+  /** Consecutive failures for one account from one IP before growing delays start. */
   @Type(() => Number)
   @IsInt({ message: 'LOGIN_ACCOUNT_LIMIT must be an integer from 1 to 100000' })
   @Min(1, { message: 'LOGIN_ACCOUNT_LIMIT must be an integer from 1 to 100000' })
   @Max(100000, { message: 'LOGIN_ACCOUNT_LIMIT must be an integer from 1 to 100000' })
-  LOGIN_ACCOUNT_LIMIT = 10;
+  LOGIN_ACCOUNT_LIMIT = 5;
+
+  /** How long consecutive failures (account + IP) are remembered after the last one. */
+  @Type(() => Number)
+  @IsInt({ message: 'LOGIN_ACCOUNT_WINDOW_SECONDS must be an integer from 1 to 2592000' })
+  @Min(1, { message: 'LOGIN_ACCOUNT_WINDOW_SECONDS must be an integer from 1 to 2592000' })
+  @Max(2592000, { message: 'LOGIN_ACCOUNT_WINDOW_SECONDS must be an integer from 1 to 2592000' })
+  LOGIN_ACCOUNT_WINDOW_SECONDS = 86400;
 
   @Type(() => Number)
-  @IsInt({ message: 'LOGIN_ACCOUNT_WINDOW_SECONDS must be an integer from 1 to 86400' })
-  @Min(1, { message: 'LOGIN_ACCOUNT_WINDOW_SECONDS must be an integer from 1 to 86400' })
-  @Max(86400, { message: 'LOGIN_ACCOUNT_WINDOW_SECONDS must be an integer from 1 to 86400' })
-  LOGIN_ACCOUNT_WINDOW_SECONDS = 900;
+  @IsInt({ message: 'LOGIN_BLOCK_BASE_SECONDS must be an integer from 1 to 86400' })
+  @Min(1, { message: 'LOGIN_BLOCK_BASE_SECONDS must be an integer from 1 to 86400' })
+  @Max(86400, { message: 'LOGIN_BLOCK_BASE_SECONDS must be an integer from 1 to 86400' })
+  LOGIN_BLOCK_BASE_SECONDS = 30;
+
+  @Type(() => Number)
+  @IsInt({ message: 'LOGIN_BLOCK_MAX_SECONDS must be an integer from 1 to 86400' })
+  @Min(1, { message: 'LOGIN_BLOCK_MAX_SECONDS must be an integer from 1 to 86400' })
+  @Max(86400, { message: 'LOGIN_BLOCK_MAX_SECONDS must be an integer from 1 to 86400' })
+  LOGIN_BLOCK_MAX_SECONDS = 3600;
+
+  @Type(() => Number)
+  @IsInt({ message: 'MAX_SESSIONS_PER_USER must be an integer from 1 to 1000' })
+  @Min(1, { message: 'MAX_SESSIONS_PER_USER must be an integer from 1 to 1000' })
+  @Max(1000, { message: 'MAX_SESSIONS_PER_USER must be an integer from 1 to 1000' })
+  MAX_SESSIONS_PER_USER = 10;
+
+  @Type(() => Number)
+  @IsInt({ message: 'SET_PASSWORD_LINK_TTL_HOURS must be an integer from 1 to 720' })
+  @Min(1, { message: 'SET_PASSWORD_LINK_TTL_HOURS must be an integer from 1 to 720' })
+  @Max(720, { message: 'SET_PASSWORD_LINK_TTL_HOURS must be an integer from 1 to 720' })
+  SET_PASSWORD_LINK_TTL_HOURS = 72;
+
+  @Type(() => Number)
+  @IsInt({ message: 'BREAK_GLASS_MAX_RENEWALS must be an integer from 0 to 100' })
+  @Min(0, { message: 'BREAK_GLASS_MAX_RENEWALS must be an integer from 0 to 100' })
+  @Max(100, { message: 'BREAK_GLASS_MAX_RENEWALS must be an integer from 0 to 100' })
+  BREAK_GLASS_MAX_RENEWALS = 3;
+
+  /** Encrypts second-factor secrets at rest; derived from JWT_ACCESS_SECRET when unset. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'TOTP_ENCRYPTION_KEY must be at least 32 characters' })
+  TOTP_ENCRYPTION_KEY?: string;
 
   @Transform(toBoolean)
   @IsBoolean({ message: 'TRUST_PROXY must be true or false' })

@@ -11,7 +11,11 @@ describe(validateEnv.name, () => {
       DATA_DIR: '.data',
       JWT_ACCESS_TTL_SECONDS: 900,
       BODY_LIMIT_BYTES: 1048576,
-      LOGIN_IP_LIMIT: 10,
+      LOGIN_IP_LIMIT: 100,
+      LOGIN_ACCOUNT_LIMIT: 5,
+      MAX_SESSIONS_PER_USER: 10,
+      BREAK_GLASS_MAX_RENEWALS: 3,
+      SET_PASSWORD_LINK_TTL_HOURS: 72,
       TRUST_PROXY: false,
     });
     expect(env.DATABASE_URL).toBeUndefined();
@@ -69,6 +73,36 @@ describe(validateEnv.name, () => {
   it('should require a JWT secret in production', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/JWT_ACCESS_SECRET must be set/);
     expect(validateEnv({ NODE_ENV: 'production', JWT_ACCESS_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe('production');
+  });
+
+  it('should refuse an ADMIN_PASSWORD that is easy to guess or built from the e-mail, without printing it', () => {
+    for (const password of ['password1234', 'aaaaaaaaaaaa', 'chair@example.org-2026']) {
+      expect(() => validateEnv({ ADMIN_EMAIL: 'chair@example.org', ADMIN_PASSWORD: password })).toThrow(
+        /ADMIN_PASSWORD (is too easy to guess|must not contain the e-mail address)/,
+      );
+      try {
+        validateEnv({ ADMIN_EMAIL: 'chair@example.org', ADMIN_PASSWORD: password });
+      } catch (error) {
+        expect((error as Error).message).not.toContain(password);
+      }
+    }
+    expect(validateEnv({ ADMIN_EMAIL: 'chair@example.org', ADMIN_PASSWORD: 'a-long-test-password' }).ADMIN_EMAIL).toBe(
+      'chair@example.org',
+    );
+  });
+
+  it('should refuse the demo credentials in production', () => {
+    const production = { NODE_ENV: 'production', JWT_ACCESS_SECRET: 'x'.repeat(32) };
+    expect(() =>
+      validateEnv({ ...production, ADMIN_EMAIL: 'admin@demo.consilium.dev', ADMIN_PASSWORD: 'a-long-test-password' }),
+    ).toThrow(/ADMIN_EMAIL must not be a demo account/);
+    expect(() =>
+      validateEnv({ ...production, ADMIN_EMAIL: 'chair@example.org', ADMIN_PASSWORD: 'consilium-demo' }),
+    ).toThrow(/ADMIN_PASSWORD must not be the public demo password/);
+    // Outside production the demo password is allowed (it is the demo's).
+    expect(validateEnv({ ADMIN_EMAIL: 'chair@example.org', ADMIN_PASSWORD: 'consilium-demo' }).NODE_ENV).toBe(
+      'development',
+    );
   });
 
   it('should require the idle limit to exceed the access token lifetime', () => {

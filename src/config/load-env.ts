@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { passwordProblem } from '../auth/password-policy.js';
+import { demoCredentialProblem } from '../demo/demo-policy.js';
 import { EnvSchema, type Env } from './env.schema.js';
 
 /** A configuration error: one line naming the variable and what it expects. */
@@ -9,7 +11,13 @@ export class ConfigError extends Error {
 }
 
 const KNOWN_KEYS = new Set(
-  Object.keys(new EnvSchema()).concat(['DATABASE_URL', 'JWT_ACCESS_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']),
+  Object.keys(new EnvSchema()).concat([
+    'DATABASE_URL',
+    'JWT_ACCESS_SECRET',
+    'ADMIN_EMAIL',
+    'ADMIN_PASSWORD',
+    'TOTP_ENCRYPTION_KEY',
+  ]),
 );
 
 /** Names of every variable the platform reads (for docs and the compose test). */
@@ -47,6 +55,16 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
       'Invalid configuration: JWT_ACCESS_SECRET must be set (at least 32 characters) when NODE_ENV=production',
     );
   }
+  const demo = demoCredentialProblem(env);
+  if (demo !== undefined) throw new ConfigError(`Invalid configuration: ${demo}`);
+  if (env.ADMIN_PASSWORD !== undefined) {
+    // The bootstrap admin obeys the password policy like everyone else; the message never quotes the password.
+    const weak = passwordProblem(env.ADMIN_PASSWORD, { email: env.ADMIN_EMAIL, displayName: 'Administrator' });
+    if (weak !== undefined) throw new ConfigError(`Invalid configuration: ADMIN_PASSWORD ${weak}`);
+  }
+  if (env.LOGIN_BLOCK_MAX_SECONDS < env.LOGIN_BLOCK_BASE_SECONDS) {
+    throw new ConfigError('Invalid configuration: LOGIN_BLOCK_MAX_SECONDS must be at least LOGIN_BLOCK_BASE_SECONDS');
+  }
   if (env.SESSION_IDLE_TIMEOUT_SECONDS <= env.JWT_ACCESS_TTL_SECONDS) {
     throw new ConfigError(
       'Invalid configuration: SESSION_IDLE_TIMEOUT_SECONDS must be greater than JWT_ACCESS_TTL_SECONDS',
@@ -59,7 +77,7 @@ const KEYS_FOR_INPUT = [...KNOWN_KEYS];
 
 function redact(key: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return /SECRET|PASSWORD|DATABASE_URL/.test(key) ? '<redacted>' : value;
+  return /SECRET|PASSWORD|DATABASE_URL|KEY/.test(key) ? '<redacted>' : value;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { AuditEventEntity } from '../audit/entities/audit-event.entity.js';
+import { AuditRefusalAggregateEntity } from '../audit/entities/audit-refusal-aggregate.entity.js';
 import { AuthSessionEntity } from '../auth/entities/auth-session.entity.js';
 import { RateLimitEntity } from '../auth/entities/rate-limit.entity.js';
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
+import { SetPasswordTokenEntity } from '../auth/entities/set-password-token.entity.js';
 import { UserEntity } from '../auth/entities/user.entity.js';
 import { BoardEventEntity } from '../events/entities/board-event.entity.js';
 import { AgendaItemEntity, AttendanceEntity, BoardSessionEntity } from '../board/entities/board-session.entity.js';
@@ -32,8 +34,10 @@ export const ENTITIES = [
   UserEntity,
   AuthSessionEntity,
   RefreshTokenEntity,
+  SetPasswordTokenEntity,
   RateLimitEntity,
   AuditEventEntity,
+  AuditRefusalAggregateEntity,
   ClinicEntity,
   ClinicMemberEntity,
   RoomEntity,

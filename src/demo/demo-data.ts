@@ -8,9 +8,10 @@ import {
   type DemoCase,
 } from './demo-cases.js';
 import { insertDemoAssessment, seedDemoReview } from './demo-review.js';
+import { DEMO_PASSWORD } from './demo-policy.js';
 
-/** Demo logins, listed in the README. Synthetic data only. */
-export const DEMO_PASSWORD = 'consilium-demo';
+/** Demo logins, listed in the README. Synthetic data only; never loaded in production (see demo-policy). */
+export { DEMO_PASSWORD };
 export const DEMO_USERS = [
   { email: 'admin@demo.consilium.dev', name: 'Demo Administrator', role: 'admin', discipline: null },
   { email: 'coordinator@demo.consilium.dev', name: 'Casey Coordinator (demo)', role: 'coordinator', discipline: null },
@@ -311,8 +312,8 @@ async function seedCase(
 ): Promise<void> {
   const demo = spec.demoCase(i);
   const [patient] = await m.query<{ id: string }[]>(
-    `INSERT INTO patient (mrn, family_name, given_name, birth_date, sex, consent_to_record, synthetic, version)
-     VALUES ($1, $2, $3, $4, $5, $6, true, 1) RETURNING id`,
+    `INSERT INTO patient (clinic_id, mrn, family_name, given_name, birth_date, sex, consent_to_record, synthetic, version)
+     VALUES ($7, $1, $2, $3, $4, $5, $6, true, 1) RETURNING id`,
     [
       `${spec.mrnPrefix}${String(i + 1).padStart(4, '0')}`,
       `${FAMILY[i % FAMILY.length]}-Synthetic`,
@@ -320,6 +321,7 @@ async function seedCase(
       `19${40 + (i % 45)}-0${1 + (i % 9)}-1${i % 10}`,
       demo.sex,
       i % 7 !== 0,
+      clinicId,
     ],
   );
   const initiator = i % 3 === 0 ? 'physician' : 'patient';

@@ -8,6 +8,10 @@ import { DEMO_CLINIC, DEMO_CLINICS, demoSeeded, progressBar, seedDemo } from './
 /** npm run seed:demo — the synthetic breast MDC with its team and 70 cases. */
 async function main(): Promise<number> {
   const env = loadEnv();
+  if (env.NODE_ENV === 'production') {
+    process.stderr.write('Refusing to seed the demo with NODE_ENV=production: its logins and password are public\n');
+    return 2;
+  }
   const database = await resolveDatabase(env, () => undefined, { reuseRunning: true });
   const ds = new DataSource(dataSourceOptions(database.url, 2));
   try {

@@ -24,6 +24,9 @@ export function fhirBodyLimit(bodyLimit: number, uploadMaxBytes: number): number
   return bodyLimit + Math.ceil(uploadMaxBytes / 3) * 4;
 }
 
+/** Elements holding base64 (Attachment.data): bounded by the route's body limit, not the string limit. */
+export const FHIR_BASE64_ELEMENTS: ReadonlySet<string> = new Set(['data']);
+
 const logger = new Logger('Errors');
 
 function sendOutcome(request: FastifyRequest, reply: FastifyReply, exception: unknown, beforeRoute: boolean): void {

@@ -2,6 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { NotAudited } from '../audit/audit.decorators.js';
+import { OwnRateLimit } from '../auth/public-rate-limit.guard.js';
 import { Public } from '../common/auth.decorators.js';
 import { DrainState } from './drain-state.js';
 
@@ -16,6 +17,7 @@ export class HealthController {
 
   @Get()
   @Public()
+  @OwnRateLimit('the liveness probe: a throttled probe would take a healthy instance out of service')
   @NotAudited('liveness probe; no patient or user data')
   @HealthCheck()
   check(): Promise<HealthCheckResult> {

@@ -7,6 +7,8 @@ export interface Tokens {
 
 export interface Problem {
   status: number;
+  /** A machine code some refusals carry, e.g. `second_factor_required`. */
+  code?: string;
   detail?: string;
   errors?: { field: string; messages: string[] }[];
 }
@@ -39,14 +41,46 @@ export function onAuthChange(l: () => void): void {
   listeners = [...listeners, l];
 }
 
-export async function signIn(email: string, password: string): Promise<void> {
+const ENROL_KEY = 'consilium.enrolment-required';
+
+/** The session may only enrol a second factor (an admin who has none yet). */
+export function enrolmentRequired(): boolean {
+  return sessionStorage.getItem(ENROL_KEY) !== null;
+}
+
+export function setEnrolmentRequired(required: boolean): void {
+  if (required) sessionStorage.setItem(ENROL_KEY, '1');
+  else sessionStorage.removeItem(ENROL_KEY);
+  for (const l of listeners) l();
+}
+
+/**
+ * Signs in; `totp` is the authenticator code, when the server asked for it
+ * (an ApiError with code `second_factor_required`).
+ */
+export async function signIn(email: string, password: string, totp?: string): Promise<void> {
   const res = await fetch('/api/auth/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
+    body: JSON.stringify({ email, password, ...(totp === undefined ? {} : { totp }) }),
   });
-  if (!res.ok) throw new ApiError((await res.json()) as Problem);
-  setTokens((await res.json()) as Tokens);
+  if (!res.ok)
+    throw new ApiError({ status: res.status, ...((await res.json().catch(() => ({}))) as Partial<Problem>) });
+  const body = (await res.json()) as Tokens & { secondFactorEnrolmentRequired?: boolean };
+  sessionStorage.setItem(KEY, JSON.stringify({ accessToken: body.accessToken, refreshToken: body.refreshToken }));
+  setEnrolmentRequired(body.secondFactorEnrolmentRequired === true);
+}
+
+/** Sets a password from a one-time link; answers the account's e-mail. */
+export async function setPasswordFromLink(token: string, password: string): Promise<string> {
+  const res = await fetch('/api/auth/set-password', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token, password }),
+  });
+  const body = (await res.json().catch(() => ({}))) as Partial<Problem> & { email?: string };
+  if (!res.ok) throw new ApiError({ ...body, status: res.status });
+  return body.email ?? '';
 }
 
 export async function signOut(): Promise<void> {
@@ -57,6 +91,7 @@ export async function signOut(): Promise<void> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${t.accessToken}` },
       body: JSON.stringify({ refreshToken: t.refreshToken }),
     }).catch(() => undefined);
+  sessionStorage.removeItem(ENROL_KEY);
   setTokens(null);
 }
 

@@ -2,7 +2,9 @@ import htm from 'htm';
 import { h, render, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
-import { api, ApiError, importFhirReferral, onAuthChange, post, signIn, signOut, tokens } from './api.js';
+import { Account, SetPassword, SignIn } from './account/account.js';
+import { api, ApiError, enrolmentRequired, importFhirReferral, onAuthChange, post, signOut, tokens } from './api.js';
+import { Field } from './ui/field.js';
 
 const html = htm.bind(h);
 
@@ -43,54 +45,6 @@ function useLoad<T>(
 }
 
 const words = (s: string): string => s.replace(/_/g, ' ');
-
-function Field(props: {
-  label: string;
-  name: string;
-  value: string;
-  onInput: (v: string) => void;
-  error?: string;
-  type?: string;
-}) {
-  const id = `f-${props.name.replace(/\W/g, '-')}`;
-  return html`<div>
-    <label for=${id}>${props.label}</label>
-    <input
-      id=${id}
-      name=${props.name}
-      type=${props.type ?? 'text'}
-      value=${props.value}
-      aria-invalid=${props.error !== undefined}
-      aria-describedby=${props.error === undefined ? undefined : `${id}-error`}
-      onInput=${(e: Event) => props.onInput((e.target as HTMLInputElement).value)}
-    />
-    ${props.error === undefined ? null : html`<div id=${`${id}-error`} class="error" role="alert">${props.error}</div>`}
-  </div>`;
-}
-
-function SignIn() {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
-  const submit = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    try {
-      await signIn(email, password);
-      location.hash = '#/cases';
-    } catch (err) {
-      setError(err instanceof ApiError ? (err.problem.detail ?? 'Sign-in failed') : 'Sign-in failed');
-    }
-  };
-  return html`<main>
-    <h1>Sign in to Consilium</h1>
-    <form onSubmit=${submit} aria-label="Sign in">
-      ${Field({ label: 'Email', name: 'email', value: email, onInput: setEmail, type: 'email' })}
-      ${Field({ label: 'Password', name: 'password', value: password, onInput: setPassword, type: 'password' })}
-      ${error === undefined ? null : html`<p class="error" role="alert">${error}</p>`}
-      <p><button type="submit">Sign in</button></p>
-    </form>
-  </main>`;
-}
 
 const STATUSES = [
   'referred',
@@ -829,11 +783,23 @@ function Reports() {
 function App() {
   const hash = useHash();
   const [signedIn, setSignedIn] = useState(tokens() !== null);
-  useEffect(() => onAuthChange(() => setSignedIn(tokens() !== null)), []);
-  if (!signedIn) return html`<${SignIn} />`;
+  const [restricted, setRestricted] = useState(enrolmentRequired());
+  useEffect(
+    () =>
+      onAuthChange(() => {
+        setSignedIn(tokens() !== null);
+        setRestricted(enrolmentRequired());
+      }),
+    [],
+  );
   const [, view, id] = hash.split('/');
+  // A set-password link works signed in or not.
+  if (view === 'set-password' && id !== undefined) return html`<${SetPassword} token=${id} />`;
+  if (!signedIn) return html`<${SignIn} />`;
   let page: ComponentChildren;
-  if (view === 'case' && id !== undefined) page = html`<${CasePage} id=${id} />`;
+  // An admin without a second factor can only enrol one.
+  if (restricted || view === 'account') page = html`<${Account} />`;
+  else if (view === 'case' && id !== undefined) page = html`<${CasePage} id=${id} />`;
   else if (view === 'day') page = html`<${DayView} />`;
   else if (view === 'board') page = html`<${BoardRoom} id=${id} />`;
   else if (view === 'reports') page = html`<${Reports} />`;
@@ -842,7 +808,7 @@ function App() {
       <strong>Consilium</strong>
       <nav aria-label="Main">
         <a href="#/cases">Cases</a><a href="#/day">Clinic day</a><a href="#/board">Board room</a
-        ><a href="#/reports">Reports</a>
+        ><a href="#/reports">Reports</a><a href="#/account">Account</a>
       </nav>
       <button onClick=${() => void signOut()}>Sign out</button>
     </header>

@@ -13,10 +13,11 @@ import pg from 'pg';
 import { io } from 'socket.io-client';
 import { openBenchDatabase } from '../bench/bench-database.js';
 import { freePort } from '../utils/free-port.js';
+import { signInAdmin } from '../utils/second-factor.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.resolve(here, '../../src/main.js');
-const ADMIN = { email: 'resilience@example.org', password: 'a-long-resilience-password' };
+const ADMIN = { email: 'resilience@example.org', password: 'a-long-chaos-monkey-passphrase' };
 const PASSWORD = 'a-long-resilience-password';
 const FUZZ_CASES = Number(process.env.RESILIENCE_FUZZ ?? 5000);
 
@@ -53,7 +54,8 @@ async function json<T>(base: string, method: string, route: string, token: strin
 
 /** Two clinics, each with a coordinator, a clinician and a case on a session's agenda. */
 async function world(base: string, sql: pg.Client) {
-  const admin = (await json<{ accessToken: string }>(base, 'POST', '/api/auth/login', null, ADMIN)).accessToken;
+  // Admins must have a second factor: the first sign-in enrols one.
+  const admin = (await signInAdmin(base, ADMIN)).accessToken;
   const clinic = async (name: string, family: string) => {
     const c = await json<{ id: string }>(base, 'POST', '/api/clinics', admin, {
       name,
@@ -70,12 +72,12 @@ async function world(base: string, sql: pg.Client) {
     });
     const member = async (role: string): Promise<{ id: string; token: string }> => {
       const email = `${role}-${family.toLowerCase()}@resilience.example.org`;
-      const u = await json<{ id: string }>(base, 'POST', '/api/users', admin, {
+      const u = await json<{ id: string; setPasswordLink: { token: string } }>(base, 'POST', '/api/users', admin, {
         email,
         displayName: role,
         role,
-        password: PASSWORD,
       });
+      await json(base, 'POST', '/api/auth/set-password', null, { token: u.setPasswordLink.token, password: PASSWORD });
       await json(base, 'PUT', `/api/clinics/${c.id}/members/${u.id}`, admin);
       const t = await json<{ accessToken: string }>(base, 'POST', '/api/auth/login', null, {
         email,
@@ -157,6 +159,44 @@ function fillRoute(route: string, v: { sessionId: string; clinicId: string; case
     .replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000009');
 }
 
+/** What the audit trail holds so far: its last row, and the anonymous refusals counted per status. */
+interface AuditTally {
+  lastId: string;
+  counted: Map<number, number>;
+}
+
+async function auditTally(sql: pg.Client): Promise<AuditTally> {
+  const [last, counted] = await Promise.all([
+    sql.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM audit_event'),
+    sql.query<{ status_code: number; n: number }>(
+      'SELECT status_code, sum(count)::int AS n FROM audit_refusal_aggregate GROUP BY status_code',
+    ),
+  ]);
+  return { lastId: last.rows[0].id, counted: new Map(counted.rows.map((r) => [r.status_code, r.n])) };
+}
+
+/**
+ * Whether the one request sent since `before` (answered `status`) left
+ * exactly one audit row carrying its status, or, naming no one, added
+ * exactly one to the anonymous count of its status. A problem, if not.
+ */
+async function accountedOnce(sql: pg.Client, before: AuditTally, status: number): Promise<string | undefined> {
+  const rows = (
+    await sql.query<{ status_code: number | null; outcome: string }>(
+      'SELECT status_code, outcome FROM audit_event WHERE id > $1 ORDER BY id',
+      [before.lastId],
+    )
+  ).rows;
+  const after = await auditTally(sql);
+  const added = [...after.counted].map(([code, n]) => [code, n - (before.counted.get(code) ?? 0)] as const);
+  const countedTotal = added.reduce((sum, [, n]) => sum + n, 0);
+  const countedOwn = added.find(([code]) => code === status)?.[1] ?? 0;
+  if (rows.length === 1 && countedTotal === 0 && rows[0].status_code === status && rows[0].outcome !== 'success')
+    return undefined;
+  if (rows.length === 0 && countedTotal === 1 && countedOwn === 1) return undefined;
+  return `left ${rows.length} audit rows ${JSON.stringify(rows)} and ${countedTotal} anonymous counts`;
+}
+
 /** (1) Every route × no token / another clinic's roles → never 2xx on the victim's ids, never the victim's data. */
 async function accessMatrix(
   base: string,
@@ -164,8 +204,6 @@ async function accessMatrix(
   w: Awaited<ReturnType<typeof world>>,
   sql: pg.Client,
 ): Promise<{ checks: number; audited: number }> {
-  const lastAudit = async (): Promise<string> =>
-    (await sql.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM audit_event')).rows[0].id;
   let audited = 0;
   const v = w.victim;
   const attackers: [string, string | null][] = [
@@ -173,7 +211,14 @@ async function accessMatrix(
     ['other coordinator', w.attacker.coord.token],
     ['other clinician', w.attacker.clinician.token],
   ];
-  const open = new Set(['/api/health', '/api/auth/login', '/api/auth/refresh', '/api/auth/logout', '/api/docs-json']);
+  const open = new Set([
+    '/api/health',
+    '/api/auth/login',
+    '/api/auth/refresh',
+    '/api/auth/logout',
+    '/api/auth/set-password',
+    '/api/docs-json',
+  ]);
   let checks = 0;
   const statuses = new Map<string, number>();
   for (const op of ops) {
@@ -186,7 +231,7 @@ async function accessMatrix(
         : op.path === '/api/schedule/days/{date}'
           ? `?clinicId=${v.clinicId}`
           : '';
-      const before = await lastAudit();
+      const before = await auditTally(sql);
       const r = await call(
         base,
         op.method,
@@ -195,16 +240,10 @@ async function accessMatrix(
         op.method === 'GET' || op.method === 'DELETE' ? undefined : {},
       );
       checks++;
-      // (6) Every refused request leaves exactly one audit row, with its status.
+      // (6) Every refused request leaves exactly one audit row (or, anonymous, one count), with its status.
       if (r.status >= 400) {
-        const rows = (
-          await sql.query<{ status_code: number | null; outcome: string }>(
-            'SELECT status_code, outcome FROM audit_event WHERE id > $1 ORDER BY id',
-            [before],
-          )
-        ).rows;
-        if (rows.length !== 1 || rows[0].status_code !== r.status || rows[0].outcome === 'success')
-          fail(`${who} ${op.method} ${op.path} → ${r.status} left ${rows.length} audit rows ${JSON.stringify(rows)}`);
+        const problem = await accountedOnce(sql, before, r.status);
+        if (problem !== undefined) fail(`${who} ${op.method} ${op.path} → ${r.status} ${problem}`);
         else audited++;
       }
       statuses.set(`${who} ${r.status}`, (statuses.get(`${who} ${r.status}`) ?? 0) + 1);
@@ -351,6 +390,209 @@ async function fuzz(
   return { cases, fiveXx };
 }
 
+// ---- (8) Request bounds and (9) crafted list parameters (issue 15, items 2 and 14) ----
+
+/** The tester's bodies: 100,000 unknown keys (about 1 MB), and objects nested 10,000 deep. */
+const HUGE_BODIES: [string, string][] = [
+  ['100000 keys', `{${Array.from({ length: 100_000 }, (_, i) => `"k${i.toString(36)}":1`).join(',')}}`],
+  ['10000 deep', `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`],
+];
+const BOUND_MS = 100;
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+/**
+ * (8) Every write route (and the anonymous auth routes) gets each huge body
+ * in turn: each must be a short 4xx within 100 ms, while /api/health, polled
+ * throughout, answers within 100 ms too. This machine is shared and noisy: a
+ * single answer over the bound is sent again, and only two slow answers in a
+ * row count (before the fix each took 16 s). The figures printed are the raw
+ * ones, slow answers included.
+ */
+async function bounds(
+  base: string,
+  ops: Operation[],
+  w: Awaited<ReturnType<typeof world>>,
+): Promise<{
+  requests: number;
+  maxMs: number;
+  p50Ms: number;
+  healthMaxMs: number;
+  healthP50Ms: number;
+  resent: number;
+}> {
+  const writes = ops.filter((o) => ['POST', 'PUT', 'PATCH'].includes(o.method));
+  const health: number[] = [];
+  let polling = true;
+  const poller = (async () => {
+    let slowBefore = false;
+    while (polling) {
+      const at = performance.now();
+      const res = await fetch(`${base}/api/health`).catch(() => undefined);
+      await res?.text();
+      const ms = performance.now() - at;
+      health.push(ms);
+      if (res?.status !== 200) fail(`bounds: health answered ${res?.status ?? 'nothing'} during the attack`);
+      if (ms > BOUND_MS && slowBefore)
+        fail(`bounds: health took over ${BOUND_MS} ms twice in a row (${ms.toFixed(0)} ms)`);
+      slowBefore = ms > BOUND_MS;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const answers: number[] = [];
+  let resent = 0;
+  const send = async (route: string, method: string, type: string, body: string) => {
+    const at = performance.now();
+    const res = await fetch(`${base}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${w.victim.coord.token}`, 'content-type': type },
+      body,
+    });
+    const text = await res.text();
+    const ms = performance.now() - at;
+    answers.push(ms);
+    return { status: res.status, bytes: text.length, ms };
+  };
+  for (const op of writes) {
+    const route = fillRoute(op.path, w.victim);
+    const types = DTO_LESS_WRITES.has(op.path) ? ['application/json', 'application/fhir+json'] : ['application/json'];
+    for (const type of types) {
+      for (const [name, body] of HUGE_BODIES) {
+        const what = `${op.method} ${op.path} (${type}, ${name})`;
+        let r = await send(route, op.method, type, body);
+        if (r.ms > BOUND_MS) {
+          resent++;
+          const first = r.ms;
+          r = await send(route, op.method, type, body);
+          if (r.ms > BOUND_MS) fail(`bounds: ${what} took ${first.toFixed(0)} ms, then ${r.ms.toFixed(0)} ms`);
+        }
+        if (r.status < 400 || r.status >= 500) fail(`bounds: ${what} → ${r.status}`);
+        if (r.bytes > 4096) fail(`bounds: ${what} answered ${r.bytes} bytes`);
+      }
+    }
+  }
+  polling = false;
+  await poller;
+  return {
+    requests: answers.length,
+    maxMs: Math.max(0, ...answers),
+    p50Ms: percentile(answers, 50),
+    healthMaxMs: Math.max(0, ...health),
+    healthP50Ms: percentile(health, 50),
+    resent,
+  };
+}
+
+interface ListOperation {
+  path: string;
+  params: { name: string; in: string; required: boolean }[];
+}
+
+function listOperations(doc: Json): ListOperation[] {
+  const out: ListOperation[] = [];
+  for (const [route, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
+    const get = item.get;
+    if (get === undefined) continue;
+    const params = ((get.parameters ?? []) as { name: string; in: string; required?: boolean }[])
+      .filter((p) => p.in === 'query' || (p.in === 'path' && /date/i.test(p.name)))
+      .map((p) => ({ name: p.name, in: p.in, required: p.required === true }));
+    if (params.length > 0) out.push({ path: route, params });
+  }
+  return out;
+}
+
+const IMPOSSIBLE_DATES = [
+  '2026-02-30',
+  '2026-02-29',
+  '2026-13-01',
+  '0000-01-01',
+  '2026-02-28T24:00:00Z',
+  '2026-02-28T10:00:00+23:59',
+  '2026-W05',
+  '2026-123',
+  '99999-01-01',
+  'Invalid Date',
+];
+const UUID_LIKE = '0b7c6f0e-4a5b-4c3d-8e9f-0123456789ab';
+const forgedCursor = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+/**
+ * Garbled cursors, and well-formed ones holding every key any list's cursor
+ * holds (cases: at+id, sessions: t+id, clinics: name+id, users: email,
+ * audit: id, history: v), each cursor wrong for every list.
+ */
+const WRONG_FOR_ALL = { email: 42, name: null, v: 'x' };
+const CRAFTED_CURSORS = [
+  'AAAA',
+  '-_-_',
+  'not a cursor!',
+  'x'.repeat(600),
+  forgedCursor([1]),
+  forgedCursor('x'),
+  forgedCursor({}),
+  ...['2026-02-30 10:00:00+00', '2026-02-30T10:00:00.000Z', 'yesterday', '0000-01-01T00:00:00Z', 42].map((at) =>
+    forgedCursor({ ...WRONG_FOR_ALL, at, t: at, id: UUID_LIKE }),
+  ),
+  forgedCursor({ ...WRONG_FOR_ALL, at: '2026-01-01 10:00:00+00', t: '2026-01-01T10:00:00.000Z', id: "' OR 1=1 --" }),
+  forgedCursor({ id: '99999999999999999999', email: 'a\u0000b', name: 'a\u0000b', v: 1.5 }),
+  forgedCursor({ id: -1, email: ['a'], name: 7, v: -1 }),
+];
+
+/**
+ * (9) Every list route (a GET with query parameters, and the day view's
+ * date) gets crafted cursors and impossible dates, one parameter at a
+ * time, the others valid: each must be a 4xx, never a 2xx or a 5xx.
+ */
+async function craftedParameters(
+  base: string,
+  doc: Json,
+  w: Awaited<ReturnType<typeof world>>,
+): Promise<{ routes: number; requests: number; fiveXx: number }> {
+  const v = w.victim;
+  const valid: Record<string, string> = {
+    clinicId: v.clinicId,
+    from: '2000-01-01',
+    to: '2100-01-01',
+    year: '2026',
+  };
+  let requests = 0;
+  let fiveXx = 0;
+  const lists = listOperations(doc);
+  for (const list of lists) {
+    const crafted = list.params.filter((p) => p.name === 'cursor' || /^(from|to|date)$/.test(p.name));
+    for (const param of crafted) {
+      const values = param.name === 'cursor' ? CRAFTED_CURSORS : IMPOSSIBLE_DATES;
+      for (const value of values) {
+        let route = fillRoute(list.path, v);
+        const query = new URLSearchParams();
+        for (const p of list.params) {
+          if (p.in !== 'query') continue;
+          if (p.name === param.name) query.set(p.name, value);
+          else if (p.required && valid[p.name] !== undefined) query.set(p.name, valid[p.name]);
+        }
+        if (param.in === 'path') route = list.path.replace(`{${param.name}}`, encodeURIComponent(value));
+        route = fillRoute(route, v);
+        for (const token of [v.coord.token, w.admin]) {
+          const res = await fetch(`${base}${route}?${query.toString()}`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          await res.text();
+          requests++;
+          if (res.status >= 500) {
+            fiveXx++;
+            fail(`crafted: GET ${list.path} ${param.name}=${value.slice(0, 60)} → ${res.status}`);
+          } else if (res.status < 400) {
+            fail(`crafted: GET ${list.path} ${param.name}=${value.slice(0, 60)} → ${res.status}, accepted`);
+          }
+        }
+      }
+    }
+  }
+  return { routes: lists.length, requests, fiveXx };
+}
+
 /** The server as a child process; restartable on the same port and database. */
 function server(
   port: number,
@@ -370,6 +612,9 @@ function server(
       ADMIN_PASSWORD: ADMIN.password,
       LOGIN_IP_LIMIT: '100000',
       LOGIN_ACCOUNT_LIMIT: '100000',
+      PUBLIC_ROUTE_IP_LIMIT: '100000',
+      // The crash test posts as fast as acks come back; the per-user message limit is tested in e2e.
+      BOARD_USER_MESSAGE_LIMIT: '100000',
       LOG_LEVEL: 'fatal',
       SHUTDOWN_GRACE_MS: String(graceMs),
     },
@@ -615,6 +860,203 @@ async function outage(
   return { outageMs, recoveryMs, lostWrites };
 }
 
+/**
+ * (8) Every kind of refused request is accounted for in the audit trail:
+ * refused before any handler (malformed JSON, a body too large, a media type
+ * the API does not speak, no such route, a URL that cannot be decoded), by
+ * the access guard (401, 403), by validation (400) and by the rules (404
+ * hidden, 409): each leaves one audit row naming its caller, or, sent by no
+ * one, one count in the anonymous aggregate.
+ */
+async function refusalAudit(
+  base: string,
+  w: Awaited<ReturnType<typeof world>>,
+  sql: pg.Client,
+): Promise<{ requests: number; accounted: number; rows: number; counts: number }> {
+  const v = w.victim;
+  const json = 'application/json';
+  const kinds: {
+    kind: string;
+    method: string;
+    path: string;
+    token: string | null;
+    body?: string;
+    type?: string;
+    status: number;
+  }[] = [
+    {
+      kind: 'malformed JSON',
+      method: 'POST',
+      path: '/api/cases',
+      token: v.coord.token,
+      body: '{"patient":',
+      type: json,
+      status: 400,
+    },
+    {
+      kind: 'malformed JSON, anonymous',
+      method: 'POST',
+      path: '/api/auth/login',
+      token: null,
+      body: '{"email":',
+      type: json,
+      status: 400,
+    },
+    {
+      kind: '413',
+      method: 'POST',
+      path: '/api/cases',
+      token: v.coord.token,
+      body: JSON.stringify({ x: 'x'.repeat(1_200_000) }),
+      type: json,
+      status: 413,
+    },
+    {
+      kind: '413, anonymous',
+      method: 'POST',
+      path: '/api/auth/login',
+      token: null,
+      body: JSON.stringify({ x: 'x'.repeat(1_200_000) }),
+      type: json,
+      status: 413,
+    },
+    {
+      kind: '415',
+      method: 'POST',
+      path: '/api/cases',
+      token: v.coord.token,
+      body: 'name=x',
+      type: 'text/plain',
+      status: 415,
+    },
+    {
+      kind: '415, anonymous',
+      method: 'POST',
+      path: '/api/auth/login',
+      token: null,
+      body: 'email=x',
+      type: 'text/plain',
+      status: 415,
+    },
+    { kind: '404 no route', method: 'GET', path: '/api/no-such-route', token: v.coord.token, status: 404 },
+    { kind: '404 no route, anonymous', method: 'DELETE', path: '/api/no/such/route', token: null, status: 404 },
+    { kind: '400 undecodable URL', method: 'GET', path: '/api/cases/%ED%A0%80', token: v.coord.token, status: 400 },
+    { kind: '400 NUL in the path', method: 'GET', path: '/api/cases/%00', token: v.coord.token, status: 400 },
+    { kind: '401 no token', method: 'GET', path: '/api/cases', token: null, status: 401 },
+    { kind: '401 forged token', method: 'GET', path: '/api/users/me', token: 'forged.token.value', status: 401 },
+    { kind: '403 role', method: 'GET', path: '/api/users', token: v.clinician.token, status: 403 },
+    {
+      kind: "404 another clinic's case",
+      method: 'GET',
+      path: `/api/cases/${v.caseId}`,
+      token: w.attacker.coord.token,
+      status: 404,
+    },
+    {
+      kind: '400 validation',
+      method: 'POST',
+      path: '/api/cases',
+      token: v.coord.token,
+      body: '{}',
+      type: json,
+      status: 400,
+    },
+    {
+      kind: '400 validation, anonymous',
+      method: 'POST',
+      path: '/api/auth/login',
+      token: null,
+      body: '{}',
+      type: json,
+      status: 400,
+    },
+    {
+      kind: '409 illegal transition',
+      method: 'POST',
+      path: `/api/cases/${v.caseId}/transitions`,
+      token: v.coord.token,
+      body: '{"to":"closed"}',
+      type: json,
+      status: 409,
+    },
+  ];
+  let accounted = 0;
+  let rows = 0;
+  for (const k of kinds) {
+    const before = await auditTally(sql);
+    let status: number;
+    try {
+      const res = await fetch(`${base}${k.path}`, {
+        method: k.method,
+        headers: {
+          ...(k.token === null ? {} : { authorization: `Bearer ${k.token}` }),
+          ...(k.type === undefined ? {} : { 'content-type': k.type }),
+        },
+        body: k.body,
+      });
+      await res.text();
+      status = res.status;
+      if (res.headers.get('cache-control') !== 'no-store') fail(`refusal audit: ${k.kind} answered without no-store`);
+    } catch (error) {
+      fail(`refusal audit: ${k.kind} failed: ${String(error)}`);
+      continue;
+    }
+    if (status !== k.status) fail(`refusal audit: ${k.kind} answered ${status}, not ${k.status}`);
+    const problem = await accountedOnce(sql, before, status);
+    if (problem !== undefined) fail(`refusal audit: ${k.kind} → ${status} ${problem}`);
+    else {
+      accounted++;
+      if ((await auditTally(sql)).lastId !== before.lastId) rows++;
+    }
+  }
+  return { requests: kinds.length, accounted, rows, counts: accounted - rows };
+}
+
+/**
+ * (7) Membership revocation: the victim clinic's clinician, joined to its
+ * board session, is removed from the clinic; the socket must be cut within
+ * 1 s and get nothing committed after the removal. (The membership is given
+ * back afterwards: the crash test listens as that clinician.)
+ */
+async function revocation(base: string, w: Awaited<ReturnType<typeof world>>, sql: pg.Client): Promise<number> {
+  const v = w.victim;
+  const socket = io(`${base}/board`, {
+    auth: { token: v.clinician.token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  const joined = (await socket.timeout(5000).emitWithAck('session:join', { sessionId: v.sessionId })) as {
+    error?: unknown;
+  };
+  if (joined.error !== undefined) fail(`revocation: the clinician could not join (${JSON.stringify(joined.error)})`);
+  const received: bigint[] = [];
+  socket.on('event', (e: { id: string }) => received.push(BigInt(e.id)));
+  const gone = new Promise<number>((r) => socket.once('disconnect', () => r(Date.now())));
+  const before = BigInt(
+    (await sql.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM board_event')).rows[0].id,
+  );
+  const removedAt = Date.now();
+  await json(base, 'DELETE', `/api/clinics/${v.clinicId}/members/${v.clinician.id}`, w.admin);
+  // Committed right after the removal: an agenda change the removed member must not see.
+  await json(base, 'PATCH', `/api/board-sessions/${v.sessionId}/agenda/${v.caseId}`, v.coord.token, {
+    mode: 'standard_of_care',
+  });
+  const cutAt = await Promise.race([gone, new Promise<number>((r) => setTimeout(() => r(Infinity), 5000))]);
+  const cutMs = cutAt - removedAt;
+  await new Promise((r) => setTimeout(r, 200));
+  socket.close();
+  if (cutMs > 1000) fail(`revocation: the removed member's socket was cut after ${cutMs} ms, not within 1 s`);
+  const leaked = received.filter((id) => id > before).length;
+  if (leaked > 0) fail(`revocation: the removed member's socket got ${leaked} events committed after the removal`);
+  await json(base, 'PUT', `/api/clinics/${v.clinicId}/members/${v.clinician.id}`, w.admin);
+  process.stdout.write(
+    `revocation: a removed member's joined socket was cut ${cutMs} ms after the removal, ${leaked} later events reached it\n`,
+  );
+  return cutMs;
+}
+
 /** (5) SIGTERM during a burst: every request already sent is answered 2xx, and the process exits 0. */
 async function shutdown(base: string, child: ChildProcess, token: string): Promise<number> {
   const burst = Array.from({ length: 40 }, () =>
@@ -648,8 +1090,21 @@ async function main(): Promise<void> {
     process.stdout.write(
       `access matrix: ${ops.length} routes, ${checks} checks, ${audited} refusals each audited once\n`,
     );
+    const ra = await refusalAudit(base, w, sql);
+    process.stdout.write(
+      `refusal audit: ${ra.requests} kinds of refused request (malformed JSON, 413, 415, 404, 401, 403, 400, 409, …), ${ra.accounted} accounted for: ${ra.rows} audit rows, ${ra.counts} anonymous counts\n`,
+    );
     const f = await fuzz(base, ops, w, sql);
     process.stdout.write(`fuzz: ${f.cases} malformed requests over the write routes, ${f.fiveXx} × 5xx\n`);
+    const b = await bounds(base, ops, w);
+    process.stdout.write(
+      `bounds: ${b.requests} huge bodies (100,000 keys, 10,000 deep) over the write routes, answers p50 ${b.p50Ms.toFixed(1)} ms, max ${b.maxMs.toFixed(1)} ms (${b.resent} sent again after one over ${BOUND_MS} ms); health meanwhile p50 ${b.healthP50Ms.toFixed(1)} ms, max ${b.healthMaxMs.toFixed(1)} ms\n`,
+    );
+    const p = await craftedParameters(base, doc, w);
+    process.stdout.write(
+      `crafted parameters: ${p.requests} crafted cursors and impossible dates over ${p.routes} list routes, ${p.fiveXx} × 5xx\n`,
+    );
+    const revocationCutMs = await revocation(base, w, sql);
     const c = await crash(
       base,
       async () => {
@@ -675,13 +1130,13 @@ async function main(): Promise<void> {
     await exited(current.child);
     current = server(port, db, 1000);
     await current.up;
-    const login = await json<{ accessToken: string }>(base, 'POST', '/api/auth/login', null, ADMIN);
+    const login = await signInAdmin(base, ADMIN);
     const shutdownFailures = await shutdown(base, current.child, login.accessToken);
     process.stdout.write(
       `audit: ${audited} refused requests, each with exactly one audit row carrying its status; failures: ${failures.length}\n`,
     );
     process.stdout.write(
-      `resilience: routes=${ops.length} idor_checks=${checks} fuzz_cases=${f.cases} fuzz_5xx=${f.fiveXx} outage_503_ms=${o?.outageMs ?? 'n/a'} recovery_ms=${o?.recoveryMs ?? 'n/a'} lost_writes=${c.lostWrites + (o?.lostWrites ?? 0)} lost_events=${c.lostEvents} shutdown_failures=${shutdownFailures}\n`,
+      `resilience: routes=${ops.length} idor_checks=${checks} fuzz_cases=${f.cases} fuzz_5xx=${f.fiveXx} outage_503_ms=${o?.outageMs ?? 'n/a'} recovery_ms=${o?.recoveryMs ?? 'n/a'} lost_writes=${c.lostWrites + (o?.lostWrites ?? 0)} lost_events=${c.lostEvents} revocation_cut_ms=${revocationCutMs} bounds_p50_ms=${b.p50Ms.toFixed(1)} bounds_max_ms=${b.maxMs.toFixed(1)} bounds_health_max_ms=${b.healthMaxMs.toFixed(1)} crafted_params=${p.requests} crafted_5xx=${p.fiveXx} refusals_audited=${ra.accounted}/${ra.requests} shutdown_failures=${shutdownFailures}\n`,
     );
   } finally {
     if (current.child.exitCode === null) {

@@ -31,8 +31,13 @@ async function user(target: Target, admin: Tokens, role: string): Promise<Member
   const created = await request(target)
     .post('/api/users')
     .set(bearer(admin))
-    .send({ email, displayName: `Dr ${role} ${counter}`, role, password: TEST_PASSWORD });
+    .send({ email, displayName: `Dr ${role} ${counter}`, role });
   if (created.status !== 201) throw new Error(`user: ${created.status} ${JSON.stringify(created.body)}`);
+  // The admin never chooses the password: the user sets it from the one-time link.
+  const set = await request(target)
+    .post('/api/auth/set-password')
+    .send({ token: created.body.setPasswordLink.token, password: TEST_PASSWORD });
+  if (set.status !== 200) throw new Error(`set-password: ${set.status} ${JSON.stringify(set.body)}`);
   const login = await request(target).post('/api/auth/login').send({ email, password: TEST_PASSWORD });
   if (login.status !== 200) throw new Error(`login: ${login.status}`);
   return { id: created.body.id as string, tokens: login.body as Tokens };
@@ -77,7 +82,7 @@ export async function boardWorld(
     await ok(
       request(target)
         .post('/api/specialists')
-        .set(bearer(coord.tokens))
+        .set(bearer(admin))
         .send({ userId: doctors[i].id, disciplines: [discipline], clinicIds: [clinicId] }),
       201,
       'specialist',

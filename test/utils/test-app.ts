@@ -9,6 +9,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createFastifyAdapter } from '../../src/app.setup.js';
+import { generate } from 'otplib';
+import { TotpService } from '../../src/auth/totp.service.js';
 import { UsersService } from '../../src/auth/users.service.js';
 import type { Role } from '../../src/auth/roles.js';
 import { validateEnv } from '../../src/config/load-env.js';
@@ -46,6 +48,10 @@ export async function createTestApp(
     // Files log in many times from 127.0.0.1; the rate-limit tests set their own limits.
     LOGIN_IP_LIMIT: '100000',
     LOGIN_ACCOUNT_LIMIT: '100000',
+    // Likewise the anonymous routes (token refresh): test/security-bounds.e2e-spec.ts sets its own.
+    PUBLIC_ROUTE_IP_LIMIT: '100000',
+    // Files log the same user in many times and keep earlier tokens; the session-limit test sets its own.
+    MAX_SESSIONS_PER_USER: '1000',
     ...env,
   });
   const moduleRef = await Test.createTestingModule({
@@ -86,30 +92,59 @@ export interface TestUser {
   email: string;
   role: Role;
   password: string;
+  /** The TOTP secret of a user with a second factor (every admin: admins must have one). */
+  totpSecret?: string;
 }
 
-/** A user created through the service (data set-up, not under test). */
-export async function createUser(t: TestApp, role: Role, overrides: { email?: string } = {}): Promise<TestUser> {
+/**
+ * A user created through the service (data set-up, not under test), with a
+ * known password. Admins get a second factor too, enrolled through the
+ * service, so that `login` reaches every admin route.
+ */
+export async function createUser(
+  t: TestApp,
+  role: Role,
+  overrides: { email?: string; secondFactor?: boolean } = {},
+): Promise<TestUser> {
   counter += 1;
   const email = overrides.email ?? `${role}-${counter}-${Date.now()}@example.org`;
-  const user = await t.app.get(UsersService).create({
-    email,
-    displayName: `Test ${role} ${counter}`,
-    role,
-    password: TEST_PASSWORD,
-  });
-  return { id: user.id, email, role, password: TEST_PASSWORD };
+  const user = await t.app
+    .get(UsersService)
+    .createWithPassword({ email, displayName: `Test ${role} ${counter}`, role }, TEST_PASSWORD);
+  const created: TestUser = { id: user.id, email, role, password: TEST_PASSWORD };
+  if (overrides.secondFactor ?? role === 'admin') {
+    const totp = t.app.get(TotpService);
+    const { secret } = await totp.begin(user.id);
+    await totp.confirm(user.id, undefined, await generate({ secret }));
+    created.totpSecret = secret;
+  }
+  return created;
+}
+
+/**
+ * Logs in over HTTP; with the user's current TOTP code when they have a
+ * second factor. (Each code is accepted once: the helper forgets the last
+ * accepted one, so a file may log the same admin in many times a minute.)
+ */
+export async function login(
+  t: TestApp,
+  user: { email: string; password: string; totpSecret?: string },
+): Promise<Tokens> {
+  let totp: string | undefined;
+  if (user.totpSecret !== undefined) {
+    await t.dataSource.query(`UPDATE app_user SET totp_last_step = NULL WHERE email = lower($1)`, [user.email]);
+    totp = await generate({ secret: user.totpSecret });
+  }
+  const res = await request(t.http)
+    .post('/api/auth/login')
+    .send({ email: user.email, password: user.password, ...(totp === undefined ? {} : { totp }) });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as Tokens;
 }
 
 export interface Tokens {
   accessToken: string;
   refreshToken: string;
-}
-
-export async function login(t: TestApp, user: { email: string; password: string }): Promise<Tokens> {
-  const res = await request(t.http).post('/api/auth/login').send({ email: user.email, password: user.password });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as Tokens;
 }
 
 export function bearer(tokens: Tokens): { Authorization: string } {
@@ -135,4 +170,21 @@ export async function auditRowsAfter(t: TestApp, afterId = '0'): Promise<AuditRo
 export async function lastAuditId(t: TestApp): Promise<string> {
   const rows = await t.dataSource.query<{ id: string }[]>(`SELECT coalesce(max(id), 0)::text AS id FROM audit_event`);
   return rows[0]?.id ?? '0';
+}
+
+/**
+ * Anonymous refusals are counted per minute in audit_refusal_aggregate, not
+ * appended to audit_event: the number counted so far that match `where`.
+ */
+export async function anonymousRefusals(
+  t: TestApp,
+  where: { action?: string; reason?: string; statusCode?: number; route?: string } = {},
+): Promise<number> {
+  const rows = await t.dataSource.query<{ n: number }[]>(
+    `SELECT coalesce(sum(count), 0)::int AS n FROM audit_refusal_aggregate
+      WHERE ($1::text IS NULL OR action = $1) AND ($2::text IS NULL OR reason = $2)
+        AND ($3::int IS NULL OR status_code = $3) AND ($4::text IS NULL OR route = $4)`,
+    [where.action ?? null, where.reason ?? null, where.statusCode ?? null, where.route ?? null],
+  );
+  return rows[0]?.n ?? 0;
 }

@@ -1,9 +1,19 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsEmpty,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { ROLES, type Role } from '../roles.js';
-import { trim } from '../../common/transforms.js';
+import { trim, SingleLine } from '../../common/transforms.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'r.oncologist@example.org' })
@@ -16,6 +26,7 @@ export class CreateUserDto {
   @ApiProperty({ example: 'Dr. Ada Rivera' })
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1)
   @MaxLength(200)
   displayName!: string;
@@ -24,11 +35,10 @@ export class CreateUserDto {
   @IsIn(ROLES)
   role!: Role;
 
-  @ApiProperty({ minLength: 12, maxLength: 256 })
-  @IsString()
-  @MinLength(12)
-  @MaxLength(256)
-  password!: string;
+  /** Declared only to refuse it in words: an admin never chooses a user's password. */
+  @ApiHideProperty()
+  @IsEmpty({ message: 'password cannot be chosen by an admin: the user sets it from the set-password link' })
+  password?: never;
 }
 
 export class UpdateUserDto {
@@ -36,6 +46,7 @@ export class UpdateUserDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1)
   @MaxLength(200)
   displayName?: string;
@@ -50,12 +61,44 @@ export class UpdateUserDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ minLength: 12, maxLength: 256, description: 'Sets a new password and ends all sessions' })
-  @IsOptional()
+  /** Declared only to refuse it in words: see POST /api/users/:id/set-password-link. */
+  @ApiHideProperty()
+  @IsEmpty({
+    message: 'password cannot be set by an admin: issue a set-password link (POST /api/users/:id/set-password-link)',
+  })
+  password?: never;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ maxLength: 256 })
   @IsString()
-  @MinLength(12)
+  @MinLength(1)
   @MaxLength(256)
-  password?: string;
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 256 })
+  @IsString()
+  @MaxLength(256)
+  newPassword!: string;
+}
+
+export class TotpCodeDto {
+  @ApiProperty({ example: '123456' })
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'code must be the 6-digit code your authenticator app shows' })
+  code!: string;
+}
+
+export class TotpEnrolmentDto {
+  @ApiProperty({ description: 'The base32 secret, for typing into an authenticator app' }) secret!: string;
+  @ApiProperty({ description: 'otpauth:// URI (RFC 6238 TOTP), for a QR code' }) otpauthUri!: string;
+}
+
+export class SetPasswordLinkDto {
+  @ApiProperty({ description: 'One-time token; only its hash is stored' }) token!: string;
+  @ApiProperty({ example: '/#/set-password/…', description: 'The browser app page that uses the token' })
+  path!: string;
+  @ApiProperty() expiresAt!: string;
 }
 
 export class ListUsersQuery extends PageQuery {
@@ -77,9 +120,16 @@ export class UserResponseDto {
   @ApiProperty() displayName!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty() active!: boolean;
+  @ApiProperty({ description: 'A TOTP second factor is active' }) totpEnabled!: boolean;
+  @ApiProperty({ description: 'false until the user sets a password from their link' }) passwordSet!: boolean;
   @ApiProperty() version!: number;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
+}
+
+export class CreatedUserResponseDto extends UserResponseDto {
+  @ApiProperty({ type: SetPasswordLinkDto, description: 'Give it to the user: it is shown once' })
+  setPasswordLink!: SetPasswordLinkDto;
 }
 
 export class UserPageDto {

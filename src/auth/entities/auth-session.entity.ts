@@ -39,4 +39,8 @@ export class AuthSessionEntity {
 
   @Column({ name: 'revoked_reason', type: 'text', nullable: true })
   revokedReason!: string | null;
+
+  /** An admin signed in without a second factor: only enrolment routes answer until one is confirmed. */
+  @Column({ name: 'enrolment_only', type: 'boolean', default: false })
+  enrolmentOnly!: boolean;
 }

@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { PageQuery } from '../../common/pagination.js';
-import { ISO_DATE, trimNfc } from '../../common/transforms.js';
+import { ISO_DATE, IsRealDateTime, trimNfc } from '../../common/transforms.js';
 import { CASE_STATUSES, type CaseStatus } from '../case-workflow.js';
 import { URGENCIES, type TreatmentItem, type Urgency } from '../entities/case.entity.js';
 
@@ -28,8 +28,11 @@ export class ListCasesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CASE_STATUSES }) @IsOptional() @IsIn(CASE_STATUSES) status?: CaseStatus;
   @ApiPropertyOptional() @IsOptional() @IsUUID() clinicId?: string;
   @ApiPropertyOptional({ enum: URGENCIES }) @IsOptional() @IsIn(URGENCIES) urgency?: Urgency;
-  @ApiPropertyOptional({ description: 'referred on or after (ISO 8601)' }) @IsOptional() @IsDateString() from?: string;
-  @ApiPropertyOptional({ description: 'referred before (ISO 8601)' }) @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ description: 'referred on or after (ISO 8601)' })
+  @IsOptional()
+  @IsRealDateTime()
+  from?: string;
+  @ApiPropertyOptional({ description: 'referred before (ISO 8601)' }) @IsOptional() @IsRealDateTime() to?: string;
   @ApiPropertyOptional({
     description:
       'coordinators: one character finds that exact family name (e.g. 王); two or more, a family name or MRN prefix. Case-insensitive, Unicode-normalised (NFC)',

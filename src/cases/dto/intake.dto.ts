@@ -34,7 +34,7 @@ import {
   type Urgency,
 } from '../entities/case.entity.js';
 import { SEXES, type Sex } from '../entities/patient.entity.js';
-import { IsPastDate, ISO_DATE, trim, trimNfc } from '../../common/transforms.js';
+import { IsPastDate, ISO_DATE, trim, trimNfc, SingleLine } from '../../common/transforms.js';
 import { TreatmentCodingDto } from './treatment-coding.dto.js';
 import { PatientHistoryDto } from '../history/dto/history.dto.js';
 
@@ -48,12 +48,14 @@ export class PatientDto {
   @ApiProperty({ description: 'stored in Unicode NFC: the same name typed in another form is the same name' })
   @Transform(trimNfc)
   @IsString()
+  @SingleLine()
   @MinLength(1)
   @MaxLength(100)
   familyName!: string;
   @ApiProperty({ description: 'stored in Unicode NFC' })
   @Transform(trimNfc)
   @IsString()
+  @SingleLine()
   @MinLength(1)
   @MaxLength(100)
   givenName!: string;
@@ -84,11 +86,12 @@ export class TreatmentItemDto extends TreatmentCodingDto {
   @Min(1)
   @Max(50)
   sequence!: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @SingleLine() @MaxLength(500) description?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) rationale?: string;
   @ApiPropertyOptional({ example: 'NCCN Breast 4.2025 BINV-4' })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @MaxLength(200)
   guidelineReference?: string;
   @ApiPropertyOptional({ example: 'NCT01234567' })
@@ -129,8 +132,8 @@ export class CreateCaseDto {
   @IsUUID()
   clinicId?: string;
 
-  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) referringClinician!: string;
-  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) referringInstitution!: string;
+  @ApiProperty() @Transform(trim) @IsString() @SingleLine() @MinLength(1) @MaxLength(200) referringClinician!: string;
+  @ApiProperty() @Transform(trim) @IsString() @SingleLine() @MinLength(1) @MaxLength(200) referringInstitution!: string;
   @ApiProperty({ enum: REASONS }) @IsIn(REASONS) reason!: Reason;
   @ApiProperty({ enum: INITIATORS }) @IsIn(INITIATORS) initiator!: Initiator;
   @ApiProperty({ enum: URGENCIES }) @IsIn(URGENCIES) urgency!: Urgency;

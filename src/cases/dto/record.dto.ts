@@ -12,7 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { RECORD_TYPES, type RecordType } from '../../common/clinical-codes.js';
-import { IsPastDate, ISO_DATE, trim } from '../../common/transforms.js';
+import { IsPastDate, ISO_DATE, trim, SingleLine } from '../../common/transforms.js';
 
 export class WaiverDto {
   @ApiProperty({ enum: RECORD_TYPES }) @IsIn(RECORD_TYPES) item!: RecordType;
@@ -37,6 +37,7 @@ export class RecordFieldsDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(200)
   source?: string;
   @ApiPropertyOptional({ description: 'the record this one corrects' }) @IsOptional() @IsUUID() supersedesId?: string;

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PROCEDURES, REGIMENS, SETTINGS, type Setting } from '../clinical/management.js';
+import { SingleLine } from '../../common/transforms.js';
 
 const PROCEDURE_CODES = Object.keys(PROCEDURES);
 const REGIMEN_CODES = Object.keys(REGIMENS);
@@ -34,6 +35,7 @@ export class TreatmentCodingDto {
   @IsArray()
   @ArrayMaxSize(12)
   @IsString({ each: true })
+  @SingleLine({ each: true })
   @MaxLength(80, { each: true })
   drugs?: string[];
 

@@ -52,7 +52,7 @@ export class HistoryService {
   /** Every version, newest first, each with its author and time. */
   async versions(user: AuthenticatedUser, caseId: string, query: PageQuery): Promise<Page<HistoryVersionDto>> {
     const c = await this.access.load(user, caseId);
-    const before = query.cursor === undefined ? null : decodeCursor(query.cursor, { v: 'number' }).v;
+    const before = query.cursor === undefined ? null : decodeCursor(query.cursor, { v: 'int' }).v;
     if (before !== null && !(Number.isInteger(before) && Number(before) >= 1 && Number(before) <= 1e9)) {
       throw RequestValidationException.field('cursor', 'cursor must be a cursor returned by a previous page');
     }

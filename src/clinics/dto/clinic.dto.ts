@@ -28,7 +28,7 @@ import {
   type RecordType,
 } from '../../common/clinical-codes.js';
 import { IsIanaTimeZone } from '../../common/time-zone.js';
-import { trim } from '../../common/transforms.js';
+import { trim, SingleLine } from '../../common/transforms.js';
 
 export class RequiredDisciplineDto {
   @ApiProperty({ enum: DISCIPLINES }) @IsIn(DISCIPLINES) discipline!: Discipline;
@@ -50,6 +50,7 @@ export class ClinicBodyDto {
   @ApiProperty({ example: 'Breast Multidisciplinary Clinic' })
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1)
   @MaxLength(200)
   name!: string;
@@ -122,7 +123,7 @@ export class ClinicPageDto {
 
 export class CreateRoomDto {
   @ApiProperty() @Matches(/^[0-9a-f-]{36}$/i, { message: 'clinicId must be a UUID' }) clinicId!: string;
-  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) name!: string;
+  @ApiProperty() @Transform(trim) @IsString() @SingleLine() @MinLength(1) @MaxLength(100) name!: string;
 }
 
 export class RoomResponseDto {

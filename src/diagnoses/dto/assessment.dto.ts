@@ -19,6 +19,7 @@ import {
 import { GRADES, type Grade } from '../../cases/clinical/grading.js';
 import { OTHER_STAGING_SYSTEMS, STAGE_GROUP_TYPES, type StageGroupType } from '../../cases/clinical/staging.js';
 import { LATERALITIES, type Laterality } from '../entities/diagnosis-assessment.entity.js';
+import { SingleLine } from '../../common/transforms.js';
 
 /*
  * Formats only: the codes, notation and their consistency are checked by the
@@ -83,16 +84,18 @@ export class BiomarkerDto {
     description: 'a standard marker name; synonyms (HER2/neu, ERBB2) are the same marker',
   })
   @IsString()
+  @SingleLine()
   @MinLength(1)
   @MaxLength(50)
   name!: string;
   @ApiPropertyOptional({ example: 'positive (IHC 3+)' })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @MinLength(1)
   @MaxLength(100)
   value?: string;
-  @ApiPropertyOptional({ example: 'IHC' }) @IsOptional() @IsString() @MaxLength(100) method?: string;
+  @ApiPropertyOptional({ example: 'IHC' }) @IsOptional() @IsString() @SingleLine() @MaxLength(100) method?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'percent of cells stained (ER, PR, Ki-67)' })
   @IsOptional()
   @IsNumber()
@@ -104,6 +107,7 @@ export class BiomarkerDto {
   @ApiPropertyOptional({ example: 'p.V600E', description: 'HGVS' })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @MaxLength(100)
   variant?: string;
   @ApiPropertyOptional({ description: 'PD-L1 tumour proportion score, %' }) @IsOptional() @IsNumber() tps?: number;
@@ -118,6 +122,7 @@ export class BiomarkerDto {
   })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @MaxLength(100)
   result?: string;
 }
@@ -128,7 +133,7 @@ export class AdditionalCancerDto {
   @ApiProperty({ example: 'C50.1' }) @IsString() @MaxLength(10) primarySite!: string;
   @ApiPropertyOptional({ example: '8500/3' }) @IsOptional() @IsString() @MaxLength(10) histology?: string;
   @ApiPropertyOptional({ enum: LATERALITIES }) @IsOptional() @IsIn(LATERALITIES) laterality?: Laterality;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @SingleLine() @MaxLength(500) description?: string;
   @ApiPropertyOptional({ enum: CANCER_STATUSES, description: 'ruled_out: a lesion the referral listed is not cancer' })
   @IsOptional()
   @IsIn(CANCER_STATUSES)

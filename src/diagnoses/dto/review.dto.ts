@@ -3,7 +3,6 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayUnique,
   IsArray,
-  IsDateString,
   IsIn,
   IsInt,
   IsNumber,
@@ -18,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DISCIPLINES, type Discipline } from '../../common/clinical-codes.js';
+import { IsRealDateTime } from '../../common/transforms.js';
 import {
   EVIDENCE_SOURCES,
   MANAGEMENT_IMPACTS,
@@ -31,6 +31,7 @@ import {
   type Verification,
 } from '../entities/diagnosis-change.entity.js';
 import { AssessmentDto } from './assessment.dto.js';
+import { SingleLine } from '../../common/transforms.js';
 
 export const REVIEW_SOURCES = ['pathology_review', 'radiology_review', 'board'] as const;
 export type ReviewSource = (typeof REVIEW_SOURCES)[number];
@@ -83,7 +84,12 @@ export class AnchorDto {
   @ValidateNested()
   @Type(() => RegionDto)
   region?: RegionDto;
-  @ApiPropertyOptional({ description: 'slide: label or id' }) @IsOptional() @IsString() @MaxLength(100) slide?: string;
+  @ApiPropertyOptional({ description: 'slide: label or id' })
+  @IsOptional()
+  @IsString()
+  @SingleLine()
+  @MaxLength(100)
+  slide?: string;
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0) x?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0) y?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0) @Max(1000) zoom?: number;
@@ -112,8 +118,8 @@ export class CreateAnnotationDto extends AnnotationInputDto {
 
 export class ReportQuery {
   @ApiProperty() @IsUUID() clinicId!: string;
-  @ApiProperty({ example: '2026-01-01' }) @IsDateString({ strict: true }) from!: string;
-  @ApiProperty({ example: '2027-01-01', description: 'exclusive' }) @IsDateString({ strict: true }) to!: string;
+  @ApiProperty({ example: '2026-01-01' }) @IsRealDateTime() from!: string;
+  @ApiProperty({ example: '2027-01-01', description: 'exclusive' }) @IsRealDateTime() to!: string;
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
 }
 

@@ -21,6 +21,7 @@ import { INTENTS, MODALITIES, type Intent, type Modality } from '../../cases/ent
 import { NCT_FORM, NCT_ID } from '../../common/clinical-codes.js';
 import { TreatmentCodingDto } from '../../cases/dto/treatment-coding.dto.js';
 import { VOTES, type Vote } from '../consensus.js';
+import { SingleLine } from '../../common/transforms.js';
 
 export class PlanItemDto extends TreatmentCodingDto {
   @ApiProperty({ enum: MODALITIES }) @IsIn(MODALITIES) modality!: Modality;
@@ -30,11 +31,12 @@ export class PlanItemDto extends TreatmentCodingDto {
   @Min(1)
   @Max(50)
   sequence!: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @SingleLine() @MaxLength(500) description?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) rationale?: string;
   @ApiPropertyOptional({ example: 'NCCN Breast 4.2026 BINV-4' })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @MaxLength(200)
   guidelineReference?: string;
   @ApiPropertyOptional({ example: 'NCT01234567' })
@@ -69,7 +71,7 @@ export class VoteDto {
 }
 
 export class ThirdOpinionDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) reviewer!: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) institution!: string;
+  @ApiProperty() @IsString() @SingleLine() @MinLength(1) @MaxLength(200) reviewer!: string;
+  @ApiProperty() @IsString() @SingleLine() @MinLength(1) @MaxLength(200) institution!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(4000) reason!: string;
 }

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ICD10CM_FORM } from '../../clinical/codes.js';
-import { IsPastDate, ISO_DATE, trim } from '../../../common/transforms.js';
+import { IsPastDate, ISO_DATE, trim, SingleLine } from '../../../common/transforms.js';
 import { MODALITIES, type Modality } from '../../entities/case.entity.js';
 import {
   ALLERGY_SEVERITIES,
@@ -61,11 +61,15 @@ const oneOf = (values: readonly string[]): { message: string } => ({
   message: `$property must be one of ${values.join(', ')}`,
 });
 
-/** Optional text, trimmed: `max` characters at most, and not blank. */
+/**
+ * Optional text, trimmed: `max` characters at most, and not blank. Short text (a name, a dose,
+ * up to 300 characters) is a single line; longer text (notes) may hold line breaks.
+ */
 const Text = (max: number, what = 'text'): PropertyDecorator =>
   applyDecorators(
     Transform(trim),
     IsString({ message: `$property must be ${what}` }),
+    ...(max <= 300 ? [SingleLine()] : []),
     MinLength(1, { message: `$property must not be blank` }),
     MaxLength(max, { message: `$property must be at most ${max} characters` }),
   );
@@ -93,6 +97,7 @@ export class PriorTreatmentDto {
   @IsArray({ message: '$property must be a list of drug names' })
   @ArrayMaxSize(12, { message: '$property must list at most 12 drugs' })
   @IsString({ each: true, message: DRUG_NAMES })
+  @SingleLine({ each: true })
   @MinLength(1, { each: true, message: DRUG_NAMES })
   @MaxLength(80, { each: true, message: DRUG_NAMES })
   drugs?: string[];

@@ -76,16 +76,15 @@ export class PgRateLimitStore {
 
   async consume(key: string, rule: RateLimitRule): Promise<RateLimitState> {
     return this.dataSource.transaction(async (m) => {
-      await m.query(
-        `INSERT INTO rate_limit (key, hits, window_ends_at, blocked_until) VALUES ($1, 0, now(), NULL)
-         ON CONFLICT (key) DO NOTHING`,
-        [key],
-      );
+      // One statement finds-or-creates the row and locks it: a concurrent reset() (a success deleting the
+      // key) between a separate insert and select would leave nothing to lock under load.
       const [current] = await m.query<DbRow[]>(
-        `SELECT hits, window_ends_at, blocked_until, now() AS now FROM rate_limit WHERE key = $1 FOR UPDATE`,
+        `INSERT INTO rate_limit (key, hits, window_ends_at, blocked_until) VALUES ($1, 0, now(), NULL)
+         ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
+         RETURNING hits, window_ends_at, blocked_until, now() AS now`,
         [key],
       );
-      if (current === undefined) throw new Error('rate limit row vanished');
+      if (current === undefined) throw new Error('rate limit row not returned');
       const { row, state } = applyAttempt(
         { hits: current.hits, windowEndsAt: current.window_ends_at, blockedUntil: current.blocked_until },
         rule,

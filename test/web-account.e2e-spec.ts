@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from 'otplib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './utils/browser.js';
 import request from 'supertest';
 import { baseUrlOf } from './utils/board-fixtures.js';
 import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
@@ -15,7 +16,6 @@ import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } f
 // test/output/screens/account-*.png.
 
 const SCREENS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'output/screens');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'violet-harbour-lantern-42';
 
 describe('The account pages in the browser', () => {
@@ -33,17 +33,7 @@ describe('The account pages in the browser', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = baseUrlOf(t.http);
     admin = await login(t, await createUser(t, 'admin'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

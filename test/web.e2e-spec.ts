@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './utils/browser.js';
 import request from 'supertest';
 import { baseUrlOf, boardWorld, type BoardWorld } from './utils/board-fixtures.js';
 import { addMember, breastClinicBody, createClinic, referralBody } from './utils/factories.js';
@@ -21,7 +22,6 @@ import {
 // test/output/screens.
 
 const SCREENS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'output/screens');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DATE = '2026-12-03';
 
 describe('The browser app', () => {
@@ -51,17 +51,7 @@ describe('The browser app', () => {
     base = baseUrlOf(t.http);
     admin = await login(t, await createUser(t, 'admin'));
     w = await boardWorld(t.http, admin, sql, { cases: 1 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

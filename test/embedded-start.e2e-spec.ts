@@ -112,7 +112,8 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
     // The embedded PostgreSQL stopped with the app.
     await expect(isListening(Number(env.EMBEDDED_PG_PORT))).resolves.toBe(false);
 
-    const second = await startServer(env, 90000);
+    // Ctrl+C in a terminal: SIGINT reaches the app and the embedded PostgreSQL together (one process group).
+    const second = await startServer(env, 90000, { ownProcessGroup: true });
     try {
       expect(second.output()).toContain('database schema is up to date');
       const login = await fetch(`${second.baseUrl}/api/auth/login`, {
@@ -122,9 +123,13 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
       });
       expect(login.status).toBe(200);
     } finally {
-      second.child.kill('SIGINT');
+      process.kill(-second.child.pid!, 'SIGINT');
     }
+    const interruptedAt = Date.now();
     expect(await second.exited).toBe(0);
+    // It stops cleanly and promptly, not by the shutdown timeout (15 s) after PostgreSQL went first.
+    expect(Date.now() - interruptedAt).toBeLessThan(10_000);
+    expect(second.output()).toContain('stopped cleanly');
     await expect(isListening(Number(env.EMBEDDED_PG_PORT))).resolves.toBe(false);
   });
 });

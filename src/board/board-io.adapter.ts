@@ -20,17 +20,32 @@ export function originAllowed(req: Pick<IncomingMessage, 'headers'>, allowed: st
  * (the adapter listens only for 'end', so a dropped connection would
  * otherwise crash the process; after 'end' it reconnects), and a client that
  * arrives after the server closed is destroyed and never handed over (the
- * adapter cannot release a client it receives after its own close).
+ * adapter cannot release a client it receives after its own close). The
+ * clients it holds are tracked, so that closing can destroy what the adapter
+ * could not give back (PostgreSQL already gone, as when Ctrl+C reaches the
+ * embedded server with the app): otherwise `pool.end()` waits for them forever.
  */
-function adapterPool(pool: pg.Pool, closed: () => boolean): pg.Pool {
+function adapterPool(pool: pg.Pool, closed: () => boolean, held: Set<pg.PoolClient>): pg.Pool {
   return {
     query: pool.query.bind(pool),
     connect: async (): Promise<pg.PoolClient> => {
       const client = await pool.connect();
       client.on('error', () => undefined);
-      if (!closed()) return client;
-      client.release(true);
-      return new Promise<pg.PoolClient>(() => undefined);
+      if (closed()) {
+        client.release(true);
+        return new Promise<pg.PoolClient>(() => undefined);
+      }
+      const release = client.release.bind(client);
+      let released = false;
+      // Released once, by the adapter or by close(), whichever comes first.
+      client.release = (destroy?: boolean | Error) => {
+        if (released) return;
+        released = true;
+        held.delete(client);
+        release(destroy);
+      };
+      held.add(client);
+      return client;
     },
   } as unknown as pg.Pool;
 }
@@ -43,6 +58,8 @@ function adapterPool(pool: pg.Pool, closed: () => boolean): pg.Pool {
 export class BoardIoAdapter extends IoAdapter {
   private pool: pg.Pool | undefined;
   private closing = false;
+  /** Clients the postgres adapter holds (its LISTEN connection among them). */
+  private readonly held = new Set<pg.PoolClient>();
 
   constructor(private readonly appContext: INestApplicationContext) {
     super(appContext);
@@ -63,7 +80,7 @@ export class BoardIoAdapter extends IoAdapter {
     this.pool = pool;
     server.adapter(
       createAdapter(
-        adapterPool(pool, () => this.closing),
+        adapterPool(pool, () => this.closing, this.held),
         { errorHandler: () => undefined },
       ),
     );
@@ -75,6 +92,8 @@ export class BoardIoAdapter extends IoAdapter {
     await super.close(server);
     const pool = this.pool;
     this.pool = undefined;
+    // What the adapter still holds after its close (it could not reach the database) is destroyed here.
+    for (const client of [...this.held]) client.release(true);
     await pool?.end().catch(() => undefined);
   }
 }

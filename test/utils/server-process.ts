@@ -17,15 +17,29 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the built server (`npm start`'s entry point) as a child process. */
-export async function startServer(env: Record<string, string | undefined>, timeoutMs = 60000): Promise<ServerProcess> {
+/**
+ * Runs the built server (`npm start`'s entry point) as a child process;
+ * `ownProcessGroup` puts it (and the embedded PostgreSQL it starts) in a
+ * process group of its own, as a terminal does, so that a test can send
+ * Ctrl+C's SIGINT to the whole group.
+ */
+export async function startServer(
+  env: Record<string, string | undefined>,
+  timeoutMs = 60000,
+  options: { ownProcessGroup?: boolean } = {},
+): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error('dist/ is missing: run `npm run build`');
   const port = Number(env.PORT ?? (await freePort()));
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' })) {
     if (v !== undefined) childEnv[k] = v;
   }
-  const child = spawn(process.execPath, [MAIN], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: root,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup === true,
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -266,5 +266,14 @@ describe('Security: records that belong to a clinic', () => {
           .send({ userId: doctor.id, disciplines: ['pathology'], clinicIds: [clinicB] })
       ).status,
     ).toBe(201);
+    // The assignment, and both refusals, are on the record; the assignment at high severity.
+    const rows = await t.dataSource.query<{ outcome: string; severity: string }[]>(
+      `SELECT outcome, severity FROM audit_event WHERE action = 'specialist.create' ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({ outcome: 'denied' }),
+      expect.objectContaining({ outcome: 'denied' }),
+      { outcome: 'success', severity: 'high' },
+    ]);
   });
 });

@@ -53,6 +53,17 @@ describe('Deployment files', () => {
     expect([...new Set(documented)].sort()).toEqual(knownEnvNames());
   });
 
+  it('should build the image on a Node.js version that package.json supports', () => {
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    const engines = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } })
+      .engines.node;
+    const majors = [...dockerfile.matchAll(/^FROM node:(\d+)-/gm)].map((m) => m[1]);
+    expect(majors.length).toBeGreaterThanOrEqual(2);
+    for (const major of majors) expect(engines).toMatch(new RegExp(`\\^${major}\\.`));
+    // Node 20 is past its end of life.
+    expect(engines).not.toMatch(/\b20\./);
+  });
+
   it('should run the app as a non-root user from a multi-stage image with production dependencies', () => {
     const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);

@@ -1,7 +1,32 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Jest 30 turns on its own require(esm) support where `vm.SourceTextModule` can tell an async
+ * module graph (Node 24+). There an ES-only package required from CommonJS loads as it is; a copy
+ * compiled to CommonJS would be evaluated as an ES module and fail ("exports is not defined").
+ */
+const jestRequiresEsm = typeof vm.SourceTextModule?.prototype?.hasAsyncGraph === 'function';
+
+/**
+ * Without that support (Node 22), ES-only packages required by CommonJS ones
+ * (@fastify/static -> content-disposition) are compiled to CommonJS for jest's runtime.
+ */
+const esmOnlyPackagesAsCommonJs = jestRequiresEsm
+  ? {}
+  : {
+      '/node_modules/content-disposition/.+\\.js$': [
+        'ts-jest',
+        {
+          useESM: false,
+          tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10' },
+          diagnostics: false,
+        },
+      ],
+    };
 
 /** Jest in native ESM mode (Nest 12 is ESM-only): ts-jest with useESM, `.js` stripped from relative imports. */
 export const base = {
@@ -11,17 +36,8 @@ export const base = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: path.join(here, 'tsconfig.json'), diagnostics: false }],
-    // ESM-only packages required by CommonJS ones (@fastify/static -> content-disposition):
-    // Node 20 can require() them, jest's runtime cannot, so they are compiled to CommonJS.
-    '/node_modules/content-disposition/.+\\.js$': [
-      'ts-jest',
-      {
-        useESM: false,
-        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10' },
-        diagnostics: false,
-      },
-    ],
+    ...esmOnlyPackagesAsCommonJs,
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  transformIgnorePatterns: jestRequiresEsm ? ['/node_modules/'] : ['/node_modules/(?!content-disposition/)'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],
 };

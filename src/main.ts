@@ -12,6 +12,7 @@ import { dataSourceOptions, runMigrations } from './database/data-source.js';
 import { DEMO_CLINICS, databaseEmpty, progressBar, seedDemo } from './demo/demo-data.js';
 import { DEMO_EMAIL_DOMAIN, demoAccountsPresent, demoSeedDecision } from './demo/demo-policy.js';
 import { resolveDatabase } from './database/resolve-database.js';
+import { EmbeddedPostgresError } from './database/embedded-postgres.js';
 import { DrainState } from './health/drain-state.js';
 
 async function main(): Promise<void> {
@@ -27,7 +28,19 @@ async function main(): Promise<void> {
   }
   const log = pino({ level: env.LOG_LEVEL, base: { context: 'Bootstrap' } });
 
-  const database = await resolveDatabase(env, (line) => log.debug({ postgres: line }, 'embedded postgres'));
+  let database: Awaited<ReturnType<typeof resolveDatabase>>;
+  try {
+    database = await resolveDatabase(env, (line) => log.debug({ postgres: line }, 'embedded postgres'));
+  } catch (error) {
+    if (!(error instanceof EmbeddedPostgresError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  if (database.embedded?.tookOver === true) {
+    log.warn(
+      `Took over the PostgreSQL left running in ${database.embedded.dataDir} by an earlier start that did not stop it (killed?); it stops with this one.`,
+    );
+  }
   if (database.embedded !== undefined) {
     log.info(
       `Embedded PostgreSQL is running: data in ${database.embedded.dataDir}, listening on 127.0.0.1:${database.embedded.port}. ` +

@@ -52,6 +52,8 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private listener: pg.Client | undefined;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  /** Consecutive failed attempts to LISTEN (the database is away). */
+  private listenFailures = 0;
   private deliver: Deliver = () => undefined;
   private accessListener: AccessListener = () => undefined;
 
@@ -237,9 +239,22 @@ export class BoardDispatcher implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       await client.end().catch(() => undefined);
       if (this.stopped) return;
-      this.log.warn(`cannot listen for board events yet (${String(error)}); retrying`);
+      this.listenFailures += 1;
+      // One warning when the database goes away, a reminder every minute or so, not a line a second.
+      if (this.listenFailures % 60 === 1) {
+        this.log.warn(
+          `cannot listen for board events (${String(error)}); retrying every second` +
+            (this.listenFailures > 1 ? ` (${this.listenFailures} attempts so far)` : ''),
+        );
+      } else {
+        this.log.debug(`cannot listen for board events (${String(error)}); attempt ${this.listenFailures}`);
+      }
       this.retry = setTimeout(() => void this.listen(), 1000);
       return;
+    }
+    if (this.listenFailures > 0) {
+      this.log.log(`listening for board events again after ${this.listenFailures} failed attempts`);
+      this.listenFailures = 0;
     }
     // Whatever committed while nobody listened is in the log: catch up;
     // and access changes may have been missed: check every socket again.

@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
@@ -60,6 +61,9 @@ export class BoardIoAdapter extends IoAdapter {
   private closing = false;
   /** Clients the postgres adapter holds (its LISTEN connection among them). */
   private readonly held = new Set<pg.PoolClient>();
+  /** Connections upgraded to websockets: the HTTP server's close waits for them, and no longer tracks them. */
+  private readonly upgraded = new Set<Duplex>();
+  private tracking = false;
 
   constructor(private readonly appContext: INestApplicationContext) {
     super(appContext);
@@ -75,6 +79,7 @@ export class BoardIoAdapter extends IoAdapter {
       cors: { origin: allowed === '*' ? true : allowed, credentials: false },
       allowRequest: (req, callback) => callback(null, originAllowed(req, allowed)),
     } as ServerOptions);
+    this.trackUpgrades();
     const pool = new pg.Pool({ connectionString: config.database.url, max: 3 });
     pool.on('error', () => undefined); // idle clients that drop are replaced
     this.pool = pool;
@@ -87,9 +92,29 @@ export class BoardIoAdapter extends IoAdapter {
     return server;
   }
 
+  private trackUpgrades(): void {
+    const httpServer = this.httpServer as HttpServer | undefined;
+    if (this.tracking || httpServer === undefined) return;
+    this.tracking = true;
+    httpServer.on('upgrade', (_req: IncomingMessage, socket: Duplex) => {
+      this.upgraded.add(socket);
+      socket.once('close', () => this.upgraded.delete(socket));
+    });
+  }
+
   override async close(server: Server): Promise<void> {
     this.closing = true;
-    await super.close(server);
+    // socket.io tells every client to disconnect; a client that does not answer the
+    // close handshake (frozen, or gone without a FIN) is cut after the drain period,
+    // instead of holding the HTTP server's close until the shutdown timeout.
+    const cut = setTimeout(() => {
+      for (const socket of this.upgraded) socket.destroy();
+    }, this.appContext.get(AppConfig).shutdownGraceMs);
+    try {
+      await super.close(server);
+    } finally {
+      clearTimeout(cut);
+    }
     const pool = this.pool;
     this.pool = undefined;
     // What the adapter still holds after its close (it could not reach the database) is destroyed here.

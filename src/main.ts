@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createApp } from './app.setup.js';
+import { describeLegacyRecordFiles, moveLegacyRecordFiles } from './cases/legacy-record-files.js';
 import { ConfigError, loadEnv } from './config/load-env.js';
 import type { Env } from './config/env.schema.js';
 import { DataSource } from 'typeorm';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   try {
     const applied = await runMigrations(database.url);
     log.info(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+    await moveLegacyRecordFilesIn(database.url, path.resolve(env.DATA_DIR, 'records'), log);
     const demo = demoSeedDecision(env, database.embedded !== undefined);
     if (demo.seed) await seedDemoIfEmpty(database.url, (line) => log.info(line));
     else if (env.NODE_ENV === 'production' && (await demoAccountsIn(database.url))) {
@@ -114,6 +116,21 @@ async function main(): Promise<void> {
     log.fatal({ err: error }, 'could not start');
     await stopDatabase();
     process.exit(1);
+  }
+}
+
+/** Record files an older version kept on this instance's disk go into the database (see legacy-record-files.ts). */
+async function moveLegacyRecordFilesIn(url: string, root: string, log: Logger): Promise<void> {
+  const ds = new DataSource(dataSourceOptions(url, 2));
+  await ds.initialize();
+  try {
+    const result = await moveLegacyRecordFiles(ds, root);
+    const line = describeLegacyRecordFiles(root, result);
+    if (line === undefined) return;
+    if (result.missing.length > 0 || result.corrupt.length > 0) log.warn(line);
+    else log.info(line);
+  } finally {
+    await ds.destroy();
   }
 }
 

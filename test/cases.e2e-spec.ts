@@ -25,14 +25,17 @@ async function countRows(t: TestApp, table: string): Promise<number> {
   return row?.n ?? 0;
 }
 
+/** What is stored: the SHA-256 of every blob in the database, and any upload scratch file left behind. */
 async function storedFiles(t: TestApp): Promise<string[]> {
-  const root = path.join(t.dataDir, 'records');
+  const blobs = await t.dataSource.query<{ sha256: string }[]>('SELECT sha256 FROM record_blob ORDER BY sha256');
+  let scratch: string[] = [];
   try {
-    const entries = await readdir(root, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => e.name);
+    const entries = await readdir(path.join(t.dataDir, 'tmp'), { recursive: true, withFileTypes: true });
+    scratch = entries.filter((e) => e.isFile()).map((e) => e.name);
   } catch {
-    return [];
+    // no upload has made the scratch folder yet
   }
+  return [...blobs.map((b) => b.sha256), ...scratch];
 }
 
 describe('Second-opinion cases', () => {

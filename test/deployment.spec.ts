@@ -31,6 +31,20 @@ describe('Deployment files', () => {
     expect(Object.keys(compose.volumes)).toContain(volume);
   });
 
+  it('should keep state only in named volumes, none in a container or on the host', () => {
+    const declared = Object.keys(compose.volumes);
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const volume of service.volumes ?? []) {
+        const [source, target] = volume.split(':');
+        expect({ service: name, source, mounted: target !== undefined }).toEqual({
+          service: name,
+          source: expect.stringMatching(new RegExp(`^(${declared.join('|')})$`)),
+          mounted: true,
+        });
+      }
+    }
+  });
+
   it('should build the app and start it only once the database is healthy', () => {
     const app = compose.services.app;
     expect(app?.build).toBeDefined();

@@ -1,9 +1,11 @@
-import path from 'node:path';
 import { Module } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { EventLogModule } from '../events/event-log.module.js';
 import { ClinicsModule } from '../clinics/clinics.module.js';
-import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { TransactionContext } from '../database/transaction-context.js';
 import { DiagnosesModule } from '../diagnoses/diagnoses.module.js';
 import { CaseAccessService } from './case-access.service.js';
 import { CasesController } from './cases.controller.js';
@@ -11,7 +13,8 @@ import { CasesService } from './cases.service.js';
 import { HistoryController } from './history/history.controller.js';
 import { HistoryService } from './history/history.service.js';
 import { ReadinessService } from './readiness.service.js';
-import { FileSystemRecordStorage, RecordStorage } from './record-storage.js';
+import { PostgresRecordStorage } from './postgres-record-storage.js';
+import { RecordStorage } from './record-storage.js';
 import { RecordsController } from './records.controller.js';
 import { RecordsService } from './records.service.js';
 
@@ -25,9 +28,11 @@ import { RecordsService } from './records.service.js';
     ReadinessService,
     RecordsService,
     {
+      // Downloads read on the pool: they stream after the request's handler (and any transaction) ended.
       provide: RecordStorage,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => new FileSystemRecordStorage(path.join(config.dataDir, 'records')),
+      inject: [TransactionContext, DataSource],
+      useFactory: (tx: TransactionContext, dataSource: DataSource) =>
+        new PostgresRecordStorage(tx, (dataSource.driver as PostgresDriver).master as Pool),
     },
   ],
   exports: [CasesService, CaseAccessService, HistoryService, RecordsService],

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { open, rm, writeFile } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
 import { ConflictException, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
@@ -85,8 +86,7 @@ export class RecordsService {
       const file = stored;
       return await this.tx.run(async (manager) => {
         await this.assertSupersedable(caseId, dto.supersedesId);
-        const { created } = await this.storage.put(file.temp, file.sha256);
-        if (created) this.tx.onRollback(() => this.storage.remove(file.sha256));
+        await this.storage.put(file.sha256, file.size, () => createReadStream(file.temp));
         const record = await manager.save(
           manager.create(RecordEntity, {
             caseId,
@@ -133,23 +133,15 @@ export class RecordsService {
   /**
    * Stores a file that came inside a request body as a record of a case the
    * caller has created or loaded, in the current transaction: the same
-   * checks, content-addressed storage (removed again if the transaction
-   * rolls back) and `record.added` event as an upload. The caller names the
-   * audit subject.
+   * checks, content-addressed storage (in the same transaction) and
+   * `record.added` event as an upload. The caller names the audit subject.
    */
   async storeFile(caseId: string, file: InlineFile, actorId: string): Promise<RecordResponseDto> {
     const check = await this.checkFile(file.data);
     if (!check.ok) throw RequestValidationException.field('file', check.message);
     const sha256 = createHash('sha256').update(file.data).digest('hex');
     return this.tx.run(async (manager) => {
-      const temp = await this.storage.tempPath(`${randomUUID()}.part`);
-      try {
-        await writeFile(temp, file.data, { flag: 'wx', mode: 0o600 });
-        const { created } = await this.storage.put(temp, sha256);
-        if (created) this.tx.onRollback(() => this.storage.remove(sha256));
-      } finally {
-        await rm(temp, { force: true });
-      }
+      await this.storage.put(sha256, file.data.length, () => Readable.from([file.data]));
       const record = await manager.save(
         manager.create(RecordEntity, {
           caseId,
@@ -208,7 +200,7 @@ export class RecordsService {
     user: AuthenticatedUser,
     caseId: string,
     recordId: string,
-  ): Promise<{ stream: Readable; mediaType: string; filename: string }> {
+  ): Promise<{ stream: Readable; size: number; mediaType: string; filename: string }> {
     await this.access.load(user, caseId);
     const record = await this.tx.manager.findOne(RecordEntity, { where: { id: recordId, caseId } });
     if (record === null) throw new NotFoundException('Record not found');
@@ -216,8 +208,10 @@ export class RecordsService {
     if (record.kind !== 'file' || record.contentSha256 === null || record.mediaType === null) {
       throw new ConflictException('This record is an imaging reference; open its DICOMweb URL');
     }
+    const size = Number(record.sizeBytes);
     return {
-      stream: this.storage.open(record.contentSha256),
+      stream: await this.storage.open(record.contentSha256, size, { recordId: record.id }),
+      size,
       mediaType: record.mediaType,
       filename: `record-${record.id}`,
     };
@@ -251,11 +245,17 @@ export class RecordsService {
       throw new ConflictException('That record has already been superseded; supersede the newer one');
   }
 
-  /** Streams one file to a scratch file, hashing and counting; sniffs its type from the bytes. */
+  /**
+   * Streams one file to a scratch file, hashing and counting; sniffs its type
+   * from the bytes. (The store then reads it back chunk by chunk, so no
+   * upload is ever held whole in memory, and the transaction does not wait
+   * for a slow client's bytes to reach the database.)
+   */
   private async receive(
     part: MultipartFile,
   ): Promise<{ sha256: string; size: number; mediaType: string; filename: string; temp: string }> {
-    const temp = await this.storage.tempPath(`${randomUUID()}.part`);
+    await mkdir(this.config.scratchDir, { recursive: true, mode: 0o700 });
+    const temp = path.join(this.config.scratchDir, `${randomUUID()}.part`);
     const hash = createHash('sha256');
     let size = 0;
     try {

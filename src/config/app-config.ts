@@ -35,9 +35,17 @@ export class AppConfig {
     return this.env.LOG_LEVEL;
   }
 
-  /** Absolute; records and the embedded database live under it. */
+  /**
+   * Absolute; the embedded database lives under it (record files did, under
+   * `records/`, before they moved into PostgreSQL).
+   */
   get dataDir(): string {
     return path.resolve(this.env.DATA_DIR);
+  }
+
+  /** Uploads in progress, until their bytes are in the database; nothing is kept here. */
+  get scratchDir(): string {
+    return path.join(this.dataDir, 'tmp');
   }
 
   /** The largest record file, uploaded or inside a FHIR referral Bundle, in bytes. */

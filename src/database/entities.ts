@@ -11,6 +11,7 @@ import { BreakGlassGrantEntity } from '../cases/entities/break-glass.entity.js';
 import { CaseEntity } from '../cases/entities/case.entity.js';
 import { CaseHistoryEntity } from '../cases/history/entities/case-history.entity.js';
 import { PatientEntity } from '../cases/entities/patient.entity.js';
+import { RecordBlobChunkEntity, RecordBlobEntity } from '../cases/entities/record-blob.entity.js';
 import { ReadinessWaiverEntity, RecordEntity } from '../cases/entities/record.entity.js';
 import { DiagnosisAssessmentEntity } from '../diagnoses/entities/diagnosis-assessment.entity.js';
 import {
@@ -61,6 +62,8 @@ export const ENTITIES = [
   AgendaItemEntity,
   AttendanceEntity,
   RecordEntity,
+  RecordBlobEntity,
+  RecordBlobChunkEntity,
   ReadinessWaiverEntity,
   BreakGlassGrantEntity,
   ItineraryEntity,

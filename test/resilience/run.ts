@@ -325,6 +325,7 @@ async function fuzz(
     'patient',
     'second_opinion_case',
     'case_record',
+    'record_blob',
     'diagnosis_assessment',
     'diagnosis_change',
     'annotation',

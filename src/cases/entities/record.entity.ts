@@ -12,6 +12,7 @@ import {
 } from 'typeorm';
 import type { RecordType } from '../../common/clinical-codes.js';
 import { CaseEntity } from './case.entity.js';
+import { RecordBlobEntity } from './record-blob.entity.js';
 
 /**
  * A record of a case: a stored file (content-addressed by SHA-256) or an
@@ -75,6 +76,19 @@ export class RecordEntity {
   @ManyToOne(() => CaseEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'FK_case_record_case' })
   case?: Relation<CaseEntity>;
+
+  /**
+   * The stored bytes of a file record. The constraint was added NOT VALID:
+   * rows from before it may wait for their file to be moved in from
+   * DATA_DIR/records at start-up (see legacy-record-files.ts).
+   */
+  @ManyToOne(() => RecordBlobEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({
+    name: 'content_sha256',
+    referencedColumnName: 'sha256',
+    foreignKeyConstraintName: 'FK_case_record_blob',
+  })
+  blob?: Relation<RecordBlobEntity>;
 }
 
 /** A coordinator's recorded decision to proceed without a readiness item. */

@@ -34,6 +34,8 @@ export function IsPastDate(
       name: 'isPastDate',
       target: target.constructor,
       propertyName: propertyName as string,
+      // Read by the OpenAPI document (src/openapi/validation-schema.ts).
+      constraints: [opts.notBefore],
       options: {
         message: (args) =>
           `${args.property} must be ${opts.what ?? 'a date'} that is not in the future${opts.notBefore === undefined ? '' : ` and not before ${opts.notBefore}`}`,

@@ -142,6 +142,7 @@ export class RoomsController {
 
   @Post()
   @ApiOperation({ summary: 'Add a room to a clinic' })
+  @ApiConflictResponse({ description: 'this clinic already has a room with this name' })
   @Roles('admin', 'coordinator')
   @Audited('room.create', { entity: 'room' })
   @ApiCreatedResponse({ type: RoomResponseDto })

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { auditHookOptions } from './audit/audit-hook-options.js';
 import { answerFrameworkError, installAuditHooks } from './audit/audit-hooks.js';
@@ -13,6 +13,7 @@ import { securityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
 import type { Env } from './config/env.schema.js';
 import { FHIR_BASE64_ELEMENTS, fhirBodyErrorHandler, fhirBodyLimit, isFhirRoute } from './fhir/fhir-route.js';
+import { createOpenApiDocument } from './openapi/openapi-document.js';
 
 /** The Fastify adapter: body limit, proxy trust, request ids. */
 export function createFastifyAdapter(env: Env): FastifyAdapter {
@@ -88,15 +89,8 @@ export function configureApp(app: NestFastifyApplication): void {
     done();
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Consilium API')
-      .setDescription('Multidisciplinary tumor board platform for cancer second opinions')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  // Errors, validation rules and security derived from the routes' own metadata (src/openapi/).
+  const document = createOpenApiDocument(app, 'api');
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
 

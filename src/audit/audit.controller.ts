@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/auth.decorators.js';
 import type { Page } from '../common/pagination.js';
 import { Audited } from './audit.decorators.js';
@@ -13,6 +13,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List audit events' })
   @Roles('admin')
   @Audited('audit.list', { entity: 'audit_event' })
   @ApiOkResponse({ type: AuditEventPageDto })

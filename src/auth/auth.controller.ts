@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -23,6 +24,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('login')
+  @ApiOperation({ summary: 'Sign in' })
   @Public()
   @OwnRateLimit('login is throttled per account and address by LoginRateLimitGuard')
   @HttpCode(200)
@@ -39,6 +41,7 @@ export class AuthController {
   }
 
   @Post('set-password')
+  @ApiOperation({ summary: 'Set a password from a one-time link' })
   @Public()
   @HttpCode(200)
   @AuditedByService('auth.set_password')
@@ -49,6 +52,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @ApiOperation({ summary: 'Refresh the token pair' })
   @Public()
   @HttpCode(200)
   @AuditedByService('auth.refresh')
@@ -59,6 +63,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @ApiOperation({ summary: 'Sign out' })
   @HttpCode(204)
   @DuringEnrolment()
   @ApiBearerAuth()

@@ -17,7 +17,7 @@ import { IS_PUBLIC } from '../common/auth.decorators.js';
 import { AppConfig } from '../config/app-config.js';
 import { PgRateLimitStore } from './pg-rate-limit.store.js';
 
-const OWN_RATE_LIMIT = 'consilium:own-rate-limit';
+export const OWN_RATE_LIMIT = 'consilium:own-rate-limit';
 
 /**
  * A public route that is not under the per-IP limit of anonymous routes:

@@ -16,10 +16,12 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiPreconditionFailedResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -56,6 +58,7 @@ export class UsersController {
   ) {}
 
   @Get('me')
+  @ApiOperation({ summary: 'Read the signed-in user' })
   @DuringEnrolment()
   @Audited('user.read_self', { entity: 'user' })
   @ApiOkResponse({ type: UserResponseDto })
@@ -65,6 +68,7 @@ export class UsersController {
   }
 
   @Put('me/password')
+  @ApiOperation({ summary: 'Change your password' })
   @HttpCode(204)
   @DuringEnrolment()
   @Audited('user.password_change', { entity: 'user' })
@@ -79,6 +83,8 @@ export class UsersController {
   }
 
   @Post('me/totp')
+  @ApiOperation({ summary: 'Begin second-factor enrolment' })
+  @ApiConflictResponse({ description: 'a second factor is already active' })
   @DuringEnrolment()
   @Audited('user.totp.begin', { entity: 'user' })
   @ApiCreatedResponse({ type: TotpEnrolmentDto, description: 'A new secret; active once a code is confirmed' })
@@ -87,6 +93,8 @@ export class UsersController {
   }
 
   @Post('me/totp/confirm')
+  @ApiOperation({ summary: 'Confirm second-factor enrolment' })
+  @ApiConflictResponse({ description: 'a second factor is already active, or no enrolment was begun' })
   @HttpCode(204)
   @DuringEnrolment()
   @Audited('user.totp.confirm', { entity: 'user' })
@@ -96,6 +104,7 @@ export class UsersController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List users' })
   @Roles('admin')
   @Audited('user.list', { entity: 'user' })
   @ApiOkResponse({ type: UserPageDto })
@@ -104,6 +113,8 @@ export class UsersController {
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a user' })
+  @ApiConflictResponse({ description: 'a user with this email already exists' })
   @Roles('admin')
   @Audited('user.create', { entity: 'user' })
   @ApiCreatedResponse({
@@ -115,6 +126,7 @@ export class UsersController {
   }
 
   @Post(':id/set-password-link')
+  @ApiOperation({ summary: 'Issue a set-password link' })
   @Roles('admin')
   @Audited('user.set_password_link', { entity: 'user', idParam: 'id' })
   @ApiCreatedResponse({ type: SetPasswordLinkDto, description: 'A new one-time link; earlier ones stop working' })
@@ -123,6 +135,7 @@ export class UsersController {
   }
 
   @Delete(':id/totp')
+  @ApiOperation({ summary: "Reset a user's second factor" })
   @Roles('admin')
   @Audited('user.totp.reset', { entity: 'user', idParam: 'id' })
   @ApiOkResponse({ type: UserResponseDto, description: 'The second factor is removed; the user enrols again' })
@@ -131,6 +144,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a user' })
   @Roles('admin')
   @Audited('user.read', { entity: 'user', idParam: 'id' })
   @ApiOkResponse({ type: UserResponseDto })
@@ -144,6 +158,8 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Edit a user' })
+  @ApiConflictResponse({ description: 'the last active admin cannot be disabled or demoted' })
   @Roles('admin')
   @Audited('user.update', { entity: 'user', idParam: 'id' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag from the last read' })

@@ -18,6 +18,7 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -58,6 +59,7 @@ export class BoardSessionsController {
   constructor(private readonly sessions: BoardSessionsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Schedule a board session' })
   @Roles('coordinator')
   @Audited('board_session.create', { entity: 'board_session' })
   @ApiCreatedResponse({ type: BoardSessionDto })
@@ -72,6 +74,7 @@ export class BoardSessionsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List board sessions' })
   @Audited('board_session.list', { entity: 'board_session' })
   @ApiOkResponse({ type: BoardSessionPageDto })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListBoardSessionsQuery): Promise<Page<BoardSessionDto>> {
@@ -79,6 +82,7 @@ export class BoardSessionsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a board session' })
   @Audited('board_session.read', { entity: 'board_session', idParam: 'id' })
   @ApiOkResponse({ type: BoardSessionDetailDto })
   async get(
@@ -92,6 +96,7 @@ export class BoardSessionsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Edit a board session' })
   @Roles('coordinator')
   @Audited('board_session.update', { entity: 'board_session', idParam: 'id' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag from the last read' })
@@ -111,6 +116,7 @@ export class BoardSessionsController {
   }
 
   @Get(':id/agenda')
+  @ApiOperation({ summary: "Read a session's agenda" })
   @Audited('board_session.agenda.read', { entity: 'board_session', idParam: 'id' })
   @ApiOkResponse({ type: [AgendaItemDto] })
   async agenda(@CurrentUser() user: AuthenticatedUser, @Param('id', id) sessionId: string): Promise<AgendaItemDto[]> {
@@ -118,6 +124,7 @@ export class BoardSessionsController {
   }
 
   @Post(':id/agenda')
+  @ApiOperation({ summary: 'Put a case on the agenda' })
   @Roles('coordinator')
   @Audited('board_session.agenda.add', { entity: 'board_session', idParam: 'id' })
   @ApiCreatedResponse({ type: [AgendaItemDto], description: 'the whole agenda, in order' })
@@ -131,6 +138,8 @@ export class BoardSessionsController {
   }
 
   @Put(':id/agenda/order')
+  @ApiOperation({ summary: 'Reorder the agenda' })
+  @ApiConflictResponse({ description: 'the session is closed or cancelled' })
   @Roles('coordinator')
   @Audited('board_session.agenda.reorder', { entity: 'board_session', idParam: 'id' })
   @ApiOkResponse({ type: [AgendaItemDto] })
@@ -143,6 +152,7 @@ export class BoardSessionsController {
   }
 
   @Patch(':id/agenda/:caseId')
+  @ApiOperation({ summary: 'Edit an agenda item' })
   @Roles('coordinator')
   @Audited('board_session.agenda.update', { entity: 'board_session', idParam: 'id' })
   @ApiOkResponse({ type: [AgendaItemDto], description: 'the whole agenda, in order' })
@@ -159,6 +169,8 @@ export class BoardSessionsController {
   }
 
   @Post(':id/presenting')
+  @ApiOperation({ summary: 'Present a case' })
+  @ApiConflictResponse({ description: 'the session is closed or cancelled' })
   @HttpCode(200)
   @Audited('board_session.present', { entity: 'board_session', idParam: 'id' })
   @ApiOkResponse({ type: [AgendaItemDto] })
@@ -171,6 +183,7 @@ export class BoardSessionsController {
   }
 
   @Get(':id/attendance')
+  @ApiOperation({ summary: "Read a session's attendance and quorum" })
   @Audited('board_session.attendance.read', { entity: 'board_session', idParam: 'id' })
   @ApiOkResponse({ type: AttendanceDto })
   attendance(@CurrentUser() user: AuthenticatedUser, @Param('id', id) sessionId: string): Promise<AttendanceDto> {
@@ -178,6 +191,7 @@ export class BoardSessionsController {
   }
 
   @Post(':id/attendance')
+  @ApiOperation({ summary: 'Check in to a session' })
   @Audited('board_session.check_in', { entity: 'board_session', idParam: 'id' })
   @ApiCreatedResponse({ type: AttendanceDto })
   @ApiConflictResponse({ description: 'already checked in' })
@@ -190,6 +204,7 @@ export class BoardSessionsController {
   }
 
   @Post(':id/attendance/check-out')
+  @ApiOperation({ summary: 'Check out of a session' })
   @HttpCode(200)
   @Audited('board_session.check_out', { entity: 'board_session', idParam: 'id' })
   @ApiOkResponse({ type: AttendanceDto })
@@ -203,6 +218,7 @@ export class BoardSessionsController {
   }
 
   @Get(':id/transcript')
+  @ApiOperation({ summary: "Read a session's transcript" })
   @Audited('board_session.transcript', { entity: 'board_session', idParam: 'id' })
   @ApiOkResponse({ description: 'JSON, or Markdown with ?format=markdown or Accept: text/markdown' })
   async transcript(

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
@@ -17,6 +17,7 @@ export class CaseReportController {
   constructor(private readonly reports: CaseReportService) {}
 
   @Get('report')
+  @ApiOperation({ summary: 'The second-opinion letter and patient summary' })
   @Audited('case.report', { entity: 'case', idParam: 'id' })
   @ApiQuery({ name: 'format', required: false, enum: ['html', 'pdf'] })
   @ApiOkResponse({

@@ -5,8 +5,10 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiPreconditionFailedResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
@@ -38,6 +40,8 @@ export class CasesController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Refer a case' })
+  @ApiConflictResponse({ description: 'the MRN belongs to a patient with another name or birth date' })
   @Roles('coordinator')
   @Audited('case.create', { entity: 'case' })
   @ApiCreatedResponse({ type: CaseDetailDto })
@@ -46,6 +50,7 @@ export class CasesController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List cases' })
   @Roles('coordinator', 'clinician')
   @Audited('case.list', { entity: 'case' })
   @ApiOkResponse({ type: CasePageDto })
@@ -54,6 +59,7 @@ export class CasesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a case' })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('case.read', { entity: 'case', idParam: 'id' })
   @ApiOkResponse({ type: CaseDetailDto })
@@ -62,6 +68,8 @@ export class CasesController {
   }
 
   @Put(':id/first-treatment-date')
+  @ApiOperation({ summary: 'Record the first treatment date' })
+  @ApiConflictResponse({ description: 'the history was edited at the same moment; read the case again and retry' })
   @Roles('coordinator', 'clinician')
   @Audited('case.first_treatment_date', { entity: 'case', idParam: 'id' })
   @ApiHeader({
@@ -85,6 +93,11 @@ export class CasesController {
   }
 
   @Post(':id/break-glass')
+  @ApiOperation({ summary: 'Break the glass: read one case for a time' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'break-glass access to this case was granted too often in the last 24 hours (code break_glass_renewals_exhausted)',
+  })
   @Roles('admin')
   @Audited('case.break_glass', { entity: 'break_glass_grant' })
   @ApiCreatedResponse({ description: 'a time-limited grant to read this case, audited at high severity' })
@@ -97,6 +110,7 @@ export class CasesController {
   }
 
   @Post(':id/transitions')
+  @ApiOperation({ summary: 'Move a case in its workflow' })
   @HttpCode(200)
   @Roles('coordinator', 'clinician')
   @Audited('case.transition', { entity: 'case', idParam: 'id' })

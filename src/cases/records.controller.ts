@@ -1,5 +1,13 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
@@ -18,6 +26,8 @@ export class RecordsController {
   ) {}
 
   @Post('records')
+  @ApiOperation({ summary: 'Upload a record file' })
+  @ApiConflictResponse({ description: 'the record named in supersedesId was already superseded' })
   @Roles('coordinator', 'clinician')
   @Audited('record.create', { entity: 'record' })
   @ApiConsumes('multipart/form-data')
@@ -34,6 +44,8 @@ export class RecordsController {
   }
 
   @Post('records/imaging-references')
+  @ApiOperation({ summary: 'Add an imaging study by DICOMweb reference' })
+  @ApiConflictResponse({ description: 'the record named in supersedesId was already superseded' })
   @Roles('coordinator', 'clinician')
   @Audited('record.create', { entity: 'record' })
   @ApiCreatedResponse({ type: RecordResponseDto })
@@ -46,6 +58,7 @@ export class RecordsController {
   }
 
   @Get('records')
+  @ApiOperation({ summary: "List a case's records" })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('record.list', { entity: 'record' })
   @ApiOkResponse({ type: [RecordResponseDto] })
@@ -57,6 +70,8 @@ export class RecordsController {
   }
 
   @Get('records/:recordId/content')
+  @ApiOperation({ summary: "Download a record's file" })
+  @ApiConflictResponse({ description: 'the record is an imaging reference: open its DICOMweb URL' })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('record.download', { entity: 'record', idParam: 'recordId' })
   @ApiOkResponse({ description: 'the file' })
@@ -77,6 +92,7 @@ export class RecordsController {
   }
 
   @Get('readiness')
+  @ApiOperation({ summary: "Read a case's readiness" })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('case.readiness.read', { entity: 'case', idParam: 'id' })
   report(
@@ -87,6 +103,7 @@ export class RecordsController {
   }
 
   @Post('readiness/waivers')
+  @ApiOperation({ summary: 'Waive a readiness item' })
   @Roles('coordinator')
   @Audited('case.readiness.waive', { entity: 'readiness_waiver' })
   waive(

@@ -14,10 +14,12 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -45,6 +47,8 @@ export class ClinicsController {
   constructor(private readonly clinics: ClinicsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a clinic' })
+  @ApiConflictResponse({ description: 'a clinic with this name already exists' })
   @Roles('admin')
   @Audited('clinic.create', { entity: 'clinic' })
   @ApiCreatedResponse({ type: ClinicResponseDto })
@@ -53,6 +57,7 @@ export class ClinicsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List your clinics' })
   @Audited('clinic.list', { entity: 'clinic' })
   @ApiOkResponse({ type: ClinicPageDto })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: PageQuery): Promise<Page<ClinicResponseDto>> {
@@ -60,6 +65,7 @@ export class ClinicsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a clinic' })
   @Audited('clinic.read', { entity: 'clinic', idParam: 'id' })
   @ApiOkResponse({ type: ClinicResponseDto })
   async get(
@@ -73,6 +79,8 @@ export class ClinicsController {
   }
 
   @Put(':id')
+  @ApiOperation({ summary: 'Edit a clinic' })
+  @ApiConflictResponse({ description: 'a clinic with this name already exists' })
   @Roles('admin', 'coordinator')
   @Audited('clinic.update', { entity: 'clinic', idParam: 'id' })
   @ApiHeader({ name: 'If-Match', required: true })
@@ -90,6 +98,7 @@ export class ClinicsController {
   }
 
   @Get(':id/members')
+  @ApiOperation({ summary: "List a clinic's members" })
   @Audited('clinic.members.list', { entity: 'clinic', idParam: 'id' })
   @ApiOkResponse({ type: [String], description: 'user ids' })
   members(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<string[]> {
@@ -97,6 +106,7 @@ export class ClinicsController {
   }
 
   @Put(':id/members/:userId')
+  @ApiOperation({ summary: 'Add a member to a clinic' })
   @HttpCode(204)
   @Roles('admin', 'coordinator')
   @Audited('clinic.members.add', { entity: 'clinic', idParam: 'id', severity: 'high' })
@@ -110,6 +120,7 @@ export class ClinicsController {
   }
 
   @Delete(':id/members/:userId')
+  @ApiOperation({ summary: 'Remove a member from a clinic' })
   @HttpCode(204)
   @Roles('admin', 'coordinator')
   @Audited('clinic.members.remove', { entity: 'clinic', idParam: 'id', severity: 'high' })
@@ -130,6 +141,8 @@ export class RoomsController {
   constructor(private readonly clinics: ClinicsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Add a room to a clinic' })
+  @ApiConflictResponse({ description: 'this clinic already has a room with this name' })
   @Roles('admin', 'coordinator')
   @Audited('room.create', { entity: 'room' })
   @ApiCreatedResponse({ type: RoomResponseDto })
@@ -138,6 +151,7 @@ export class RoomsController {
   }
 
   @Get()
+  @ApiOperation({ summary: "List a clinic's rooms" })
   @Audited('room.list', { entity: 'room' })
   @ApiOkResponse({ type: [RoomResponseDto] })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListRoomsQuery): Promise<RoomResponseDto[]> {

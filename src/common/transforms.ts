@@ -1,4 +1,4 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 
 /** Shared class-transformer helpers and formats for DTOs. */
 
@@ -34,6 +34,8 @@ export function IsPastDate(
       name: 'isPastDate',
       target: target.constructor,
       propertyName: propertyName as string,
+      // Read by the OpenAPI document (src/openapi/validation-schema.ts).
+      constraints: [opts.notBefore],
       options: {
         message: (args) =>
           `${args.property} must be ${opts.what ?? 'a date'} that is not in the future${opts.notBefore === undefined ? '' : ` and not before ${opts.notBefore}`}`,
@@ -149,3 +151,11 @@ export function SingleLine(options?: ValidationOptions): PropertyDecorator {
     });
   };
 }
+
+/**
+ * The field may be left out, but not sent as null: unlike IsOptional, which
+ * skips every validator for null too, the field's validators then refuse it
+ * with a 400 naming it. For fields whose service reads null as a value.
+ */
+export const IsOmittable = (options?: ValidationOptions): PropertyDecorator =>
+  ValidateIf((_object: unknown, value: unknown) => value !== undefined, options);

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
@@ -16,6 +23,7 @@ export class ReviewController {
   constructor(private readonly review: ReviewService) {}
 
   @Get('diagnoses')
+  @ApiOperation({ summary: "List a case's diagnoses" })
   @Audited('diagnosis.list', { entity: 'case', idParam: 'id' })
   @ApiOkResponse({ description: 'every assessment of the case, oldest first (referring, reviews, board)' })
   assessments(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string) {
@@ -23,6 +31,7 @@ export class ReviewController {
   }
 
   @Get('standing-diagnosis')
+  @ApiOperation({ summary: 'Read the standing diagnosis' })
   @Audited('diagnosis.standing', { entity: 'case', idParam: 'id' })
   @ApiOkResponse({
     description:
@@ -33,6 +42,8 @@ export class ReviewController {
   }
 
   @Post('diagnoses')
+  @ApiOperation({ summary: 'Record a review or the board diagnosis' })
+  @ApiConflictResponse({ description: 'the board diagnosis needs a referring diagnosis to compare with' })
   @Audited('diagnosis.record', { entity: 'diagnosis_assessment' })
   @ApiCreatedResponse({ description: 'the assessment, and for the board the classified change from the referral' })
   record(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string, @Body() dto: RecordAssessmentDto) {
@@ -40,6 +51,7 @@ export class ReviewController {
   }
 
   @Get('diagnosis-changes')
+  @ApiOperation({ summary: "List a case's diagnosis changes" })
   @Audited('diagnosis_change.list', { entity: 'case', idParam: 'id' })
   @ApiOkResponse({ description: 'every classified change of the case, oldest first; one is current' })
   changes(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string) {
@@ -47,6 +59,7 @@ export class ReviewController {
   }
 
   @Post('diagnosis-changes/:changeId/verification')
+  @ApiOperation({ summary: 'Verify a diagnosis change' })
   @HttpCode(201)
   @Audited('diagnosis_change.verify', { entity: 'diagnosis_change', idParam: 'changeId' })
   @ApiCreatedResponse({ description: 'the change with its new verification outcome' })
@@ -60,6 +73,7 @@ export class ReviewController {
   }
 
   @Get('annotations')
+  @ApiOperation({ summary: "List a case's annotations" })
   @Audited('annotation.list', { entity: 'case', idParam: 'id' })
   @ApiOkResponse({ description: 'every annotation version of the case, oldest first' })
   annotations(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string) {
@@ -67,6 +81,7 @@ export class ReviewController {
   }
 
   @Post('annotations')
+  @ApiOperation({ summary: 'Annotate a record' })
   @Audited('annotation.add', { entity: 'annotation' })
   @ApiCreatedResponse({ description: 'the annotation (version 1)' })
   annotate(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string, @Body() dto: CreateAnnotationDto) {
@@ -74,6 +89,8 @@ export class ReviewController {
   }
 
   @Post('annotations/:annotationId/amendments')
+  @ApiOperation({ summary: 'Amend an annotation' })
+  @ApiConflictResponse({ description: 'a newer version exists: amend that one (latestId)' })
   @Audited('annotation.amend', { entity: 'annotation' })
   @ApiCreatedResponse({ description: 'the new version; the old one is kept as it was' })
   amend(

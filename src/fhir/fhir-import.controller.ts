@@ -7,6 +7,7 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiTags,
@@ -29,6 +30,7 @@ export class FhirImportController {
   constructor(private readonly imports: FhirReferralImportService) {}
 
   @Post('referrals')
+  @ApiOperation({ summary: 'Import a referral from a FHIR Bundle (mCODE)' })
   @FhirRoute()
   @Roles('coordinator')
   @Audited('case.fhir_import', { entity: 'case' })

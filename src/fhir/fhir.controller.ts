@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
@@ -13,6 +13,7 @@ export class FhirController {
   constructor(private readonly fhir: FhirService) {}
 
   @Get('fhir')
+  @ApiOperation({ summary: 'Export a case as a FHIR Bundle (mCODE)' })
   @Header('content-type', 'application/fhir+json; charset=utf-8')
   @Header('cache-control', 'no-store')
   @Audited('case.fhir_export', { entity: 'case', idParam: 'id' })

@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { NotAudited } from '../audit/audit.decorators.js';
 import { OwnRateLimit } from '../auth/public-rate-limit.guard.js';
@@ -16,6 +16,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Check liveness and the database' })
   @Public()
   @OwnRateLimit('the liveness probe: a throttled probe would take a healthy instance out of service')
   @NotAudited('liveness probe; no patient or user data')

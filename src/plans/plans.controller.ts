@@ -5,6 +5,7 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -32,6 +33,7 @@ export class PlansController {
   }
 
   @Get('plans')
+  @ApiOperation({ summary: "List a case's plan versions" })
   @Audited('plan.list', { entity: 'case', idParam: 'id' })
   @ApiOkResponse({ description: 'every version with its votes and live consensus state' })
   list(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string) {
@@ -39,6 +41,7 @@ export class PlansController {
   }
 
   @Post('plans')
+  @ApiOperation({ summary: 'Draft a plan version' })
   @Roles('clinician')
   @Audited('plan.draft', { entity: 'plan_version' })
   @ApiCreatedResponse({ description: 'a new draft version (ETag)' })
@@ -52,6 +55,7 @@ export class PlansController {
   }
 
   @Get('plans/:planId')
+  @ApiOperation({ summary: 'Read a plan version' })
   @Audited('plan.read', { entity: 'plan_version', idParam: 'planId' })
   @ApiOkResponse({ description: 'the version (ETag)' })
   async get(
@@ -64,6 +68,7 @@ export class PlansController {
   }
 
   @Patch('plans/:planId')
+  @ApiOperation({ summary: 'Edit a draft plan version' })
   @Roles('clinician')
   @Audited('plan.update', { entity: 'plan_version', idParam: 'planId' })
   @ApiHeader({ name: 'If-Match', required: true })
@@ -82,6 +87,8 @@ export class PlansController {
   }
 
   @Post('plans/:planId/proposal')
+  @ApiOperation({ summary: 'Propose a plan version to the board' })
+  @ApiConflictResponse({ description: 'not a draft version' })
   @HttpCode(200)
   @Roles('clinician')
   @Audited('plan.propose', { entity: 'plan_version', idParam: 'planId' })
@@ -95,6 +102,10 @@ export class PlansController {
   }
 
   @Put('plans/:planId/votes/me')
+  @ApiOperation({ summary: 'Vote on a proposed plan version' })
+  @ApiConflictResponse({
+    description: 'not a proposed version, or the case is not on the agenda of an open board session',
+  })
   @Roles('clinician')
   @Audited('plan.vote', { entity: 'plan_version', idParam: 'planId' })
   @ApiOkResponse({ description: 'the version with the live consensus state (plan.voted)' })
@@ -108,6 +119,7 @@ export class PlansController {
   }
 
   @Post('plans/:planId/signature')
+  @ApiOperation({ summary: 'Sign a plan version' })
   @HttpCode(200)
   @Roles('clinician')
   @Audited('plan.sign', { entity: 'plan_version', idParam: 'planId' })
@@ -118,6 +130,8 @@ export class PlansController {
   }
 
   @Post('third-opinion')
+  @ApiOperation({ summary: 'Request a third opinion' })
+  @ApiConflictResponse({ description: 'the case is not on the agenda of an open board session' })
   @Audited('plan.third_opinion', { entity: 'third_opinion_request' })
   @ApiCreatedResponse({ description: 'recorded; the case moves to third_opinion_requested' })
   thirdOpinion(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string, @Body() dto: ThirdOpinionDto) {

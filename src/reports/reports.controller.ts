@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
@@ -16,6 +16,7 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('concordance')
+  @ApiOperation({ summary: 'Concordance report' })
   @Audited('report.concordance', { entity: 'clinic' })
   @ApiOkResponse({ description: 'JSON, or CSV with ?format=csv or Accept: text/csv' })
   async concordance(
@@ -34,6 +35,7 @@ export class ReportsController {
   }
 
   @Get('conference')
+  @ApiOperation({ summary: 'Conference (accreditation) report' })
   @Audited('report.conference', { entity: 'clinic' })
   conference(@CurrentUser() user: AuthenticatedUser, @Query() query: ConferenceReportQuery): Promise<unknown> {
     return this.reports.conference(user, query.clinicId, query.year, query.caseload);

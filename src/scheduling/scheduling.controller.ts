@@ -5,6 +5,7 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { Audited } from '../audit/audit.decorators.js';
@@ -31,6 +32,7 @@ export class ItineraryController {
   constructor(private readonly scheduling: SchedulingService) {}
 
   @Post()
+  @ApiOperation({ summary: "Book the patient's itinerary" })
   @Roles('coordinator')
   @Audited('itinerary.book', { entity: 'itinerary' })
   @ApiCreatedResponse({ type: ItineraryDto })
@@ -44,6 +46,7 @@ export class ItineraryController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Read the booked itinerary' })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('itinerary.read', { entity: 'itinerary' })
   @ApiOkResponse({ type: ItineraryDto })
@@ -52,6 +55,7 @@ export class ItineraryController {
   }
 
   @Delete()
+  @ApiOperation({ summary: 'Cancel the itinerary' })
   @HttpCode(204)
   @Roles('coordinator')
   @Audited('itinerary.cancel', { entity: 'itinerary' })
@@ -68,6 +72,7 @@ export class CalendarController {
   constructor(private readonly calendars: CalendarService) {}
 
   @Get('cases/:id/itinerary.ics')
+  @ApiOperation({ summary: "Export the patient's visits (iCalendar)" })
   @Roles('coordinator', 'clinician')
   @Header('content-type', 'text/calendar; charset=utf-8')
   @Header('cache-control', 'no-store')
@@ -78,6 +83,7 @@ export class CalendarController {
   }
 
   @Get('specialists/:id/calendar.ics')
+  @ApiOperation({ summary: "Export a specialist's appointments (iCalendar)" })
   @Roles('coordinator', 'clinician', 'admin')
   @Header('content-type', 'text/calendar; charset=utf-8')
   @Header('cache-control', 'no-store')
@@ -99,6 +105,7 @@ export class ScheduleDayController {
   constructor(private readonly scheduling: SchedulingService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Read a clinic day' })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('schedule.day.read', { entity: 'clinic' })
   @ApiOkResponse({ type: DayViewDto })
@@ -111,6 +118,7 @@ export class ScheduleDayController {
   }
 
   @Post('repair')
+  @ApiOperation({ summary: 'Repair a clinic day after a change of availability' })
   @HttpCode(200)
   @Roles('coordinator')
   @Audited('schedule.day.repair', { entity: 'clinic' })
@@ -124,6 +132,7 @@ export class ScheduleDayController {
   }
 
   @Post('plan')
+  @ApiOperation({ summary: 'Propose a joint plan for a clinic day' })
   @HttpCode(200)
   @Roles('coordinator')
   @Audited('schedule.day.plan', { entity: 'clinic' })

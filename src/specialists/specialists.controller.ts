@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
@@ -21,6 +29,8 @@ export class SpecialistsController {
   constructor(private readonly specialists: SpecialistsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Make a user a specialist' })
+  @ApiConflictResponse({ description: 'this user is already a specialist' })
   // Disciplines decide who reviews pathology and who fills the board's quorum: admins assign them (issue 15 item 7).
   @Roles('admin')
   @Audited('specialist.create', { entity: 'specialist', severity: 'high' })
@@ -30,6 +40,7 @@ export class SpecialistsController {
   }
 
   @Get()
+  @ApiOperation({ summary: "List a clinic's specialists" })
   @Audited('specialist.list', { entity: 'specialist' })
   @ApiOkResponse({ type: [SpecialistResponseDto] })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListSpecialistsQuery): Promise<SpecialistResponseDto[]> {
@@ -37,6 +48,7 @@ export class SpecialistsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a specialist' })
   @Audited('specialist.read', { entity: 'specialist', idParam: 'id' })
   @ApiOkResponse({ type: SpecialistResponseDto })
   get(
@@ -47,6 +59,7 @@ export class SpecialistsController {
   }
 
   @Put(':id/availability')
+  @ApiOperation({ summary: "Set a specialist's weekly availability" })
   @HttpCode(204)
   @Roles('admin', 'coordinator')
   @Audited('specialist.availability.set', { entity: 'specialist', idParam: 'id' })
@@ -60,6 +73,7 @@ export class SpecialistsController {
   }
 
   @Post(':id/exceptions')
+  @ApiOperation({ summary: 'Add time away or extra hours' })
   @Roles('admin', 'coordinator')
   @Audited('specialist.exception.create', { entity: 'specialist_exception' })
   @ApiCreatedResponse()
@@ -72,6 +86,7 @@ export class SpecialistsController {
   }
 
   @Get(':id/availability')
+  @ApiOperation({ summary: "Read a specialist's free time on a day" })
   @Audited('specialist.availability.read', { entity: 'specialist', idParam: 'id' })
   @ApiOkResponse({ type: DayAvailabilityDto })
   availability(

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
@@ -13,6 +21,8 @@ export class TrialsController {
   constructor(private readonly trials: TrialsService) {}
 
   @Post('trials')
+  @ApiOperation({ summary: 'List a clinical trial' })
+  @ApiConflictResponse({ description: "the trial is already on this clinic's list" })
   @Roles('coordinator', 'admin')
   @Audited('trial.create', { entity: 'trial' })
   @ApiCreatedResponse({ description: 'a trial with its eligibility' })
@@ -21,6 +31,7 @@ export class TrialsController {
   }
 
   @Get('trials')
+  @ApiOperation({ summary: 'List clinical trials' })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('trial.list', { entity: 'trial' })
   @ApiOkResponse({ description: "the trials of the user's clinics (or of one clinic)" })
@@ -29,6 +40,7 @@ export class TrialsController {
   }
 
   @Get('trials/:trialId')
+  @ApiOperation({ summary: 'Read a clinical trial' })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('trial.read', { entity: 'trial', idParam: 'trialId' })
   @ApiOkResponse({ description: 'a trial of one of your clinics' })
@@ -37,6 +49,8 @@ export class TrialsController {
   }
 
   @Patch('trials/:trialId')
+  @ApiOperation({ summary: 'Edit a clinical trial' })
+  @ApiConflictResponse({ description: 'a withdrawn trial is not edited' })
   @Roles('coordinator', 'admin')
   @Audited('trial.update', { entity: 'trial', idParam: 'trialId' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'the version last read, as "<version>"' })
@@ -51,6 +65,8 @@ export class TrialsController {
   }
 
   @Post('trials/:trialId/withdrawal')
+  @ApiOperation({ summary: 'Withdraw a clinical trial' })
+  @ApiConflictResponse({ description: 'the trial was already withdrawn' })
   @HttpCode(200)
   @Roles('coordinator', 'admin')
   @Audited('trial.withdraw', { entity: 'trial', idParam: 'trialId' })
@@ -64,6 +80,7 @@ export class TrialsController {
   }
 
   @Get('cases/:id/trial-matches')
+  @ApiOperation({ summary: 'Match open trials to a case' })
   @Roles('coordinator', 'clinician')
   @Audited('trial.match', { entity: 'case', idParam: 'id' })
   @ApiOkResponse({ description: 'open trials ranked for the case, each criterion met, failed or unknown' })

@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { ROLES, type Role } from '../roles.js';
-import { trim, SingleLine } from '../../common/transforms.js';
+import { IsOmittable, SingleLine, trim } from '../../common/transforms.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'r.oncologist@example.org' })
@@ -43,7 +43,7 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @SingleLine()
@@ -52,12 +52,12 @@ export class UpdateUserDto {
   displayName?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ description: 'false disables the user and ends all their sessions' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   active?: boolean;
 

@@ -3,6 +3,7 @@ import {
   ApiBearerAuth,
   ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiPreconditionFailedResponse,
   ApiResponse,
   ApiTags,
@@ -25,6 +26,7 @@ export class HistoryController {
   constructor(private readonly history: HistoryService) {}
 
   @Get()
+  @ApiOperation({ summary: "Read the patient's history" })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('case.history.read', { entity: 'case', idParam: 'id' })
   @ApiOkResponse({ type: HistoryVersionDto, description: 'the current version (ETag); version 0 before the first' })
@@ -39,6 +41,7 @@ export class HistoryController {
   }
 
   @Put()
+  @ApiOperation({ summary: "Write a new version of the patient's history" })
   @Roles('coordinator', 'clinician')
   @Audited('case.history.update', { entity: 'case_history' })
   @ApiHeader({
@@ -62,6 +65,7 @@ export class HistoryController {
   }
 
   @Get('versions')
+  @ApiOperation({ summary: "List the history's versions" })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('case.history.versions', { entity: 'case', idParam: 'id' })
   @ApiOkResponse({ type: HistoryVersionPageDto, description: 'every version, newest first, with author and time' })

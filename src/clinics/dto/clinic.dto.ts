@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -9,6 +9,7 @@ import {
   IsIn,
   IsInt,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -122,7 +123,7 @@ export class ClinicPageDto {
 }
 
 export class CreateRoomDto {
-  @ApiProperty() @Matches(/^[0-9a-f-]{36}$/i, { message: 'clinicId must be a UUID' }) clinicId!: string;
+  @ApiProperty() @IsUUID('all', { message: 'clinicId must be a UUID' }) clinicId!: string;
   @ApiProperty() @Transform(trim) @IsString() @SingleLine() @MinLength(1) @MaxLength(100) name!: string;
 }
 
@@ -133,5 +134,5 @@ export class RoomResponseDto {
 }
 
 export class ListRoomsQuery {
-  @ApiPropertyOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'clinicId must be a UUID' }) clinicId!: string;
+  @ApiProperty() @IsUUID('all', { message: 'clinicId must be a UUID' }) clinicId!: string;
 }

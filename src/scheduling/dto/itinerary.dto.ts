@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CLOCK_TIME } from '../../common/clinical-codes.js';
-import { ISO_DATE, IsRealDateTime } from '../../common/transforms.js';
+import { ISO_DATE, IsOmittable, IsRealDateTime } from '../../common/transforms.js';
 
 export class DayParams {
   @ApiProperty({ example: '2026-12-03', description: 'the clinic day, in the clinic’s time zone' })
@@ -27,14 +27,14 @@ export class EditedAppointmentDto {
   @ApiProperty() @IsString() @MaxLength(50) discipline!: string;
   @ApiProperty() @IsUUID() specialistId!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsUUID() roomId?: string | null;
-  @ApiProperty({ example: '2026-12-03T16:00:00Z' }) @IsDateString() start!: string;
-  @ApiProperty({ example: '2026-12-03T16:45:00Z' }) @IsDateString() end!: string;
+  @ApiProperty({ example: '2026-12-03T16:00:00Z' }) @IsDateString({ strict: true }) start!: string;
+  @ApiProperty({ example: '2026-12-03T16:45:00Z' }) @IsDateString({ strict: true }) end!: string;
 }
 
 /** `{ date }` plans and books; `{ date, appointments }` books a coordinator's edited itinerary after checking it. */
 export class BookItineraryDto extends DayParams {
   @ApiPropertyOptional({ type: [EditedAppointmentDto] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
@@ -43,12 +43,12 @@ export class BookItineraryDto extends DayParams {
   appointments?: EditedAppointmentDto[];
 
   @ApiPropertyOptional({ example: '10:00', description: 'the patient arrives no earlier (clinic time)' })
-  @IsOptional()
+  @IsOmittable()
   @Matches(CLOCK_TIME, { message: 'arriveFrom must be a time HH:mm' })
   arriveFrom?: string;
 
   @ApiPropertyOptional({ example: '11:00', description: 'the first visit starts no later (clinic time)' })
-  @IsOptional()
+  @IsOmittable()
   @Matches(CLOCK_TIME, { message: 'arriveBy must be a time HH:mm' })
   arriveBy?: string;
 }

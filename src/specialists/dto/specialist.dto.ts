@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CLOCK_TIME, DISCIPLINES, type Discipline } from '../../common/clinical-codes.js';
-import { SingleLine } from '../../common/transforms.js';
+import { IsOmittable, SingleLine } from '../../common/transforms.js';
 
 export class CreateSpecialistDto {
   @ApiProperty() @IsUUID() userId!: string;
@@ -64,11 +64,11 @@ export class CreateExceptionDto {
   @ApiProperty() @IsUUID() clinicId!: string;
   @ApiProperty({ example: '2026-12-24' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
-  @IsDateString()
+  @IsDateString({ strict: true }, { message: 'date must be a real date' })
   date!: string;
   @ApiProperty({ enum: ['away', 'extra'] }) @IsIn(['away', 'extra']) kind!: 'away' | 'extra';
-  @ApiPropertyOptional() @IsOptional() @Matches(CLOCK_TIME, { message: 'start must be a time HH:mm' }) start?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(CLOCK_TIME, { message: 'end must be a time HH:mm' }) end?: string;
+  @ApiPropertyOptional() @IsOmittable() @Matches(CLOCK_TIME, { message: 'start must be a time HH:mm' }) start?: string;
+  @ApiPropertyOptional() @IsOmittable() @Matches(CLOCK_TIME, { message: 'end must be a time HH:mm' }) end?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @SingleLine() @MaxLength(500) reason?: string;
 }
 
@@ -76,7 +76,7 @@ export class AvailabilityQuery {
   @ApiProperty() @IsUUID() clinicId!: string;
   @ApiProperty({ example: '2026-12-01' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
-  @IsDateString()
+  @IsDateString({ strict: true }, { message: 'date must be a real date' })
   date!: string;
 }
 

@@ -49,7 +49,8 @@ interface Run {
 /** The built command-line tool, as `npm run db:backup` / `db:restore` run it. */
 function cli(tool: 'db-backup' | 'db-restore', args: string[], env: Record<string, string | undefined>): Run {
   const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, LOG_LEVEL: 'warn', ...env })) if (v !== undefined) childEnv[k] = v;
+  for (const [k, v] of Object.entries({ ...process.env, LOG_LEVEL: 'warn', ...env }))
+    if (v !== undefined) childEnv[k] = v;
   const run = spawnSync(process.execPath, [path.join(root, `dist/src/backup/${tool}.cli.js`), ...args], {
     cwd: root,
     env: childEnv,
@@ -269,11 +270,16 @@ describe('db:backup and db:restore', () => {
     const now = await picture(source.databaseUrl);
     const refused = cli('db-restore', [archive], { DATABASE_URL: source.databaseUrl, DATA_DIR: source.dataDir });
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/refused: the database "[^"]+" is not empty: it holds \d+ tables, \d+ of them with rows/);
+    expect(refused.stderr).toMatch(
+      /refused: the database "[^"]+" is not empty: it holds \d+ tables, \d+ of them with rows/,
+    );
     expect(refused.stderr).toContain('--force');
     expect(refused.stderr).toContain('The database was not changed.');
     // --force replaces a database, but never one an app is using.
-    const inUse = cli('db-restore', [archive, '--force'], { DATABASE_URL: source.databaseUrl, DATA_DIR: source.dataDir });
+    const inUse = cli('db-restore', [archive, '--force'], {
+      DATABASE_URL: source.databaseUrl,
+      DATA_DIR: source.dataDir,
+    });
     expect(inUse.status).toBe(1);
     expect(inUse.stderr).toMatch(/refused: \d+ other connections? (is|are) open to the database .*stop the app/);
     expect(await picture(source.databaseUrl)).toEqual(now);
@@ -310,7 +316,9 @@ describe('db:backup and db:restore', () => {
       url.password = 'restore-test-password';
       const run = cli('db-restore', [archive], { DATABASE_URL: url.toString(), DATA_DIR: work });
       expect(run.status).toBe(1);
-      expect(run.stderr).toContain(`refused: restoring needs a superuser (the user "${role}" may not set session_replication_role`);
+      expect(run.stderr).toContain(
+        `refused: restoring needs a superuser (the user "${role}" may not set session_replication_role`,
+      );
       expect(await relationCount(target.url)).toBe(0);
     } finally {
       await target.drop();
@@ -446,7 +454,9 @@ describe('db:backup and db:restore on the embedded PostgreSQL', () => {
         // The tool finds the running server from PostgreSQL's lock file, even with another EMBEDDED_PG_PORT.
         live = cli('db-backup', [path.join(parent, 'live.tar.gz')], { ...env, EMBEDDED_PG_PORT: String(port + 1) });
         expect(live).toMatchObject({ status: 0 });
-        expect(live.stderr).toContain(`the running embedded PostgreSQL (data in ${path.join(env.DATA_DIR, 'pg')}, port ${port}; left running)`);
+        expect(live.stderr).toContain(
+          `the running embedded PostgreSQL (data in ${path.join(env.DATA_DIR, 'pg')}, port ${port}; left running)`,
+        );
         expect((await fetch(`${app.baseUrl}/api/health`)).status).toBe(200);
         const signIn = await fetch(`${app.baseUrl}/api/auth/login`, {
           method: 'POST',
@@ -466,10 +476,11 @@ describe('db:backup and db:restore on the embedded PostgreSQL', () => {
       expect(cold.stderr).toContain('started for this and stopped after');
       await expect(isListening(port)).resolves.toBe(false);
       const manifests = await Promise.all(
-        ['live', 'cold'].map(async (n) =>
-          JSON.parse((await entries(path.join(parent, `${n}.tar.gz`)))[0].data.toString()) as {
-            tables: { name: string; rows: number }[];
-          },
+        ['live', 'cold'].map(
+          async (n) =>
+            JSON.parse((await entries(path.join(parent, `${n}.tar.gz`)))[0].data.toString()) as {
+              tables: { name: string; rows: number }[];
+            },
         ),
       );
       expect(manifests[0].tables.find((t) => t.name === 'app_user')!.rows).toBe(1);

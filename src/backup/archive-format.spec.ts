@@ -57,7 +57,9 @@ describe('archive format', () => {
     const twice = aManifest();
     twice.tables.push({ ...twice.tables[0] });
     expect(() => parseManifest(JSON.stringify(twice))).toThrow('public.app_user is listed twice');
-    const badSequence = aManifest({ sequences: [{ schema: 'public', name: 's', lastValue: '1; DROP', isCalled: true }] });
+    const badSequence = aManifest({
+      sequences: [{ schema: 'public', name: 's', lastValue: '1; DROP', isCalled: true }],
+    });
     expect(() => parseManifest(JSON.stringify(badSequence))).toThrow('damaged: sequences');
     const noColumns = aManifest({ tables: [{ schema: 'public', name: 't', columns: [], rows: 0 }] });
     expect(() => parseManifest(JSON.stringify(noColumns))).toThrow('damaged: columns of t');

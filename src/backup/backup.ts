@@ -58,10 +58,9 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupSumm
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     for (const setting of COPY_SETTINGS) await client.query(setting);
 
-    const hasMigrations = await client.query<{ found: boolean }>(
-      `SELECT to_regclass($1) IS NOT NULL AS found`,
-      [`public.${MIGRATIONS_TABLE}`],
-    );
+    const hasMigrations = await client.query<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [
+      `public.${MIGRATIONS_TABLE}`,
+    ]);
     if (hasMigrations.rows[0]?.found !== true) {
       throw new BackupError(
         `The database has no ${MIGRATIONS_TABLE} table: it is not a Consilium database (or was never migrated)`,

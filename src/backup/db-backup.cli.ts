@@ -21,7 +21,10 @@ function size(bytes: number): string {
 
 /** npm run db:backup — a consistent logical backup of the whole database (and record files on disk). */
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help === true) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

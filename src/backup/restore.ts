@@ -116,7 +116,10 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreS
       const staging =
         options.recordsDir === undefined
           ? undefined
-          : new FileStaging(options.recordsDir, path.join(options.recordsDir, 'tmp', `restore-${randomBytes(6).toString('hex')}`));
+          : new FileStaging(
+              options.recordsDir,
+              path.join(options.recordsDir, 'tmp', `restore-${randomBytes(6).toString('hex')}`),
+            );
       await runner.startTransaction();
       try {
         for (const setting of COPY_SETTINGS) await client.query(setting);
@@ -140,10 +143,11 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreS
         verify(manifest, loaded.end, loaded.copied, loaded.files);
 
         for (const s of manifest.sequences) {
-          await client.query(
-            `SELECT setval(to_regclass($1), $2::bigint, $3) WHERE to_regclass($1) IS NOT NULL`,
-            [qualified(client, s), s.lastValue, s.isCalled],
-          );
+          await client.query(`SELECT setval(to_regclass($1), $2::bigint, $3) WHERE to_regclass($1) IS NOT NULL`, [
+            qualified(client, s),
+            s.lastValue,
+            s.isCalled,
+          ]);
         }
         await holdTriggers(client, false);
         for (const m of newer) {
@@ -378,7 +382,9 @@ function verify(
     const expected = end.tables[index];
     const got = copied.get(index) ?? { bytes: 0, sha256: createHash('sha256').digest('hex'), rows: 0 };
     if (got.bytes !== expected.bytes || got.sha256 !== expected.sha256) {
-      throw new ArchiveError(`the rows of ${table.name} in the archive do not match their checksum: the archive is damaged`);
+      throw new ArchiveError(
+        `the rows of ${table.name} in the archive do not match their checksum: the archive is damaged`,
+      );
     }
     if (got.rows !== table.rows || expected.rows !== table.rows) {
       throw new ArchiveError(
@@ -387,7 +393,9 @@ function verify(
     }
   }
   if (files !== end.files || files !== manifest.files.count) {
-    throw new ArchiveError(`the archive should hold ${manifest.files.count} record files and holds ${files}: it is damaged`);
+    throw new ArchiveError(
+      `the archive should hold ${manifest.files.count} record files and holds ${files}: it is damaged`,
+    );
   }
 }
 
@@ -493,7 +501,8 @@ class CopyIn {
 
   /** Cancels the COPY (CopyFail), so the transaction can roll back. */
   async abort(): Promise<void> {
-    if (this.failure === undefined && !this.stream.writableFinished) this.stream.destroy(new Error('restore cancelled'));
+    if (this.failure === undefined && !this.stream.writableFinished)
+      this.stream.destroy(new Error('restore cancelled'));
     await this.finished.catch(() => undefined);
   }
 }
@@ -523,7 +532,9 @@ class FileStaging {
       createWriteStream(file, { mode: 0o600 }),
     );
     if (hash.digest('hex') !== sha256) {
-      throw new ArchiveError(`the record file ${sha256} in the archive does not match its checksum: the archive is damaged`);
+      throw new ArchiveError(
+        `the record file ${sha256} in the archive does not match its checksum: the archive is damaged`,
+      );
     }
     this.staged.push(sha256);
   }

@@ -35,7 +35,12 @@ export async function openTargetDatabase(env: Env, log: (line: string) => void):
       release: () => Promise.resolve(),
     };
   }
-  const embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, database: 'consilium', onLog: log });
+  const embedded = await startEmbeddedPostgres({
+    dataDir,
+    port: env.EMBEDDED_PG_PORT,
+    database: 'consilium',
+    onLog: log,
+  });
   return {
     url: embedded.url(),
     description: `the embedded PostgreSQL (data in ${dataDir}; started for this and stopped after)`,

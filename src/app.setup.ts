@@ -12,6 +12,7 @@ import { boundedJsonParser, unsupportedMediaType } from './common/body-limits.js
 import { securityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
 import type { Env } from './config/env.schema.js';
+import { QuietStartupLogger } from './logging.js';
 import { FHIR_BASE64_ELEMENTS, fhirBodyErrorHandler, fhirBodyLimit, isFhirRoute } from './fhir/fhir-route.js';
 
 /** The Fastify adapter: body limit, proxy trust, request ids. */
@@ -37,7 +38,7 @@ export function createFastifyAdapter(env: Env): FastifyAdapter {
 /** Everything that is the same for the server and the e2e tests. */
 export function configureApp(app: NestFastifyApplication): void {
   const config = app.get(AppConfig);
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.setGlobalPrefix('api');
   app.useWebSocketAdapter(new BoardIoAdapter(app));
   app.enableCors({

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pino } from 'pino';
 import { createApp } from './app.setup.js';
 import { ConfigError, loadEnv } from './config/load-env.js';
 import type { Env } from './config/env.schema.js';
@@ -13,6 +12,8 @@ import { DEMO_CLINICS, databaseEmpty, progressBar, seedDemo } from './demo/demo-
 import { DEMO_EMAIL_DOMAIN, demoAccountsPresent, demoSeedDecision } from './demo/demo-policy.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import { DrainState } from './health/drain-state.js';
+import { createLogger } from './logging.js';
+import { printStartupBanner } from './startup-banner.js';
 
 async function main(): Promise<void> {
   let env: Env;
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = pino({ level: env.LOG_LEVEL, base: { context: 'Bootstrap' } });
+  const log = createLogger(env, 'Bootstrap');
 
   const database = await resolveDatabase(env, (line) => log.debug({ postgres: line }, 'embedded postgres'));
   if (database.embedded !== undefined) {
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     });
     await app.listen({ port: env.PORT, host: env.HOST });
     log.info(`Consilium is listening on ${await app.getUrl()} (API docs at /api/docs)`);
+    await printStartupBanner(app, env, database);
 
     let stopping = false;
     const shutdown = (signal: NodeJS.Signals): void => {
@@ -144,7 +146,7 @@ async function seedDemoIfEmpty(url: string, log: (line: string) => void): Promis
       ds,
       progressBar((s) => process.stderr.write(s), process.stderr.isTTY),
     );
-    log('demo data ready: see the README for the demo logins');
+    log('demo data ready: the demo logins are listed below and in the README');
   } finally {
     await ds.destroy();
   }

@@ -21,7 +21,7 @@ import { TrialsModule } from './trials/trials.module.js';
 import { FhirModule } from './fhir/fhir.module.js';
 import { CaseReportModule } from './case-report/case-report.module.js';
 import { HealthModule } from './health/health.module.js';
-import { pinoHttpOptions } from './logging.js';
+import { pinoHttpParams } from './logging.js';
 
 @Module({})
 export class AppModule {
@@ -33,7 +33,7 @@ export class AppModule {
         AppConfigModule.forRoot(env),
         LoggerModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({ pinoHttp: pinoHttpOptions(config.logLevel) }),
+          useFactory: (config: AppConfig) => ({ pinoHttp: pinoHttpParams(config.logLevel, config.logFormat) }),
         }),
         DatabaseModule,
         AuditModule,

@@ -12,6 +12,8 @@ import { boundedJsonParser, unsupportedMediaType } from './common/body-limits.js
 import { securityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
 import type { Env } from './config/env.schema.js';
+import { QuietStartupLogger } from './logging.js';
+import { webAssetOptions } from './web-assets.js';
 import { FHIR_BASE64_ELEMENTS, fhirBodyErrorHandler, fhirBodyLimit, isFhirRoute } from './fhir/fhir-route.js';
 import { createOpenApiDocument } from './openapi/openapi-document.js';
 
@@ -38,7 +40,7 @@ export function createFastifyAdapter(env: Env): FastifyAdapter {
 /** Everything that is the same for the server and the e2e tests. */
 export function configureApp(app: NestFastifyApplication): void {
   const config = app.get(AppConfig);
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.setGlobalPrefix('api');
   app.useWebSocketAdapter(new BoardIoAdapter(app));
   app.enableCors({
@@ -52,7 +54,11 @@ export function configureApp(app: NestFastifyApplication): void {
   // The browser app (built into dist/web by `npm run build`), at /.
   const here = path.dirname(fileURLToPath(import.meta.url));
   const web = path.resolve(here, here.endsWith(`${path.sep}dist${path.sep}src`) ? '../web' : '../dist/web');
-  if (existsSync(path.join(web, 'index.html'))) app.useStaticAssets({ root: web, prefix: '/', index: ['index.html'] });
+  if (existsSync(path.join(web, 'index.html'))) {
+    // Nest's copy of the option types still describes setHeaders' first argument as a raw response;
+    // @fastify/static 10 passes the reply, as its own types (used in web-assets.ts) say.
+    app.useStaticAssets(webAssetOptions(web) as unknown as Parameters<NestFastifyApplication['useStaticAssets']>[0]);
+  }
 
   const fastify = app.getHttpAdapter().getInstance();
   const bodyLimit = fastify.initialConfig.bodyLimit ?? 1048576;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createApp } from './app.setup.js';
 import { describeLegacyRecordFiles, moveLegacyRecordFiles } from './cases/legacy-record-files.js';
 import { ConfigError, loadEnv } from './config/load-env.js';
@@ -15,6 +15,8 @@ import { DEMO_EMAIL_DOMAIN, demoAccountsPresent, demoSeedDecision } from './demo
 import { resolveDatabase } from './database/resolve-database.js';
 import { EmbeddedPostgresError } from './database/embedded-postgres.js';
 import { DrainState } from './health/drain-state.js';
+import { createLogger } from './logging.js';
+import { printStartupBanner } from './startup-banner.js';
 
 async function main(): Promise<void> {
   let env: Env;
@@ -27,7 +29,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = pino({ level: env.LOG_LEVEL, base: { context: 'Bootstrap' } });
+  const log = createLogger(env, 'Bootstrap');
 
   let database: Awaited<ReturnType<typeof resolveDatabase>>;
   try {
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
     });
     await app.listen({ port: env.PORT, host: env.HOST });
     log.info(`Consilium is listening on ${await app.getUrl()} (API docs at /api/docs)`);
+    await printStartupBanner(app, env, database);
 
     let stopping = false;
     const shutdown = (signal: NodeJS.Signals): void => {
@@ -174,7 +177,7 @@ async function seedDemoIfEmpty(url: string, log: (line: string) => void): Promis
       ds,
       progressBar((s) => process.stderr.write(s), process.stderr.isTTY),
     );
-    log('demo data ready: see the README for the demo logins');
+    log('demo data ready: the demo logins are listed below and in the README');
   } finally {
     await ds.destroy();
   }

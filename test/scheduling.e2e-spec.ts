@@ -322,6 +322,88 @@ describe('Booking itineraries', () => {
     expect(after).toHaveLength(3);
   });
 
+  it('should answer a calendar subscription without from/to: 30 days back to 180 ahead, calendar properties first', async () => {
+    // Relative to today, as the default window is (a Thursday about two weeks ahead).
+    const day = new Date(Date.now() + 14 * 86_400_000);
+    day.setUTCDate(day.getUTCDate() + ((4 - day.getUTCDay() + 7) % 7));
+    const date = day.toISOString().slice(0, 10);
+    const { clinicId, specialists } = await clinicWith(
+      [{ discipline: 'medical_oncology', minutes: 45, patientAttends: true }],
+      ['09:00', '17:00'],
+    );
+    const ids = await readyCases(clinicId, 3);
+    const appointments: string[] = [];
+    for (const id of ids) {
+      const booked = await request(t.http).post(`/api/cases/${id}/itinerary`).set(bearer(coord)).send({ date });
+      expect(booked.status).toBe(201);
+      appointments.push(booked.body.appointments[0].id as string);
+    }
+    // Set-up: one visit moved beyond 180 days ahead, one to 60 days back (outside the default window).
+    const move = (id: string, days: number) =>
+      t.dataSource.query(
+        `UPDATE appointment SET starts_at = starts_at + make_interval(days => $2), ends_at = ends_at + make_interval(days => $2) WHERE id = $1`,
+        [id, days],
+      );
+    await move(appointments[1], 200);
+    await move(appointments[2], -74);
+
+    const unfolded = (ics: string): string[] =>
+      ics
+        .replace(/\r\n[ \t]/g, '')
+        .split('\r\n')
+        .filter((l) => l !== '');
+    const uids = (lines: string[]) => lines.filter((l) => l.startsWith('UID:')).map((l) => l.slice(4));
+    const feed = await request(t.http).get(`/api/specialists/${specialists[0]}/calendar.ics`).set(bearer(coord));
+    expect(feed.status).toBe(200);
+    expect(feed.headers['content-type']).toContain('text/calendar');
+    expect(feed.headers['cache-control']).toBe('no-store');
+    const lines = unfolded(feed.text);
+    expect(uids(lines)).toEqual([appointments[0]]);
+
+    // RFC 5545: the calendar's own properties, then its components; nothing of the calendar after them.
+    expect(lines[0]).toBe('BEGIN:VCALENDAR');
+    expect(lines.at(-1)).toBe('END:VCALENDAR');
+    const first = lines.indexOf('BEGIN:VEVENT');
+    const properties = lines.slice(1, first).map((l) => l.split(/[:;]/)[0]);
+    expect(properties).toEqual([
+      'VERSION',
+      'PRODID',
+      'CALSCALE',
+      'METHOD',
+      'NAME',
+      'X-WR-CALNAME',
+      'REFRESH-INTERVAL',
+      'X-PUBLISHED-TTL',
+      'X-WR-TIMEZONE',
+    ]);
+    expect(lines).toContain('X-WR-TIMEZONE:America/Denver');
+    expect(lines.slice(lines.lastIndexOf('END:VEVENT') + 1)).toEqual(['END:VCALENDAR']);
+    let depth = 0;
+    for (const l of lines) {
+      if (l.startsWith('BEGIN:')) depth++;
+      if (l.startsWith('END:')) depth--;
+      expect(l).toMatch(/^[A-Z][A-Z0-9-]*[:;]/);
+    }
+    expect(depth).toBe(0);
+
+    // Given bounds still rule, with their limits.
+    const wide = await request(t.http)
+      .get(`/api/specialists/${specialists[0]}/calendar.ics`)
+      .query({
+        from: new Date(Date.now() - 86_400_000).toISOString(),
+        to: new Date(Date.now() + 300 * 86_400_000).toISOString(),
+      })
+      .set(bearer(coord));
+    expect(wide.status).toBe(200);
+    expect(uids(unfolded(wide.text)).sort()).toEqual([appointments[0], appointments[1]].sort());
+    const tooLong = await request(t.http)
+      .get(`/api/specialists/${specialists[0]}/calendar.ics`)
+      .query({ from: '2026-01-01T00:00:00Z', to: '2027-06-01T00:00:00Z' })
+      .set(bearer(coord));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors[0].field).toBe('to');
+  });
+
   it('should make overlaps impossible in the database itself', async () => {
     const rows = await t.dataSource.query<
       { id: string; itinerary_id: string; case_id: string; patient_id: string; specialist_id: string }[]

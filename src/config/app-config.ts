@@ -2,6 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BodyLimits } from '../common/body-limits.js';
+import { logFormatFor, type LogFormat } from '../logging.js';
 import type { Env } from './env.schema.js';
 
 export const ENV = Symbol('ENV');
@@ -33,6 +34,11 @@ export class AppConfig {
 
   get logLevel(): Env['LOG_LEVEL'] {
     return this.env.LOG_LEVEL;
+  }
+
+  /** JSON or readable lines (LOG_FORMAT; by default JSON in production only). */
+  get logFormat(): LogFormat {
+    return logFormatFor(this.env);
   }
 
   /**

@@ -17,6 +17,7 @@ const KNOWN_KEYS = new Set(
     'ADMIN_EMAIL',
     'ADMIN_PASSWORD',
     'TOTP_ENCRYPTION_KEY',
+    'LOG_FORMAT',
   ]),
 );
 

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import ical, { ICalEventStatus } from 'ical-generator';
+import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CaseAccessService } from '../cases/case-access.service.js';
 import { ClinicsService } from '../clinics/clinics.service.js';
@@ -7,6 +7,7 @@ import { RequestValidationException } from '../common/problem.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { SpecialistsService } from '../specialists/specialists.service.js';
 import { AppointmentEntity, ItineraryEntity } from './entities/appointment.entity.js';
+import { calendarPropertiesFirst, calendarWindow } from './calendar-layout.js';
 import { icsLine, icsText } from './ics-text.js';
 
 const label = (discipline: string): string => discipline.replace(/_/g, ' ');
@@ -51,6 +52,8 @@ export class CalendarService {
     const calendar = ical({
       name: icsText(`${clinic.name}: your visit on ${itinerary.date}`),
       prodId: { company: 'Consilium', product: 'itinerary' },
+      scale: 'gregorian',
+      method: ICalCalendarMethod.PUBLISH,
     });
     calendar.x([{ key: 'X-WR-TIMEZONE', value: icsLine(clinic.timeZone) }]);
     for (const a of appointments) {
@@ -63,11 +66,17 @@ export class CalendarService {
         status: ICalEventStatus.CONFIRMED,
       });
     }
-    return calendar.toString();
+    return calendarPropertiesFirst(calendar.toString());
   }
 
-  async specialistCalendar(user: AuthenticatedUser, specialistId: string, from: string, to: string): Promise<string> {
+  /** A feed a calendar app can subscribe to: without from/to, the last 30 days and the next 180. */
+  async specialistCalendar(
+    user: AuthenticatedUser,
+    specialistId: string,
+    range: { from?: string; to?: string },
+  ): Promise<string> {
     const specialist = await this.specialists.get(user, specialistId);
+    const { from, to } = calendarWindow(range.from, range.to, new Date());
     if (Date.parse(to) <= Date.parse(from)) throw RequestValidationException.field('to', 'to must be after from');
     if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000)
       throw RequestValidationException.field('to', 'at most one year at a time');
@@ -84,6 +93,10 @@ export class CalendarService {
     const calendar = ical({
       name: icsText(`${specialist.displayName}: clinic appointments`),
       prodId: { company: 'Consilium', product: 'specialist' },
+      scale: 'gregorian',
+      method: ICalCalendarMethod.PUBLISH,
+      // Subscribed calendars refresh hourly (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+      ttl: 3600,
     });
     if (rows[0] !== undefined) calendar.x([{ key: 'X-WR-TIMEZONE', value: icsLine(rows[0].time_zone) }]);
     for (const a of rows) {
@@ -98,6 +111,6 @@ export class CalendarService {
         status: ICalEventStatus.CONFIRMED,
       });
     }
-    return calendar.toString();
+    return calendarPropertiesFirst(calendar.toString());
   }
 }

@@ -88,13 +88,16 @@ export class CalendarController {
   @Header('content-type', 'text/calendar; charset=utf-8')
   @Header('cache-control', 'no-store')
   @Audited('specialist.calendar', { entity: 'specialist', idParam: 'id' })
-  @ApiOkResponse({ description: 'the specialist’s booked appointments as iCalendar' })
+  @ApiOkResponse({
+    description:
+      'the specialist’s booked appointments as iCalendar; without from/to, the last 30 days and the next 180',
+  })
   specialist(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() range: CalendarRangeQuery,
   ): Promise<string> {
-    return this.calendars.specialistCalendar(user, id, range.from, range.to);
+    return this.calendars.specialistCalendar(user, id, range);
   }
 }
 

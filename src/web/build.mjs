@@ -1,20 +1,67 @@
 // Bundles the browser app (src/web) into dist/web: `npm run build` runs it.
-import { copyFile, mkdir } from 'node:fs/promises';
+//
+// The bundle and its stylesheet get content-hashed names (main-<hash>.js,
+// app-<hash>.css), so the server can let browsers keep them for a year
+// (src/web-assets.ts); index.html, which names them, is written here from
+// esbuild's metafile and is never cached. Every file is also written gzip'd
+// and brotli'd beside itself (.gz, .br), served as such to browsers that take
+// them, with nothing compressed per request.
+import { readFile, rm, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.resolve(here, '../../dist/web');
+// Old hashed files would pile up (and be served) otherwise.
+await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
-await build({
-  entryPoints: [path.join(here, 'main.ts')],
+const result = await build({
+  entryPoints: [path.join(here, 'main.ts'), path.join(here, 'app.css')],
+  entryNames: '[name]-[hash]',
   bundle: true,
   format: 'esm',
   target: 'es2022',
   minify: true,
   sourcemap: true,
-  outfile: path.join(out, 'app.js'),
+  outdir: out,
+  metafile: true,
   logLevel: 'warning',
 });
-for (const file of ['index.html', 'app.css']) await copyFile(path.join(here, file), path.join(out, file));
+
+/** The output file of an entry point, as a URL path. */
+function outputOf(entry) {
+  const found = Object.entries(result.metafile.outputs).find(
+    ([, meta]) => meta.entryPoint !== undefined && path.resolve(meta.entryPoint) === path.resolve(here, entry),
+  );
+  if (found === undefined) throw new Error(`esbuild wrote nothing for ${entry}`);
+  return `/${path.relative(out, path.resolve(found[0])).split(path.sep).join('/')}`;
+}
+
+const template = await readFile(path.join(here, 'index.html'), 'utf8');
+const names = { '/app.js': outputOf('main.ts'), '/app.css': outputOf('app.css') };
+let html = template;
+for (const [plain, hashed] of Object.entries(names)) {
+  if (!html.includes(`"${plain}"`)) throw new Error(`src/web/index.html no longer references ${plain}`);
+  html = html.replaceAll(`"${plain}"`, `"${hashed}"`);
+}
+await writeFile(path.join(out, 'index.html'), html);
+
+const gzipped = promisify(gzip);
+const brotlied = promisify(brotliCompress);
+const files = [...Object.keys(result.metafile.outputs).map((f) => path.resolve(f)), path.join(out, 'index.html')];
+for (const file of files) {
+  const bytes = await readFile(file);
+  await writeFile(`${file}.gz`, await gzipped(bytes, { level: 9 }));
+  await writeFile(
+    `${file}.br`,
+    await brotlied(bytes, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+      },
+    }),
+  );
+}

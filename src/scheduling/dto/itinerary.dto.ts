@@ -73,9 +73,17 @@ export class ItineraryDto {
   @ApiProperty({ type: [AppointmentDto] }) appointments!: AppointmentDto[];
 }
 
+/** Optional, so that a calendar app can subscribe to the bare URL (src/scheduling/calendar-layout.ts). */
 export class CalendarRangeQuery {
-  @ApiProperty({ example: '2026-12-01T00:00:00Z' }) @IsRealDateTime() from!: string;
-  @ApiProperty({ example: '2027-01-01T00:00:00Z' }) @IsRealDateTime() to!: string;
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'default: 30 days ago (or `to` − 210 days)' })
+  @IsOptional()
+  @IsRealDateTime()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', description: 'default: 180 days ahead (or `from` + 210 days)' })
+  @IsOptional()
+  @IsRealDateTime()
+  to?: string;
 }
 
 export class PlanDayDto {

@@ -78,6 +78,8 @@ export async function moveLegacyRecordFiles(dataSource: DataSource, root: string
 /** One log line for the start-up (ids only). */
 export function describeLegacyRecordFiles(root: string, r: LegacyRecordFiles): string | undefined {
   if (!r.checked) return undefined;
+  // A new installation (or one whose records all came after the move) has nothing to tell.
+  if (r.moved === 0 && r.alreadyStored === 0 && r.missing.length === 0 && r.corrupt.length === 0) return undefined;
   const parts = [`record files: moved ${r.moved} from ${root} into the database (the files are left in place)`];
   if (r.alreadyStored > 0) parts.push(`${r.alreadyStored} already moved by another instance`);
   if (r.missing.length > 0) parts.push(`no file on this instance for records ${ids(r.missing)}`);

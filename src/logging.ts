@@ -29,8 +29,12 @@ export function logDestination(
   switch (format) {
     case 'json':
       return undefined;
-    case 'pretty':
-      return PinoPretty({
+    case 'pretty': {
+      // One readable stream per output, shared by every logger on it: each would pipe into the
+      // output and stay piped (every app an in-process test starts would add one more).
+      const shared = prettyStreams.get(output);
+      if (shared !== undefined) return shared;
+      const pretty = PinoPretty({
         destination: output,
         sync: true,
         colorize: (output as NodeJS.WriteStream).isTTY === true,
@@ -40,8 +44,13 @@ export function logDestination(
           '{if context}[{context}] {end}{msg}{if req.path} {req.path}{end}{if responseTime} {responseTime} ms{end}{if requestId} (request {requestId}){end}',
         singleLine: false,
       });
+      prettyStreams.set(output, pretty);
+      return pretty;
+    }
   }
 }
+
+const prettyStreams = new WeakMap<NodeJS.WritableStream, DestinationStream>();
 
 /** A logger for the entry points and command-line tools, before Nest's exists. */
 export function createLogger(

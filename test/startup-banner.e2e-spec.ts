@@ -5,12 +5,13 @@
  * not Nest's per-route start-up lines.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort, startServer, type ServerProcess } from './utils/server-process.js';
-import { createTestDatabase } from './utils/test-database.js';
+import { createTestDatabase, testServer, withAdmin } from './utils/test-database.js';
 
 /** The banner block printed after start, as lines (from "Consilium is ready" to "Ctrl+C stops it."). */
 function banner(output: string): string[] {
@@ -115,7 +116,17 @@ describe('the start-up banner', () => {
   it('should show no demo logins without the demo, and no database password', async () => {
     const db = await createTestDatabase();
     cleanup.push(db.drop);
+    // A login of its own whose password the banner must not show (the test server's own user
+    // may have none, under trust authentication).
+    const role = `banner_${randomBytes(4).toString('hex')}`;
+    await withAdmin(testServer().adminUrl, (c) =>
+      c.query(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD 'not-shown-password'`),
+    );
+    cleanup.push(() =>
+      withAdmin(testServer().adminUrl, (c) => c.query(`DROP ROLE IF EXISTS ${role}`)).then(() => undefined),
+    );
     const url = new URL(db.url);
+    url.username = role;
     url.password = 'not-shown-password';
     const server = await startServer({
       DATABASE_URL: url.toString(),

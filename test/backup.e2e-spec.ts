@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -24,7 +23,7 @@ import { backupDatabase } from '../src/backup/backup.js';
 import { restoreDatabase } from '../src/backup/restore.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
 import { boardWorld, type BoardWorld } from './utils/board-fixtures.js';
-import { freePort, startServer } from './utils/server-process.js';
+import { freePort, isListening, startServer } from './utils/server-process.js';
 import {
   bearer,
   createTestApp,
@@ -427,17 +426,6 @@ describe('db:backup and db:restore', () => {
     }
   });
 });
-
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('db:backup and db:restore on the embedded PostgreSQL', () => {
   it('should back up through the server an app runs without disturbing it, else start and stop one itself', async () => {

@@ -11,7 +11,7 @@ import {
   type BoardWorld,
 } from './utils/board-fixtures.js';
 import { signInAdmin } from './utils/second-factor.js';
-import { startServer, type ServerProcess } from './utils/server-process.js';
+import { startServer, stopServer, type ServerProcess } from './utils/server-process.js';
 import { bearer, type Tokens } from './utils/test-app.js';
 import { createTestDatabase } from './utils/test-database.js';
 
@@ -45,11 +45,7 @@ describe('The board room across instances and restarts', () => {
     sockets.push(s);
     return s;
   };
-  const stop = async (server: ServerProcess): Promise<void> => {
-    if (server.child.exitCode !== null) return;
-    server.child.kill('SIGTERM');
-    await server.exited;
-  };
+  const stop = stopServer;
 
   beforeAll(async () => {
     db = await createTestDatabase();

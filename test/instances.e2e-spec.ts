@@ -16,7 +16,7 @@ import request from 'supertest';
 import { RECORD_CHUNK_BYTES } from '../src/cases/postgres-record-storage.js';
 import { boardWorld, collect, connectBoard, until, type BoardWorld } from './utils/board-fixtures.js';
 import { signInAdmin } from './utils/second-factor.js';
-import { startServer, type ServerProcess } from './utils/server-process.js';
+import { startServer, stopServer, type ServerProcess } from './utils/server-process.js';
 import { bearer } from './utils/test-app.js';
 import { createTestDatabase } from './utils/test-database.js';
 
@@ -50,11 +50,7 @@ describe('Two instances, one database, separate data folders', () => {
     SHUTDOWN_GRACE_MS: '0',
     LOG_LEVEL: 'warn',
   });
-  const stop = async (server: ServerProcess | undefined): Promise<void> => {
-    if (server === undefined || server.child.exitCode !== null) return;
-    server.child.kill('SIGTERM');
-    await server.exited;
-  };
+  const stop = stopServer;
 
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -16,7 +16,7 @@ import { dataSourceOptions } from '../src/database/data-source.js';
 import { RECORD_CHUNK_BYTES } from '../src/cases/postgres-record-storage.js';
 import { boardWorld, type BoardWorld } from './utils/board-fixtures.js';
 import { signInAdmin } from './utils/second-factor.js';
-import { startServer, type ServerProcess } from './utils/server-process.js';
+import { startServer, stopServer, type ServerProcess } from './utils/server-process.js';
 import { bearer } from './utils/test-app.js';
 import { createTestDatabase } from './utils/test-database.js';
 
@@ -49,11 +49,7 @@ describe('Record files left on disk by an older version', () => {
     SHUTDOWN_GRACE_MS: '0',
     LOG_LEVEL: 'info',
   });
-  const stop = async (): Promise<void> => {
-    if (server === undefined || server.child.exitCode !== null) return;
-    server.child.kill('SIGTERM');
-    await server.exited;
-  };
+  const stop = (): Promise<void> => stopServer(server);
   /** Where the older version kept a file. */
   const legacyPath = (sha: string): string => path.join(dataDir, 'records', sha.slice(0, 2), sha.slice(2, 4), sha);
   const putLegacyFile = async (sha: string, bytes: Buffer): Promise<void> => {

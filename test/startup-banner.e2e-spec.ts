@@ -10,7 +10,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, startServer, type ServerProcess } from './utils/server-process.js';
+import { freePort, startServer, stopServer, type ServerProcess } from './utils/server-process.js';
 import { createTestDatabase, testServer, withAdmin } from './utils/test-database.js';
 
 /** The banner block printed after start, as lines (from "Consilium is ready" to "Ctrl+C stops it."). */
@@ -29,10 +29,7 @@ function field(lines: string[], label: string): string | undefined {
     .trim();
 }
 
-async function stop(server: ServerProcess): Promise<void> {
-  server.child.kill('SIGTERM');
-  await server.exited;
-}
+const stop = stopServer;
 
 /** The banner is written right after listen: wait for it rather than for health. */
 async function untilPrinted(server: ServerProcess): Promise<string[]> {

@@ -34,7 +34,7 @@ import {
   type TestUser,
   type Tokens,
 } from './utils/test-app.js';
-import { createTestDatabase, databaseUrl, testServer, withAdmin } from './utils/test-database.js';
+import { createTestDatabase, databaseUrl, revertMigrations, testServer, withAdmin } from './utils/test-database.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
@@ -382,10 +382,7 @@ describe('db:backup and db:restore', () => {
     await ds.initialize();
     try {
       // A database from before "trials per clinic", with a trial listed for everyone.
-      const executed = async () =>
-        (await ds.query<{ name: string }[]>(`SELECT name FROM schema_migration`)).map((r) => r.name);
-      while ((await executed()).includes('TrialsPerClinic1795726100000'))
-        await ds.undoLastMigration({ transaction: 'each' });
+      await revertMigrations(ds, 'TrialsPerClinic1795726100000');
       const clinics: string[] = [];
       for (const name of ['A', 'B']) {
         const [row] = await ds.query<{ id: string }[]>(

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source.js';
-import { createTestDatabase } from './utils/test-database.js';
+import { createTestDatabase, revertMigrations } from './utils/test-database.js';
 
 const clinic = (name: string) =>
   `INSERT INTO clinic (name, time_zone, day_start, day_end, cancer_types, required_disciplines, precedence,
@@ -31,12 +31,7 @@ describe('Migrations carry data forward (patients and trials per clinic)', () =>
   });
 
   it('should give each clinic its own copy of a shared patient and of each trial, losing nothing', async () => {
-    const executed = async () =>
-      (await ds.query<{ name: string }[]>(`SELECT name FROM schema_migration`)).map((r) => r.name);
-    while (
-      (await executed()).some((n) => n === 'PatientsPerClinic1795726000000' || n === 'TrialsPerClinic1795726100000')
-    )
-      await ds.undoLastMigration({ transaction: 'each' });
+    await revertMigrations(ds, 'PatientsPerClinic1795726000000', 'TrialsPerClinic1795726100000');
 
     const [a] = await ds.query<{ id: string }[]>(clinic('A'));
     const [b] = await ds.query<{ id: string }[]>(clinic('B'));

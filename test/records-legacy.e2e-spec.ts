@@ -18,7 +18,7 @@ import { boardWorld, type BoardWorld } from './utils/board-fixtures.js';
 import { signInAdmin } from './utils/second-factor.js';
 import { startServer, stopServer, type ServerProcess } from './utils/server-process.js';
 import { bearer } from './utils/test-app.js';
-import { createTestDatabase } from './utils/test-database.js';
+import { createTestDatabase, revertMigrations } from './utils/test-database.js';
 
 const ADMIN = { email: 'admin@legacy.example.org', password: 'a-long-legacy-passphrase' };
 const MIGRATION = 'RecordBlobs1795726240000';
@@ -99,9 +99,7 @@ describe('Record files left on disk by an older version', () => {
     const ds = new DataSource(dataSourceOptions(db.url, 1));
     await ds.initialize();
     try {
-      const executed = async () =>
-        (await ds.query<{ name: string }[]>(`SELECT name FROM schema_migration`)).map((r) => r.name);
-      while ((await executed()).includes(MIGRATION)) await ds.undoLastMigration({ transaction: 'each' });
+      await revertMigrations(ds, MIGRATION);
     } finally {
       await ds.destroy();
     }

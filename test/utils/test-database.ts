@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
 
 /** Set by the global set-up for every worker. */
 export interface TestDatabaseServer {
@@ -63,4 +64,15 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
         client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
       ).then(() => undefined),
   };
+}
+
+/**
+ * Takes a migrated database back to the schema from before `migrations` (each
+ * reverted, with whatever was applied after it), as an older version left it.
+ */
+export async function revertMigrations(ds: DataSource, ...migrations: string[]): Promise<void> {
+  const applied = async (): Promise<string[]> =>
+    (await ds.query<{ name: string }[]>(`SELECT name FROM schema_migration`)).map((r) => r.name);
+  while ((await applied()).some((name) => migrations.includes(name)))
+    await ds.undoLastMigration({ transaction: 'each' });
 }

@@ -4,7 +4,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'test/utils/*.mjs', 'test/*.mjs', 'eslint.config.mjs', 'src/web/build.mjs'] },
+  { ignores: ['src/web/api/schema.d.ts', 'dist/', 'node_modules/', '.data/', 'coverage/', 'test/utils/*.mjs', 'test/*.mjs', 'eslint.config.mjs', 'src/web/build.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

@@ -84,8 +84,8 @@ describe('The account pages in the browser', () => {
     await page.getByText('A second factor is active').waitFor();
     await shot(page, 'totp-active');
     // The restriction is lifted: the rest of the app answers.
-    await page.getByRole('link', { name: 'Cases' }).click();
-    await page.getByRole('heading', { name: 'Cases' }).waitFor();
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
 
     // Sign out, then in again: now the code is asked for.
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -102,7 +102,8 @@ describe('The account pages in the browser', () => {
       .getByLabel('Authentication code')
       .fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
     await page.getByRole('button', { name: 'Verify and sign in' }).click();
-    await page.getByRole('heading', { name: 'Cases' }).waitFor();
+    // Signing out left the page; an admin starts on administration.
+    await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
 
     // And the password can be changed from the account page.
     await page.getByRole('link', { name: 'Account' }).click();

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import {
   DocumentBuilder,
   SwaggerModule,
@@ -292,7 +292,10 @@ export function createOpenApiDocument(app: INestApplication, prefix: string): Op
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build());
 
-  const routes = listRouteFacts(app.get(DiscoveryService), app.get(MetadataScanner), app.get(Reflector), prefix);
+  // Built from the module graph rather than taken from the injector, so the document can also be
+  // made from an app created with `preview: true` (no database), as `npm run web:api` does.
+  const discovery = new DiscoveryService(app.get(ModulesContainer));
+  const routes = listRouteFacts(discovery, new MetadataScanner(), new Reflector(), prefix);
   const classes = validatedClasses();
   // A body DTO that only inherits its validators is not among class-validator's own targets.
   for (const route of routes) {

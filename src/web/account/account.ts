@@ -2,7 +2,15 @@ import htm from 'htm';
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { renderSVG } from 'uqr';
-import { api, ApiError, enrolmentRequired, post, setEnrolmentRequired, setPasswordFromLink, signIn } from '../api.js';
+import {
+  api,
+  ApiError,
+  enrolmentRequired,
+  post,
+  setEnrolmentRequired,
+  setPasswordFromLink,
+  signIn,
+} from '../api/session.js';
 import { Field } from '../ui/field.js';
 
 const html = htm.bind(h);
@@ -22,7 +30,8 @@ export function SignIn() {
     try {
       await signIn(email, password, needsCode ? code.trim() : undefined);
       setError(undefined);
-      location.hash = enrolmentRequired() ? '#/account' : '#/cases';
+      // Stay on the page that asked for sign-in (a deep link); the start page is the role's own.
+      if (enrolmentRequired()) location.hash = '#/account';
     } catch (err) {
       if (err instanceof ApiError && err.problem.code === 'second_factor_required') {
         setNeedsCode(true);

@@ -95,7 +95,8 @@ export async function signOut(): Promise<void> {
   setTokens(null);
 }
 
-async function refresh(): Promise<boolean> {
+/** One silent refresh of the access token; false when the session is over. */
+export async function refresh(): Promise<boolean> {
   const t = tokens();
   if (t === null) return false;
   const res = await fetch('/api/auth/refresh', {

@@ -6,7 +6,8 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
 import { RequestValidationException } from '../common/problem.js';
 import { ConferenceReportQuery, ReportQuery } from '../diagnoses/dto/review.dto.js';
-import { ReportsService, toCsv } from './reports.service.js';
+import { CONCORDANCE_REPORT_SCHEMA, CONFERENCE_REPORT_SCHEMA } from './report-schemas.js';
+import { ReportsService, toCsv, type ConcordanceReport, type ConferenceReport } from './reports.service.js';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -18,13 +19,19 @@ export class ReportsController {
   @Get('concordance')
   @ApiOperation({ summary: 'Concordance report' })
   @Audited('report.concordance', { entity: 'clinic' })
-  @ApiOkResponse({ description: 'JSON, or CSV with ?format=csv or Accept: text/csv' })
+  @ApiOkResponse({
+    description: 'JSON, or CSV with ?format=csv or Accept: text/csv',
+    content: {
+      'application/json': { schema: CONCORDANCE_REPORT_SCHEMA },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
   async concordance(
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: ReportQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<unknown> {
+  ): Promise<ConcordanceReport | string> {
     if (query.to <= query.from) throw RequestValidationException.field('to', 'to must be after from');
     const report = await this.reports.concordance(user, query.clinicId, query.from, query.to);
     if (query.format === 'csv' || (query.format === undefined && accept?.includes('text/csv') === true)) {
@@ -37,7 +44,8 @@ export class ReportsController {
   @Get('conference')
   @ApiOperation({ summary: 'Conference (accreditation) report' })
   @Audited('report.conference', { entity: 'clinic' })
-  conference(@CurrentUser() user: AuthenticatedUser, @Query() query: ConferenceReportQuery): Promise<unknown> {
+  @ApiOkResponse({ description: 'The CoC conference figures of a year', schema: CONFERENCE_REPORT_SCHEMA })
+  conference(@CurrentUser() user: AuthenticatedUser, @Query() query: ConferenceReportQuery): Promise<ConferenceReport> {
     return this.reports.conference(user, query.clinicId, query.year, query.caseload);
   }
 }

@@ -8152,7 +8152,105 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description cases where the board found another cancer */
+                        additionalCancers: {
+                            n: number;
+                            /** @description per cent, one decimal */
+                            pct: number;
+                        };
+                        /** @description change type → cases */
+                        byChangeType: {
+                            [key: string]: number;
+                        };
+                        byDiscipline: {
+                            [key: string]: {
+                                changed: number;
+                            };
+                        };
+                        byInitiator: {
+                            [key: string]: {
+                                changed: number;
+                                pct: number;
+                                reviewed: number;
+                            };
+                        };
+                        casesReviewed: number;
+                        /** @description cases whose board diagnosis differs from the referring one */
+                        changed: {
+                            n: number;
+                            /** @description per cent, one decimal */
+                            pct: number;
+                        };
+                        /** Format: uuid */
+                        clinicId: string;
+                        /** @description cases with no change */
+                        concordant: {
+                            n: number;
+                            /** @description per cent, one decimal */
+                            pct: number;
+                        };
+                        /** Format: date */
+                        from: string;
+                        /** @description changes that alter management */
+                        major: {
+                            n: number;
+                            /** @description per cent, one decimal */
+                            pct: number;
+                        };
+                        managementImpact: {
+                            /** @description management changed */
+                            changed: {
+                                n: number;
+                                /** @description per cent, one decimal */
+                                pct: number;
+                            };
+                            /** @description management unchanged */
+                            none: {
+                                n: number;
+                                /** @description per cent, one decimal */
+                                pct: number;
+                            };
+                            /** @description management may change (pending a test or decision) */
+                            potential: {
+                                n: number;
+                                /** @description per cent, one decimal */
+                                pct: number;
+                            };
+                        };
+                        /** @description changes that do not alter management */
+                        minor: {
+                            n: number;
+                            /** @description per cent, one decimal */
+                            pct: number;
+                        };
+                        /** @description cases whose histology the board reinterpreted */
+                        pathologyReinterpretation: {
+                            n: number;
+                            /** @description per cent, one decimal */
+                            pct: number;
+                        };
+                        /** @description cases staged lower by the board */
+                        stageDown: {
+                            n: number;
+                            /** @description per cent, one decimal */
+                            pct: number;
+                        };
+                        /** @description cases staged higher by the board */
+                        stageUp: {
+                            n: number;
+                            /** @description per cent, one decimal */
+                            pct: number;
+                        };
+                        /**
+                         * Format: date
+                         * @description exclusive
+                         */
+                        to: string;
+                    };
+                    "text/csv": string;
+                };
             };
             /** @description Invalid request (query): `errors` names each field and what is wrong; nothing is written */
             400: {
@@ -8217,11 +8315,62 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The CoC conference figures of a year */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        attendanceByDiscipline: {
+                            [key: string]: {
+                                pct: number;
+                                sessions: number;
+                            };
+                        };
+                        /** @description distinct cases presented */
+                        casesPresented: number;
+                        caseVolume: {
+                            caseload: number | null;
+                            cases: number;
+                            met: boolean | null;
+                            pct: number | null;
+                            targetPct: number;
+                        };
+                        /** Format: uuid */
+                        clinicId: string;
+                        presentations: {
+                            byReason: {
+                                [key: string]: number;
+                            };
+                            prospective: number;
+                            retrospective: number;
+                            total: number;
+                            unknown: number;
+                        };
+                        prospective: {
+                            /** @enum {string} */
+                            comparedWithTarget: "pct";
+                            met: boolean;
+                            n: number;
+                            /** @description over all presentations, unknown counting against */
+                            pct: number;
+                            pctOfKnown: number | null;
+                            retrospective: number;
+                            targetPct: number;
+                            unknown: number;
+                        };
+                        requiredDisciplines: string[];
+                        sessions: number;
+                        /** @description sessions every required discipline attended */
+                        sessionsWithAllRequired: {
+                            n: number;
+                            /** @description per cent, one decimal */
+                            pct: number;
+                        };
+                        year: number;
+                    };
+                };
             };
             /** @description Invalid request (query): `errors` names each field and what is wrong; nothing is written */
             400: {

@@ -1,8 +1,11 @@
 import type { NavItem, Route } from '../router.js';
 import { STAFF } from '../router.js';
 import { html } from '../ui/html.js';
-import { Reports } from './legacy.js';
+import { Reports } from './reports.js';
 
-export const routes: Route[] = [{ path: '/reports', roles: STAFF, view: () => html`<${Reports} />` }];
+const REPORT_READERS = [...STAFF, 'admin'] as const;
 
-export const nav: NavItem[] = [{ href: '#/reports', label: 'Reports', roles: STAFF, order: 40 }];
+/** Concordance and accreditation reports. */
+export const routes: Route[] = [{ path: '/reports', roles: REPORT_READERS, view: () => html`<${Reports} />` }];
+
+export const nav: NavItem[] = [{ href: '#/reports', label: 'Reports', roles: REPORT_READERS, order: 40 }];

@@ -90,3 +90,6 @@ export function words(code: string): string {
     .map((p, i) => (ACRONYMS.has(p.toLowerCase()) ? p.toUpperCase() : i === 0 ? p[0].toUpperCase() + p.slice(1) : p))
     .join(' ');
 }
+
+/** "1 case", "3 cases". */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

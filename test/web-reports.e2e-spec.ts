@@ -68,6 +68,8 @@ describe('The reports in the browser', () => {
     expect(await major.textContent()).toContain('1 (100 %)');
     expect(await major.locator('.badge-danger').textContent()).toBe('Major change');
     expect(await page.getByRole('row', { name: /Management changed/ }).textContent()).toContain('1 (100 %)');
+    // Potential impact is its own row, never folded into changed or unchanged.
+    expect(await page.getByRole('row', { name: /Management may change/ }).textContent()).toContain('0 (0 %)');
     for (const category of ['Histology', 'Stage', 'Biomarkers'])
       await page.getByRole('rowheader', { name: category, exact: true }).waitFor();
     // Never the code lists' identifiers.

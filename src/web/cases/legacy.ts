@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, ApiError, importFhirReferral, post, tokens } from '../api/session.js';
 import { html } from '../ui/html.js';
 import { Field } from '../ui/field.js';
@@ -6,25 +6,9 @@ import { Field } from '../ui/field.js';
 // Views carried over from the first version of the app (untyped JSON); each is
 // replaced by typed views of its area as the area is rebuilt.
 
-export type Json = Record<string, unknown>;
-export interface Page<T> {
-  items: T[];
-}
+import { type Json, type Page, useLoad, words } from '../shared/legacy.js';
 
-function useLoad<T>(
-  load: () => Promise<T>,
-  deps: unknown[],
-): { data: T | undefined; error: string | undefined; reload: () => void } {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<string>();
-  const [n, setN] = useState(0);
-  useEffect(() => {
-    load().then(setData, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, [...deps, n]);
-  return { data, error, reload: () => setN(n + 1) };
-}
-
-const words = (s: string): string => s.replace(/_/g, ' ');
+export type { Json, Page };
 
 const STATUSES = [
   'referred',

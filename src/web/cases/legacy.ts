@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, importFhirReferral, post, tokens } from '../api/session.js';
 import { html } from '../ui/html.js';
 import { Field } from '../ui/field.js';
+import { ItineraryPanel } from '../scheduling/itinerary-panel.js';
+import { CaseBoardPanel } from '../board/case-board-panel.js';
 
 // Views carried over from the first version of the app (untyped JSON); each is
 // replaced by typed views of its area as the area is rebuilt.
@@ -292,7 +294,8 @@ export function CasePage(props: { id: string }) {
     const standing = diagnoses.some((d) => d.source === 'board')
       ? await api<Json>(`${base}/standing-diagnosis`)
       : undefined;
-    return { c, diagnoses, changes, plans, trials, records, annotations, standing };
+    const clinic = await api<Json>(`/api/clinics/${String(c.clinicId)}`);
+    return { c, diagnoses, changes, plans, trials, records, annotations, standing, clinic };
   }, [props.id]);
   if (data === undefined) return html`<main><p>Loading…</p></main>`;
   const upload = async (e: Event): Promise<void> => {
@@ -328,6 +331,18 @@ export function CasePage(props: { id: string }) {
             ${(change.details as string[]).map((l) => html`<li>${l}</li>`)}
           </ul>`
     }
+    <${ItineraryPanel}
+      caseId=${props.id}
+      clinicId=${String(data.c.clinicId)}
+      timeZone=${String(data.clinic.timeZone)}
+      onChange=${reload}
+    />
+    <${CaseBoardPanel}
+      caseId=${props.id}
+      clinicId=${String(data.c.clinicId)}
+      timeZone=${String(data.clinic.timeZone)}
+      onChange=${reload}
+    />
     <h2>Records</h2>
     <ul>
       ${data.records.map(

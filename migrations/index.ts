@@ -17,6 +17,7 @@ import { TrialsPerClinic1795726100000 } from './1795726100000-trials-per-clinic.
 import { AuditRefusals1795725000000 } from './1795725000000-audit-refusals.js';
 import { AccountSecurity1795724000000 } from './1795724000000-account-security.js';
 import { RecordBlobs1795726240000 } from './1795726240000-record-blobs.js';
+import { CaseListNextVisit1795727000000 } from './1795727000000-case-list-next-visit.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   AuditRefusals1795725000000,
   AccountSecurity1795724000000,
   RecordBlobs1795726240000,
+  CaseListNextVisit1795727000000,
 ];

@@ -551,6 +551,65 @@ describe('Second-opinion cases', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('should show in each list row the sex, the diagnosis that stands, the readiness gaps and the next visit', async () => {
+    const body = referralBody(clinicId);
+    (body.patient as Record<string, string>).familyName = 'Rowfields';
+    const id = ((await request(t.http).post('/api/cases').set(bearer(coord)).send(body)).body as { id: string }).id;
+    type Row = {
+      id: string;
+      patient: { sex: string };
+      diagnosis: { source: string; primarySite: string | null; histology: string | null } | null;
+      readinessGaps: string[];
+      nextVisitAt: string | null;
+      nextBoardAt: string | null;
+    };
+    const row = async (): Promise<Row | undefined> =>
+      (
+        (await request(t.http).get('/api/cases').query({ q: 'rowfields' }).set(bearer(coord))).body as {
+          items: Row[];
+        }
+      ).items.find((i) => i.id === id);
+    // Only the referral so far: its diagnosis, every required record missing, nothing booked.
+    expect(await row()).toMatchObject({
+      patient: { sex: 'female' },
+      diagnosis: { source: 'referring', primarySite: 'C50.4', histology: '8500/3' },
+      // The clinic's rules also ask for a lab result of the last 14 days.
+      readinessGaps: ['pathology_report', 'imaging_mri', 'medication_list', 'lab_result'],
+      nextVisitAt: null,
+      nextBoardAt: null,
+    });
+    // The board's diagnosis outranks the referral; a waiver and a record close two gaps.
+    const board = await request(t.http)
+      .post(`/api/cases/${id}/diagnoses`)
+      .set(bearer(coord))
+      .send({
+        source: 'board',
+        primarySite: 'C50.4',
+        histology: '8520/3',
+        laterality: 'left',
+        malignant: true,
+        evidenceSources: ['slide_review'],
+        drivingDiscipline: 'pathology',
+        managementImpact: 'none',
+      });
+    expect(board.status).toBe(201);
+    const waiver = await request(t.http)
+      .post(`/api/cases/${id}/readiness/waivers`)
+      .set(bearer(coord))
+      .send({ item: 'medication_list', reason: 'No current medications, confirmed by phone' });
+    expect(waiver.status).toBe(201);
+    const upload = await request(t.http)
+      .post(`/api/cases/${id}/records`)
+      .set(bearer(coord))
+      .field('type', 'pathology_report')
+      .attach('file', PDF, { filename: 'path.pdf', contentType: 'application/pdf' });
+    expect(upload.status).toBe(201);
+    expect(await row()).toMatchObject({
+      diagnosis: { source: 'board', histology: '8520/3' },
+      readinessGaps: ['imaging_mri', 'lab_result'],
+    });
+  });
+
   it('should answer random malformed referrals with 400, never 500, and write nothing', async () => {
     const before = {
       cases: await countRows(t, 'second_opinion_case'),

@@ -3,7 +3,8 @@ import type { DiagnosisAssessmentEntity } from '../diagnoses/entities/diagnosis-
 import { manualTransitions, type CaseStatus } from './case-workflow.js';
 import type { CaseDetailDto, CaseSummaryDto } from './dto/case.dto.js';
 import type { CaseEntity, Urgency } from './entities/case.entity.js';
-import type { PatientEntity } from './entities/patient.entity.js';
+import type { PatientEntity, Sex } from './entities/patient.entity.js';
+import type { RecordType } from '../common/clinical-codes.js';
 
 export interface CaseListRow {
   id: string;
@@ -19,9 +20,15 @@ export interface CaseListRow {
   family_name: string;
   given_name: string;
   birth_date: string;
+  sex: Sex;
+  dx_source: string | null;
+  dx_site: string | null;
+  dx_histology: string | null;
+  next_visit_at: Date | null;
+  next_board_at: Date | null;
 }
 
-export function toCaseSummary(row: CaseListRow): CaseSummaryDto {
+export function toCaseSummary(row: CaseListRow, gaps: RecordType[] = []): CaseSummaryDto {
   return {
     id: row.id,
     status: row.status,
@@ -36,7 +43,13 @@ export function toCaseSummary(row: CaseListRow): CaseSummaryDto {
       familyName: row.family_name,
       givenName: row.given_name,
       birthDate: row.birth_date,
+      sex: row.sex,
     },
+    diagnosis:
+      row.dx_source === null ? null : { source: row.dx_source, primarySite: row.dx_site, histology: row.dx_histology },
+    readinessGaps: gaps,
+    nextVisitAt: row.next_visit_at?.toISOString() ?? null,
+    nextBoardAt: row.next_board_at?.toISOString() ?? null,
   };
 }
 
@@ -63,7 +76,14 @@ export function toCaseDetail(
     referringRecommendation: c.referringRecommendation,
     referringDiagnosis: referring === null ? null : toAssessmentResponse(referring),
     allowedTransitions: manualTransitions(c.status),
-    patient: { id: p.id, mrn: p.mrn, familyName: p.familyName, givenName: p.givenName, birthDate: p.birthDate },
+    patient: {
+      id: p.id,
+      mrn: p.mrn,
+      familyName: p.familyName,
+      givenName: p.givenName,
+      birthDate: p.birthDate,
+      sex: p.sex,
+    },
     patientDetail: { sex: p.sex, phone: p.phone, email: p.email, consentToRecord: p.consentToRecord },
   };
 }

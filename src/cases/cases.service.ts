@@ -176,15 +176,37 @@ export class CasesService {
     const rows = await this.tx.query<CaseListRow>(
       `SELECT c.id, c.status, c.clinic_id, c.urgency, c.reason, c.synthetic, c.created_at,
               c.created_at::text AS created_key,
-              p.id AS patient_id, p.mrn, p.family_name, p.given_name, p.birth_date::text AS birth_date
-         FROM second_opinion_case c
+              p.id AS patient_id, p.mrn, p.family_name, p.given_name, p.birth_date::text AS birth_date, p.sex,
+              dx.source AS dx_source, dx.primary_site AS dx_site, dx.histology AS dx_histology,
+              (SELECT min(a.starts_at) FROM appointment a
+                WHERE a.case_id = c.id AND a.status = 'booked' AND a.ends_at > now()) AS next_visit_at,
+              (SELECT min(s.starts_at) FROM agenda_item ai JOIN board_session s ON s.id = ai.session_id
+                WHERE ai.case_id = c.id AND s.status IN ('scheduled', 'in_progress') AND s.ends_at > now()) AS next_board_at
+         FROM (SELECT c.* FROM second_opinion_case c
+                 JOIN patient p ON p.id = c.patient_id
+                WHERE ${where.join(' AND ')}
+                ORDER BY c.created_at DESC, c.id DESC
+                LIMIT $${params.length}) c
          JOIN patient p ON p.id = c.patient_id
-        WHERE ${where.join(' AND ')}
-        ORDER BY c.created_at DESC, c.id DESC
-        LIMIT $${params.length}`,
+         LEFT JOIN LATERAL (
+           SELECT d.source, d.primary_site, d.histology FROM diagnosis_assessment d
+            WHERE d.case_id = c.id
+              AND NOT EXISTS (SELECT 1 FROM diagnosis_assessment n WHERE n.supersedes_id = d.id)
+            ORDER BY CASE d.source WHEN 'board' THEN 0 WHEN 'pathology_review' THEN 1
+                                   WHEN 'radiology_review' THEN 2 ELSE 3 END, d.recorded_at DESC
+            LIMIT 1) dx ON true
+        ORDER BY c.created_at DESC, c.id DESC`,
       params,
     );
-    const page = toPage(rows, query.limit, toCaseSummary, (r) => encodeCursor({ at: r.created_key, id: r.id }));
+    const gaps = await this.readiness.gapsOf(
+      rows.slice(0, query.limit).map((r) => ({ id: r.id, clinicId: r.clinic_id })),
+    );
+    const page = toPage(
+      rows,
+      query.limit,
+      (r) => toCaseSummary(r, gaps.get(r.id) ?? []),
+      (r) => encodeCursor({ at: r.created_key, id: r.id }),
+    );
     // Names, MRNs and birth dates leave in a list too: each patient shown gets an audit row.
     AuditScope.describe({ disclosedPatientIds: page.items.map((i) => i.patient.id) });
     return page;

@@ -71,6 +71,50 @@ export class ReadinessService {
     return { caseId, ready: readinessGaps(items).length === 0, items };
   }
 
+  /**
+   * The readiness gaps of several cases in two queries (a case list page):
+   * the record types each case still lacks, neither current nor waived.
+   */
+  async gapsOf(cases: { id: string; clinicId: string }[]): Promise<Map<string, RecordType[]>> {
+    const out = new Map<string, RecordType[]>();
+    if (cases.length === 0) return out;
+    const ids = cases.map((c) => c.id);
+    const manager = this.tx.manager;
+    const [records, waivers] = await Promise.all([
+      manager.query<{ case_id: string; type: RecordType; date: string }[]>(
+        `SELECT r.case_id, r.type, coalesce(r.document_date, (r.created_at AT TIME ZONE k.time_zone)::date)::text AS date
+           FROM case_record r
+           JOIN second_opinion_case c ON c.id = r.case_id
+           JOIN clinic k ON k.id = c.clinic_id
+          WHERE r.case_id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM case_record n WHERE n.supersedes_id = r.id)`,
+        [ids],
+      ),
+      manager.query<{ case_id: string; item: RecordType; reason: string; created_by: string; created_at: Date }[]>(
+        `SELECT case_id, item, reason, created_by, created_at FROM readiness_waiver WHERE case_id = ANY($1::uuid[])`,
+        [ids],
+      ),
+    ]);
+    const clinics = new Map<string, Awaited<ReturnType<ClinicsService['find']>>>();
+    for (const c of cases) {
+      const clinic = clinics.get(c.clinicId) ?? (await this.clinics.find(c.clinicId));
+      clinics.set(c.clinicId, clinic);
+      const items = assessReadiness({
+        requiredRecordTypes: clinic.requiredRecordTypes,
+        rules: clinic.readinessRules,
+        records: records.filter((r) => r.case_id === c.id),
+        waivers: waivers
+          .filter((w) => w.case_id === c.id)
+          .map((w) => ({ item: w.item, reason: w.reason, by: w.created_by, at: w.created_at.toISOString() })),
+        today: DateTime.now().setZone(clinic.timeZone).toISODate() ?? new Date().toISOString().slice(0, 10),
+      });
+      out.set(
+        c.id,
+        readinessGaps(items).map((g) => g.item),
+      );
+    }
+    return out;
+  }
+
   private async assess(c: CaseEntity): Promise<ReadinessItem[]> {
     const clinic = await this.clinics.find(c.clinicId);
     const manager = this.tx.manager;

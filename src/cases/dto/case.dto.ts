@@ -18,6 +18,8 @@ import { PageQuery } from '../../common/pagination.js';
 import { ISO_DATE, IsRealDateTime, trimNfc } from '../../common/transforms.js';
 import { CASE_STATUSES, type CaseStatus } from '../case-workflow.js';
 import { URGENCIES, type TreatmentItem, type Urgency } from '../entities/case.entity.js';
+import { SEXES, type Sex } from '../entities/patient.entity.js';
+import { RECORD_TYPES, type RecordType } from '../../common/clinical-codes.js';
 
 export class TransitionDto {
   @ApiProperty({ enum: CASE_STATUSES }) @IsIn(CASE_STATUSES) to!: CaseStatus;
@@ -52,9 +54,20 @@ export class PatientSummaryDto {
   @ApiProperty() familyName!: string;
   @ApiProperty() givenName!: string;
   @ApiProperty() birthDate!: string;
+  @ApiProperty({ enum: SEXES }) sex!: Sex;
 }
 
-export class CaseSummaryDto {
+/** The diagnosis a list shows: the most authoritative assessment recorded (board, reviews, referring). */
+export class DiagnosisSummaryDto {
+  @ApiProperty({ enum: ['referring', 'pathology_review', 'radiology_review', 'board'] }) source!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'ICD-O-3 topography, e.g. C50.4' })
+  primarySite!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'ICD-O-3 morphology, e.g. 8500/3' })
+  histology!: string | null;
+}
+
+/** What every view of a case carries. */
+export class CaseCoreDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: CASE_STATUSES }) status!: CaseStatus;
   @ApiProperty() clinicId!: string;
@@ -63,6 +76,21 @@ export class CaseSummaryDto {
   @ApiProperty() synthetic!: boolean;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ type: PatientSummaryDto }) patient!: PatientSummaryDto;
+}
+
+/** A row of the case list: who, what, how far along, and what comes next. */
+export class CaseSummaryDto extends CaseCoreDto {
+  @ApiProperty({ type: DiagnosisSummaryDto, nullable: true }) diagnosis!: DiagnosisSummaryDto | null;
+  @ApiProperty({
+    enum: RECORD_TYPES,
+    isArray: true,
+    description: 'required records neither current nor waived (empty when ready)',
+  })
+  readinessGaps!: RecordType[];
+  @ApiProperty({ type: String, nullable: true, description: 'the next booked clinic visit (start, ISO 8601)' })
+  nextVisitAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the next board session with the case on its agenda' })
+  nextBoardAt!: string | null;
 }
 
 export class CasePageDto {
@@ -74,7 +102,7 @@ export class SiteOverrideResponseDto {
   @ApiProperty() reason!: string;
 }
 
-export class CaseDetailDto extends CaseSummaryDto {
+export class CaseDetailDto extends CaseCoreDto {
   @ApiProperty() initiator!: string;
   @ApiProperty() referringClinician!: string;
   @ApiProperty() referringInstitution!: string;

@@ -52,6 +52,7 @@ export class ItineraryEntity {
  */
 @Entity({ name: 'appointment' })
 @Index('IDX_appointment_itinerary', ['itineraryId'])
+@Index('IDX_appointment_case_start', ['caseId', 'startsAt'])
 @Check('CHK_appointment_status', `"status" IN ('booked', 'cancelled')`)
 @Check('CHK_appointment_time', `"starts_at" < "ends_at"`)
 @Exclusion(

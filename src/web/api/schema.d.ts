@@ -1574,8 +1574,15 @@ export interface components {
         CaseSummaryDto: {
             clinicId: string;
             createdAt: string;
+            diagnosis: components["schemas"]["DiagnosisSummaryDto"] | null;
             id: string;
+            /** @description the next board session with the case on its agenda */
+            nextBoardAt: string | null;
+            /** @description the next booked clinic visit (start, ISO 8601) */
+            nextVisitAt: string | null;
             patient: components["schemas"]["PatientSummaryDto"];
+            /** @description required records neither current nor waived (empty when ready) */
+            readinessGaps: ("pathology_report" | "operative_report" | "discharge_summary" | "imaging_ct" | "imaging_mri" | "imaging_xray" | "imaging_pet" | "imaging_other" | "medication_list" | "prior_treatments" | "lab_result" | "genetic_test" | "other")[];
             reason: string;
             /** @enum {string} */
             status: "referred" | "records_pending" | "ready" | "scheduled" | "evaluated" | "in_review" | "consensus" | "closed" | "third_opinion_requested" | "withdrawn";
@@ -1855,6 +1862,14 @@ export interface components {
             clinicId: string;
             date: string;
             timeZone: string;
+        };
+        DiagnosisSummaryDto: {
+            /** @description ICD-O-3 morphology, e.g. 8500/3 */
+            histology: string | null;
+            /** @description ICD-O-3 topography, e.g. C50.4 */
+            primarySite: string | null;
+            /** @enum {string} */
+            source: "referring" | "pathology_review" | "radiology_review" | "board";
         };
         EditedAppointmentDto: {
             discipline: string;
@@ -2160,6 +2175,8 @@ export interface components {
             givenName: string;
             id: string;
             mrn: string;
+            /** @enum {string} */
+            sex: "female" | "male" | "other" | "unknown";
         };
         PlanBodyDto: {
             items: components["schemas"]["PlanItemDto"][];
@@ -2747,6 +2764,7 @@ export type SchemaDayAvailabilityDto = components['schemas']['DayAvailabilityDto
 export type SchemaDayPlanDto = components['schemas']['DayPlanDto'];
 export type SchemaDayQuery = components['schemas']['DayQuery'];
 export type SchemaDayViewDto = components['schemas']['DayViewDto'];
+export type SchemaDiagnosisSummaryDto = components['schemas']['DiagnosisSummaryDto'];
 export type SchemaEditedAppointmentDto = components['schemas']['EditedAppointmentDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
 export type SchemaFamilyHistoryDto = components['schemas']['FamilyHistoryDto'];

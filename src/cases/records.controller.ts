@@ -12,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
-import { ImagingReferenceDto, RecordResponseDto, WaiverDto } from './dto/record.dto.js';
+import { ImagingReferenceDto, ReadinessReportDto, RecordResponseDto, WaiverDto } from './dto/record.dto.js';
 import { ReadinessService, type ReadinessReport } from './readiness.service.js';
 import { RecordsService } from './records.service.js';
 
@@ -93,6 +93,7 @@ export class RecordsController {
 
   @Get('readiness')
   @ApiOperation({ summary: "Read a case's readiness" })
+  @ApiOkResponse({ type: ReadinessReportDto })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('case.readiness.read', { entity: 'case', idParam: 'id' })
   report(
@@ -104,6 +105,7 @@ export class RecordsController {
 
   @Post('readiness/waivers')
   @ApiOperation({ summary: 'Waive a readiness item' })
+  @ApiCreatedResponse({ type: ReadinessReportDto })
   @Roles('coordinator')
   @Audited('case.readiness.waive', { entity: 'readiness_waiver' })
   waive(

@@ -102,6 +102,14 @@ export class SiteOverrideResponseDto {
   @ApiProperty() reason!: string;
 }
 
+/** What the case page shows of the patient beyond the identifiers. */
+export class PatientDetailDto {
+  @ApiProperty({ enum: SEXES }) sex!: Sex;
+  @ApiProperty({ type: String, nullable: true }) phone!: string | null;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+  @ApiProperty({ description: 'consent to record the board discussion' }) consentToRecord!: boolean;
+}
+
 export class CaseDetailDto extends CaseCoreDto {
   @ApiProperty() initiator!: string;
   @ApiProperty() referringClinician!: string;
@@ -119,7 +127,7 @@ export class CaseDetailDto extends CaseCoreDto {
   allowedTransitions!: CaseStatus[];
   @ApiProperty() version!: number;
   @ApiProperty() updatedAt!: string;
-  @ApiProperty() patientDetail!: { sex: string; phone: string | null; email: string | null; consentToRecord: boolean };
+  @ApiProperty({ type: PatientDetailDto }) patientDetail!: PatientDetailDto;
 }
 
 /** PUT /cases/:id/first-treatment-date */

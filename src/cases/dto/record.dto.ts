@@ -74,3 +74,24 @@ export class RecordResponseDto {
   @ApiProperty({ nullable: true, type: String }) supersededBy!: string | null;
   @ApiProperty() createdAt!: string;
 }
+
+export class ReadinessWaivedDto {
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'who waived it (user id)' }) by!: string;
+  @ApiProperty() at!: string;
+}
+
+export class ReadinessItemDto {
+  @ApiProperty({ enum: RECORD_TYPES }) item!: RecordType;
+  @ApiProperty({ enum: ['current', 'stale', 'missing'] }) status!: 'current' | 'stale' | 'missing';
+  @ApiProperty({ description: 'why, in words' }) reason!: string;
+  @ApiPropertyOptional({ description: "the clinic's limit on the record's age" }) maxAgeDays?: number;
+  @ApiPropertyOptional({ type: ReadinessWaivedDto }) waived?: ReadinessWaivedDto;
+}
+
+/** Whether a case has what its clinic requires before it can be scheduled. */
+export class ReadinessReportDto {
+  @ApiProperty() caseId!: string;
+  @ApiProperty({ description: 'every item current or waived' }) ready!: boolean;
+  @ApiProperty({ type: [ReadinessItemDto] }) items!: ReadinessItemDto[];
+}

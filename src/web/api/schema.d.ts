@@ -1550,7 +1550,7 @@ export interface components {
             id: string;
             initiator: string;
             patient: components["schemas"]["PatientSummaryDto"];
-            patientDetail: Record<string, never>;
+            patientDetail: components["schemas"]["PatientDetailDto"];
             reason: string;
             referringClinician: string;
             /** @description the current referring assessment */
@@ -2112,6 +2112,14 @@ export interface components {
             /** @enum {string} */
             resourceType: "OperationOutcome";
         };
+        PatientDetailDto: {
+            /** @description consent to record the board discussion */
+            consentToRecord: boolean;
+            email: string | null;
+            phone: string | null;
+            /** @enum {string} */
+            sex: "female" | "male" | "other" | "unknown";
+        };
         PatientDto: {
             /**
              * Format: date
@@ -2332,10 +2340,33 @@ export interface components {
             present: string[];
             required: string[];
         };
+        ReadinessItemDto: {
+            /** @enum {string} */
+            item: "pathology_report" | "operative_report" | "discharge_summary" | "imaging_ct" | "imaging_mri" | "imaging_xray" | "imaging_pet" | "imaging_other" | "medication_list" | "prior_treatments" | "lab_result" | "genetic_test" | "other";
+            /** @description the clinic's limit on the record's age */
+            maxAgeDays?: number;
+            /** @description why, in words */
+            reason: string;
+            /** @enum {string} */
+            status: "current" | "stale" | "missing";
+            waived?: components["schemas"]["ReadinessWaivedDto"];
+        };
+        ReadinessReportDto: {
+            caseId: string;
+            items: components["schemas"]["ReadinessItemDto"][];
+            /** @description every item current or waived */
+            ready: boolean;
+        };
         ReadinessRuleDto: {
             maxAgeDays: number;
             /** @enum {string} */
             recordType: "pathology_report" | "operative_report" | "discharge_summary" | "imaging_ct" | "imaging_mri" | "imaging_xray" | "imaging_pet" | "imaging_other" | "medication_list" | "prior_treatments" | "lab_result" | "genetic_test" | "other";
+        };
+        ReadinessWaivedDto: {
+            at: string;
+            /** @description who waived it (user id) */
+            by: string;
+            reason: string;
         };
         RecommendationDto: {
             items: components["schemas"]["TreatmentItemDto"][];
@@ -2781,6 +2812,7 @@ export type SchemaItineraryDto = components['schemas']['ItineraryDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
 export type SchemaMedicationDto = components['schemas']['MedicationDto'];
 export type SchemaOperationOutcome = components['schemas']['OperationOutcome'];
+export type SchemaPatientDetailDto = components['schemas']['PatientDetailDto'];
 export type SchemaPatientDto = components['schemas']['PatientDto'];
 export type SchemaPatientHistoryDto = components['schemas']['PatientHistoryDto'];
 export type SchemaPatientSummaryDto = components['schemas']['PatientSummaryDto'];
@@ -2792,7 +2824,10 @@ export type SchemaPresentDto = components['schemas']['PresentDto'];
 export type SchemaPriorTreatmentDto = components['schemas']['PriorTreatmentDto'];
 export type SchemaProblemDetails = components['schemas']['ProblemDetails'];
 export type SchemaQuorumDto = components['schemas']['QuorumDto'];
+export type SchemaReadinessItemDto = components['schemas']['ReadinessItemDto'];
+export type SchemaReadinessReportDto = components['schemas']['ReadinessReportDto'];
 export type SchemaReadinessRuleDto = components['schemas']['ReadinessRuleDto'];
+export type SchemaReadinessWaivedDto = components['schemas']['ReadinessWaivedDto'];
 export type SchemaRecommendationDto = components['schemas']['RecommendationDto'];
 export type SchemaRecordAssessmentDto = components['schemas']['RecordAssessmentDto'];
 export type SchemaRecordResponseDto = components['schemas']['RecordResponseDto'];
@@ -6577,7 +6612,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessReportDto"];
+                };
             };
             /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
             400: {
@@ -6647,7 +6684,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessReportDto"];
+                };
             };
             /** @description Invalid request (path, body): `errors` names each field and what is wrong; nothing is written */
             400: {

@@ -1,9 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, importFhirReferral, post, tokens } from '../api/session.js';
+import { api, importFhirReferral, tokens } from '../api/session.js';
 import { html } from '../ui/html.js';
-import { Field } from '../ui/field.js';
-import { ItineraryPanel } from '../scheduling/itinerary-panel.js';
-import { CaseBoardPanel } from '../board/case-board-panel.js';
+import { Loading } from '../ui/empty.js';
 
 // Views carried over from the first version of the app (untyped JSON); each is
 // replaced by typed views of its area as the area is rebuilt.
@@ -12,131 +10,7 @@ import { type Json, type Page, useLoad, words } from '../shared/legacy.js';
 
 export type { Json, Page };
 
-const STATUSES = [
-  'referred',
-  'records_pending',
-  'ready',
-  'scheduled',
-  'evaluated',
-  'in_review',
-  'consensus',
-  'closed',
-  'third_opinion_requested',
-  'withdrawn',
-];
-
-export function Cases() {
-  const [status, setStatus] = useState('');
-  const { data, error, reload } = useLoad(
-    () => api<Page<Json>>(`/api/cases?limit=100${status === '' ? '' : `&status=${status}`}`),
-    [status],
-  );
-  const clinics = useLoad(() => api<Page<Json>>('/api/clinics?limit=100'), []).data;
-  const empty = {
-    mrn: '',
-    familyName: '',
-    givenName: '',
-    birthDate: '',
-    primarySite: '',
-    histology: '',
-    referringClinician: '',
-    referringInstitution: '',
-  };
-  const [form, setForm] = useState(empty);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [clinicId, setClinicId] = useState('');
-  const set = (k: keyof typeof empty) => (v: string) => setForm({ ...form, [k]: v });
-  const submit = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    try {
-      await post('/api/cases', {
-        patient: {
-          mrn: form.mrn,
-          familyName: form.familyName,
-          givenName: form.givenName,
-          birthDate: form.birthDate,
-          sex: 'female',
-        },
-        ...(clinicId === '' ? {} : { clinicId }),
-        referringClinician: form.referringClinician,
-        referringInstitution: form.referringInstitution,
-        reason: 'patient_request',
-        initiator: 'patient',
-        urgency: 'routine',
-        referringDiagnosis: { primarySite: form.primarySite, histology: form.histology || undefined, malignant: true },
-        referringRecommendation: { items: [{ modality: 'surgery', intent: 'curative', sequence: 1 }] },
-      });
-      setForm(empty);
-      setErrors({});
-      reload();
-    } catch (err) {
-      if (err instanceof ApiError) setErrors(err.fields());
-    }
-  };
-  const err = (k: string): string | undefined => errors[k];
-  return html`<main>
-    <h1>Cases</h1>
-    ${error === undefined ? null : html`<p class="error">${error}</p>`}
-    <label for="c-status">Status</label>
-    <select id="c-status" value=${status} onChange=${(e: Event) => setStatus((e.target as HTMLSelectElement).value)}>
-      <option value="">all</option>
-      ${STATUSES.map((x) => html`<option value=${x}>${words(x)}</option>`)}
-    </select>
-    <table aria-label="Cases">
-      <thead>
-        <tr>
-          <th>Patient</th>
-          <th>Status</th>
-          <th>Urgency</th>
-          <th>Referred</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${(data?.items ?? []).map(
-          (c) =>
-            html`<tr>
-              <td>
-                <a href=${`#/case/${String(c.id)}`}>${String((c.patient as Json | undefined)?.familyName ?? c.id)}</a>
-              </td>
-              <td><span class="pill">${words(String(c.status))}</span></td>
-              <td>${String(c.urgency)}</td>
-              <td>${String(c.createdAt).slice(0, 10)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    <h2>Take in a referral</h2>
-    <form onSubmit=${submit} aria-label="Referral">
-      <div class="grid">
-        <div>
-          <label for="f-clinic">Clinic</label
-          ><select
-            id="f-clinic"
-            value=${clinicId}
-            onChange=${(e: Event) => setClinicId((e.target as HTMLSelectElement).value)}
-          >
-            <option value="">route by primary site</option>
-            ${(clinics?.items ?? []).map((c) => html`<option value=${String(c.id)}>${String(c.name)}</option>`)}
-          </select>
-        </div>
-        ${Field({ label: 'MRN', name: 'patient.mrn', value: form.mrn, onInput: set('mrn'), error: err('patient.mrn') })}
-        ${Field({ label: 'Family name', name: 'patient.familyName', value: form.familyName, onInput: set('familyName'), error: err('patient.familyName') })}
-        ${Field({ label: 'Given name', name: 'patient.givenName', value: form.givenName, onInput: set('givenName'), error: err('patient.givenName') })}
-        ${Field({ label: 'Birth date', name: 'patient.birthDate', value: form.birthDate, onInput: set('birthDate'), type: 'date', error: err('patient.birthDate') })}
-        ${Field({ label: 'Primary site (ICD-O-3)', name: 'referringDiagnosis.primarySite', value: form.primarySite, onInput: set('primarySite'), error: err('referringDiagnosis.primarySite') })}
-        ${Field({ label: 'Histology (ICD-O-3)', name: 'referringDiagnosis.histology', value: form.histology, onInput: set('histology'), error: err('referringDiagnosis.histology') })}
-        ${Field({ label: 'Referring clinician', name: 'referringClinician', value: form.referringClinician, onInput: set('referringClinician'), error: err('referringClinician') })}
-        ${Field({ label: 'Referring institution', name: 'referringInstitution', value: form.referringInstitution, onInput: set('referringInstitution'), error: err('referringInstitution') })}
-      </div>
-      ${errors.clinicId === undefined ? null : html`<p class="error" role="alert">${errors.clinicId}</p>`}
-      <p><button type="submit">Take in</button></p>
-    </form>
-    <${FhirImport} onImported=${reload} />
-  </main>`;
-}
-
-/** A referral another hospital's system sent as a FHIR Bundle (mCODE): taken in whole, or refused element by element. */
-function FhirImport(props: { onImported: () => void }) {
+export function FhirImport(props: { onImported: () => void }) {
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Awaited<ReturnType<typeof importFhirReferral>> | null>(null);
@@ -276,50 +150,32 @@ async function download(path: string, name: string): Promise<void> {
   URL.revokeObjectURL(url);
 }
 
-export function CasePage(props: { id: string }) {
-  const [recordType, setRecordType] = useState('pathology_report');
-  const [uploadError, setUploadError] = useState<string>();
-  const { data, reload } = useLoad(async () => {
+/**
+ * The clinical part of the case page carried over from the first app: the
+ * referring and board diagnoses, what changed, annotations, plans and the
+ * letter. Issue 18 (review on the document, the board room) rebuilds it typed.
+ */
+export function ClinicalPanel(props: { id: string }) {
+  const { data } = useLoad(async () => {
     const base = `/api/cases/${props.id}`;
-    const [c, diagnoses, changes, plans, trials, records, annotations] = await Promise.all([
-      api<Json>(base),
+    const [diagnoses, changes, plans, annotations] = await Promise.all([
       api<Json[]>(`${base}/diagnoses`),
       api<Json[]>(`${base}/diagnosis-changes`),
       api<Json[]>(`${base}/plans`),
-      api<Json[]>(`${base}/trial-matches`),
-      api<Json[]>(`${base}/records`),
       api<Json[]>(`${base}/annotations`),
     ]);
     // The board's diagnosis as it stands: what it did not restate comes from the reviews and the referral.
     const standing = diagnoses.some((d) => d.source === 'board')
       ? await api<Json>(`${base}/standing-diagnosis`)
       : undefined;
-    const clinic = await api<Json>(`/api/clinics/${String(c.clinicId)}`);
-    return { c, diagnoses, changes, plans, trials, records, annotations, standing, clinic };
+    return { diagnoses, changes, plans, annotations, standing };
   }, [props.id]);
-  if (data === undefined) return html`<main><p>Loading…</p></main>`;
-  const upload = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    const input = (e.target as HTMLFormElement).querySelector<HTMLInputElement>('input[type=file]');
-    const file = input?.files?.[0];
-    if (file === undefined) return setUploadError('Choose a file');
-    const form = new FormData();
-    form.append('type', recordType);
-    form.append('file', file);
-    try {
-      await api(`/api/cases/${props.id}/records`, { method: 'POST', body: form });
-      setUploadError(undefined);
-      reload();
-    } catch (err) {
-      setUploadError(err instanceof Error ? err.message : 'Upload failed');
-    }
-  };
+  if (data === undefined) return html`<${Loading} what="the diagnoses" />`;
   const last = (source: string) => [...data.diagnoses].reverse().find((d) => d.source === source);
   const change = data.changes.find((c) => c.current === true);
   const changed = (change?.changeTypes as string[] | undefined) ?? [];
-  return html`<main>
-    <h1>Case</h1>
-    <p><span class="pill">${words(String(data.c.status))}</span> referred by ${String(data.c.referringClinician)}</p>
+  return html`<section aria-labelledby="clinical-h">
+    <h2 id="clinical-h">Diagnosis and plan</h2>
     <div class="grid">
       ${Diagnosis({ title: 'Referring diagnosis', d: last('referring'), changed })}${Diagnosis({ title: "Board's diagnosis", d: data.standing, changed })}
     </div>
@@ -331,60 +187,7 @@ export function CasePage(props: { id: string }) {
             ${(change.details as string[]).map((l) => html`<li>${l}</li>`)}
           </ul>`
     }
-    <${ItineraryPanel}
-      caseId=${props.id}
-      clinicId=${String(data.c.clinicId)}
-      timeZone=${String(data.clinic.timeZone)}
-      onChange=${reload}
-    />
-    <${CaseBoardPanel}
-      caseId=${props.id}
-      clinicId=${String(data.c.clinicId)}
-      timeZone=${String(data.clinic.timeZone)}
-      onChange=${reload}
-    />
-    <h2>Records</h2>
-    <ul>
-      ${data.records.map(
-        (r) =>
-          html`<li>
-            ${words(String(r.type))} ${String(r.documentDate ?? '')}
-            ${
-              r.kind === 'file'
-                ? html`<button
-                    onClick=${() => void download(`/api/cases/${props.id}/records/${String(r.id)}/content`, `record-${String(r.id)}`)}
-                  >
-                    Download
-                  </button>`
-                : html`<a href=${String(r.url)} rel="noopener noreferrer" target="_blank">open study</a>`
-            }
-          </li>`,
-      )}
-    </ul>
-    <form onSubmit=${upload} aria-label="Upload a record">
-      <label for="r-type">Record type</label>
-      <select
-        id="r-type"
-        value=${recordType}
-        onChange=${(e: Event) => setRecordType((e.target as HTMLSelectElement).value)}
-      >
-        ${[
-          'pathology_report',
-          'imaging_report',
-          'imaging_mri',
-          'imaging_ct',
-          'lab_result',
-          'medication_list',
-          'operative_report',
-          'discharge_summary',
-          'other',
-        ].map((t) => html`<option value=${t}>${words(t)}</option>`)}
-      </select>
-      <label for="r-file">File</label><input id="r-file" type="file" />
-      <button type="submit">Upload</button>
-      ${uploadError === undefined ? null : html`<p class="error" role="alert">${uploadError}</p>`}
-    </form>
-    <h2>Annotations</h2>
+    <h3>Annotations</h3>
     <ul>
       ${data.annotations.map(
         (a) =>
@@ -397,7 +200,7 @@ export function CasePage(props: { id: string }) {
           </li>`,
       )}
     </ul>
-    <h2>Plans</h2>
+    <h3>Plans</h3>
     ${data.plans.map(
       (p) =>
         html`<div class="card">
@@ -411,15 +214,11 @@ export function CasePage(props: { id: string }) {
           </p>
         </div>`,
     )}
-    <h2>Trial options</h2>
-    <ul>
-      ${data.trials.map((t) => html`<li>${String(t.nctId)} ${String(t.title)} — ${(t.match as Json).status === 'eligible' ? 'eligible' : (t.match as Json).status === 'possibly_eligible' ? 'possibly eligible: criteria to check' : 'not eligible'}</li>`)}
-    </ul>
     <p>
       <button onClick=${() => void download(`/api/cases/${props.id}/report?format=pdf`, 'second-opinion.pdf')}>
         Report (PDF)
       </button>
       ${' '}<button onClick=${() => void download(`/api/cases/${props.id}/fhir`, 'case.fhir.json')}>FHIR Bundle</button>
     </p>
-  </main>`;
+  </section>`;
 }

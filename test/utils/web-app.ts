@@ -78,8 +78,9 @@ export async function expectNoHorizontalScroll(page: Page, view: string): Promis
     const wide = [...document.querySelectorAll('body *')]
       .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
       .filter((el) => !el.closest('.table-wrap, .scroll-x, dialog:not([open])'))
-      .slice(0, 5)
-      .map((el) => el.tagName.toLowerCase() + (el.id === '' ? '' : '#' + el.id) + '.' + [...el.classList].join('.'));
+      .slice(-5)
+      .map((el) => el.tagName.toLowerCase() + (el.id === '' ? '' : '#' + el.id) + '.' + [...el.classList].join('.') +
+        ' right=' + Math.round(el.getBoundingClientRect().right) + ' "' + (el.textContent ?? '').slice(0, 30) + '"');
     return { scrollWidth: root.scrollWidth, width: root.clientWidth, wide };
   })()`);
   expect({ view, ...overflow, fits: overflow.scrollWidth <= overflow.width }).toEqual({

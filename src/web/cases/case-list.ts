@@ -206,7 +206,7 @@ export function CaseList(props: { me: Me }) {
                   ${items.map(
                     (c) =>
                       html`<tr key=${c.id}>
-                        <td>
+                        <td data-label="Patient">
                           <a href=${`#/case/${c.id}`}
                             ><strong>${c.patient.familyName.toUpperCase()}</strong>, ${c.patient.givenName}</a
                           >
@@ -215,7 +215,7 @@ export function CaseList(props: { me: Me }) {
                             (${ageOn(c.patient.birthDate)}) · ${labelOf(SEX_WORDS, c.patient.sex)}
                           </div>
                         </td>
-                        <td>
+                        <td data-label="Diagnosis">
                           ${
                             c.diagnosis === null
                               ? html`<span class="muted">Not recorded</span>`
@@ -223,13 +223,13 @@ export function CaseList(props: { me: Me }) {
                                   <div class="muted">${morphologyWithName(c.diagnosis.histology)}</div>`
                           }
                         </td>
-                        <td>
+                        <td data-label="Status">
                           <${CaseStatusBadge} status=${c.status} />
                           ${c.urgency === 'urgent' ? html` <${UrgencyBadge} urgency=${c.urgency} />` : null}
                           ${c.synthetic ? html` <${SyntheticBadge} />` : null}
                         </td>
-                        <td><${Readiness} c=${c} /></td>
-                        <td><${NextDate} c=${c} timeZone=${zoneOf(c.clinicId)} /></td>
+                        <td data-label="Readiness"><${Readiness} c=${c} /></td>
+                        <td data-label="Next"><${NextDate} c=${c} timeZone=${zoneOf(c.clinicId)} /></td>
                       </tr>`,
                   )}
                 </tbody>

@@ -188,8 +188,9 @@ export function Reports() {
         conf === undefined
           ? null
           : html`<p role="status">
-                ${plural(conf.sessions, 'session')}, ${plural(conf.casesPresented, 'case')} presented. Prospective: ${conf.prospective.pct}
-                % of ${conf.presentations.total} presentations (target ${conf.prospective.targetPct} %)
+                ${plural(conf.sessions, 'session')}, ${plural(conf.casesPresented, 'case')} presented. Prospective:
+                ${conf.prospective.pct} % of ${conf.presentations.total} presentations (target
+                ${conf.prospective.targetPct} %)
                 ${conf.prospective.met ? html`<${Badge} tone="success">Target met<//>` : html`<${Badge} tone="danger">Target not met<//>`}.
                 Presentations with no reason or treatment date recorded (${conf.prospective.unknown}) count against the
                 target.

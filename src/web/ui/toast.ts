@@ -18,6 +18,12 @@ const publish = (): void => {
 function push(kind: Toast['kind'], text: string): void {
   const t = { id: next++, kind, text };
   toasts = [...toasts, t];
+  // At most three at once (they cover the page on a phone): the oldest success goes first.
+  while (toasts.length > 3) {
+    const oldest = toasts.find((x) => x.kind === 'success' && x.id !== t.id);
+    if (oldest === undefined) break;
+    toasts = toasts.filter((x) => x !== oldest);
+  }
   publish();
   // Errors stay until dismissed: a clinician must not miss that something failed.
   if (kind === 'success')

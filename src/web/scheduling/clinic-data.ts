@@ -29,7 +29,9 @@ export async function loadClinicData(clinicId: string): Promise<ClinicData> {
 export function specialistName(data: ClinicData, id: string, discipline?: string): string {
   const s = data.specialists.get(id);
   if (s !== undefined) return s.displayName;
-  return discipline === undefined ? 'A specialist no longer on the roster' : `${labelOf(DISCIPLINE_WORDS, discipline)} specialist`;
+  return discipline === undefined
+    ? 'A specialist no longer on the roster'
+    : `${labelOf(DISCIPLINE_WORDS, discipline)} specialist`;
 }
 
 export const disciplineWords = (code: string): string => labelOf(DISCIPLINE_WORDS, code);

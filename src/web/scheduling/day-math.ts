@@ -18,7 +18,10 @@ export type Slot = Schemas['DaySlotDto'];
 export const MINUTE = 60_000;
 export const GRID = 5 * MINUTE;
 
-export const spanOf = (x: { start: string; end: string }): Span => ({ start: Date.parse(x.start), end: Date.parse(x.end) });
+export const spanOf = (x: { start: string; end: string }): Span => ({
+  start: Date.parse(x.start),
+  end: Date.parse(x.end),
+});
 const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
 const within = (a: Span, windows: readonly Span[]): boolean =>
   windows.some((w) => w.start <= a.start && a.end <= w.end);
@@ -95,7 +98,10 @@ export interface DayFigures {
 }
 
 /** The figures of a day: its booked appointments, plus any proposed ones per case. */
-export function dayFigures(day: DayView, proposed: readonly { caseId: string; appointments: Visit[] }[] = []): DayFigures {
+export function dayFigures(
+  day: DayView,
+  proposed: readonly { caseId: string; appointments: Visit[] }[] = [],
+): DayFigures {
   const byCase = new Map<string, { start: string; end: string; patientAttends: boolean }[]>();
   const bySpecialist = new Map<string, Span[]>();
   for (const s of day.bySpecialist) {
@@ -153,7 +159,9 @@ export function candidates(
       ...others.filter((o) => o.specialistId === s.specialistId).map(spanOf),
     ];
     const free = subtract(
-      s.free.map(spanOf).map((w) => ({ start: Math.max(w.start, clinicDay.start), end: Math.min(w.end, clinicDay.end) })),
+      s.free
+        .map(spanOf)
+        .map((w) => ({ start: Math.max(w.start, clinicDay.start), end: Math.min(w.end, clinicDay.end) })),
       busy,
     );
     for (const w of free) {
@@ -178,10 +186,7 @@ export function candidates(
           const freeRoom = (id: string | null): boolean => {
             const room = day.byRoom.find((r) => r.roomId === id);
             if (room === undefined) return false;
-            const taken = [
-              ...room.appointments.map(spanOf),
-              ...others.filter((o) => o.roomId === id).map(spanOf),
-            ];
+            const taken = [...room.appointments.map(spanOf), ...others.filter((o) => o.roomId === id).map(spanOf)];
             return within(span, subtract([clinicDay], taken));
           };
           roomId = freeRoom(visit.roomId) ? visit.roomId : (day.byRoom.find((r) => freeRoom(r.roomId))?.roomId ?? null);
@@ -202,7 +207,8 @@ export function candidates(
     }
   }
   return out.sort(
-    (a, b) => Date.parse(a.visit.start) - Date.parse(b.visit.start) || Number(a.otherSpecialist) - Number(b.otherSpecialist),
+    (a, b) =>
+      Date.parse(a.visit.start) - Date.parse(b.visit.start) || Number(a.otherSpecialist) - Number(b.otherSpecialist),
   );
 }
 

@@ -111,7 +111,9 @@ export function ItineraryPanel(props: { caseId: string; clinicId: string; timeZo
             body: { clinicId: props.clinicId, caseIds: [props.caseId] },
           }),
         ),
-        ok(client.GET('/api/schedule/days/{date}', { params: { path: { date }, query: { clinicId: props.clinicId } } })),
+        ok(
+          client.GET('/api/schedule/days/{date}', { params: { path: { date }, query: { clinicId: props.clinicId } } }),
+        ),
       ]);
       const placed = plan.placed.find((p) => p.caseId === props.caseId);
       if (placed === undefined) {
@@ -176,18 +178,20 @@ export function ItineraryPanel(props: { caseId: string; clinicId: string; timeZo
           onClick=${() => download(`/api/cases/${props.caseId}/itinerary.ics`, `visits-${booked.date}.ics`)}
           >Download calendar (.ics)<//
         >
-        ${coordinator
-          ? html`<${ConfirmButton}
-              title="Cancel these visits?"
-              message=${html`<p>
-                All ${plural(booked.appointments.length, 'appointment')} on ${calendarDate(booked.date)} are cancelled and
-                the case goes back to “Ready to schedule”. The specialists’ time is freed for other patients.
-              </p>`}
-              confirmLabel="Cancel the visits"
-              onConfirm=${cancel}
-              >Cancel visits…<//
-            >`
-          : null}
+        ${
+          coordinator
+            ? html`<${ConfirmButton}
+                title="Cancel these visits?"
+                message=${html`<p>
+                  All ${plural(booked.appointments.length, 'appointment')} on ${calendarDate(booked.date)} are cancelled
+                  and the case goes back to “Ready to schedule”. The specialists’ time is freed for other patients.
+                </p>`}
+                confirmLabel="Cancel the visits"
+                onConfirm=${cancel}
+                >Cancel visits…<//
+              >`
+            : null
+        }
       </div>
       ${coordinator ? html`<p class="hint">To change a booked visit, cancel the visits and propose the day again.</p>` : null}
     `);
@@ -231,107 +235,121 @@ export function ItineraryPanel(props: { caseId: string; clinicId: string; timeZo
         >${proposal === null ? 'Propose visits' : 'Propose again'}<//
       >
     </div>
-    ${proposal === null
-      ? html`<p class="hint">The shortest day the clinic’s specialists and rooms allow; nothing is booked until you book it.</p>`
-      : html`
-          <p>
-            <${Badge} tone="info">Proposed, not booked<//> ${calendarDate(proposal.date)},
-            ${duration(timeInClinic(proposal.visits))} in clinic${waiting(proposal.visits) > 0
-              ? `, of which ${duration(waiting(proposal.visits))} waiting between visits`
-              : ''}.
-          </p>
-          <${VisitList}
-            visits=${proposal.visits}
-            planned=${proposal.planned}
-            data=${data}
-            timeZone=${tz}
-            zone=${zone}
-            status="proposed"
-            choose=${(i: number) => choices(proposal, i)}
-            onChoose=${(i: number, v: Visit) => moveTo(proposal, i, v)}
-          />
-          <h3>On the day</h3>
-          <${Timeline}
-            label=${`Proposed visits on ${calendarDate(proposal.date)}`}
-            headLabel="Visit"
-            timeZone=${tz}
-            range=${clinicDay(proposal.date)}
-            moveHint="Drag a visit along its row, or focus it and use the left and right arrow keys, to move it to another free time."
-            lanes=${proposal.visits.map((v, i) => {
-              const s = proposal.day.bySpecialist.find((x) => x.specialistId === v.specialistId);
-              return {
-                key: String(i),
-                title: disciplineWords(v.discipline),
-                free: subtract(s?.free.map(spanOf) ?? [], s?.appointments.map(spanOf) ?? []),
-                items: [
-                  {
-                    key: String(i),
-                    span: spanOf(v),
-                    tone: 0,
-                    proposed: true,
-                    label: `${disciplineWords(v.discipline)}, ${timeSpan(v, tz)}, ${specialistName(data, v.specialistId)}`,
-                    children: html`<strong>${clockTime(v.start, tz)}</strong> ${specialistName(data, v.specialistId)}`,
-                  },
-                ],
-              };
-            })}
-            onDrop=${(key: string, delta: number) => {
-              const i = Number(key);
-              const v = proposal.visits[i];
-              if (v === undefined) return;
-              const target = Date.parse(v.start) + delta;
-              const options = choices(proposal, i);
-              const same = options.filter((c) => !c.otherSpecialist);
-              const pool = same.length > 0 ? same : options;
-              const best = pool.reduce<Candidate | undefined>(
-                (b, c) =>
-                  b === undefined ||
-                  Math.abs(Date.parse(c.visit.start) - target) < Math.abs(Date.parse(b.visit.start) - target)
-                    ? c
-                    : b,
-                undefined,
-              );
-              if (best === undefined) setMoved(`${disciplineWords(v.discipline)} has no other free time this day.`);
-              else moveTo(proposal, i, best.visit);
-            }}
-            onStep=${(key: string, direction: -1 | 1) => {
-              const i = Number(key);
-              const v = proposal.visits[i];
-              if (v === undefined) return;
-              const now = Date.parse(v.start);
-              const options = choices(proposal, i).filter((c) => !c.otherSpecialist);
-              const next =
-                direction === 1
-                  ? options.find((c) => Date.parse(c.visit.start) > now)
-                  : [...options].reverse().find((c) => Date.parse(c.visit.start) < now);
-              if (next === undefined)
-                setMoved(`${disciplineWords(v.discipline)} has no free time ${direction === 1 ? 'later' : 'earlier'} with this specialist.`);
-              else moveTo(proposal, i, next.visit);
-            }}
-          />
-          <p class="sr-only" role="status" aria-live="polite">${moved}</p>
-          ${bookError === undefined
-            ? null
-            : html`<div class="alert alert-danger" role="alert">
-                ${bookError.text}
-                ${bookError.reasons.length === 0
-                  ? null
-                  : html`<ul>
-                      ${bookError.reasons.map((r) => html`<li>${r}</li>`)}
-                    </ul>`}
-              </div>`}
-          <div class="actions">
-            <${Button} variant="primary" onClick=${() => book(proposal)}>Book these visits<//>
-            <${Button}
-              variant="quiet"
-              onClick=${() => {
-                setProposal(null);
-                setBookError(undefined);
+    ${
+      proposal === null
+        ? html`<p class="hint">
+            The shortest day the clinic’s specialists and rooms allow; nothing is booked until you book it.
+          </p>`
+        : html`
+            <p>
+              <${Badge} tone="info">Proposed, not booked<//> ${calendarDate(proposal.date)},
+              ${duration(timeInClinic(proposal.visits))} in
+              clinic${
+                waiting(proposal.visits) > 0
+                  ? `, of which ${duration(waiting(proposal.visits))} waiting between visits`
+                  : ''
+              }.
+            </p>
+            <${VisitList}
+              visits=${proposal.visits}
+              planned=${proposal.planned}
+              data=${data}
+              timeZone=${tz}
+              zone=${zone}
+              status="proposed"
+              choose=${(i: number) => choices(proposal, i)}
+              onChoose=${(i: number, v: Visit) => moveTo(proposal, i, v)}
+            />
+            <h3>On the day</h3>
+            <${Timeline}
+              label=${`Proposed visits on ${calendarDate(proposal.date)}`}
+              headLabel="Visit"
+              timeZone=${tz}
+              range=${clinicDay(proposal.date)}
+              moveHint="Drag a visit along its row, or focus it and use the left and right arrow keys, to move it to another free time."
+              lanes=${proposal.visits.map((v, i) => {
+                const s = proposal.day.bySpecialist.find((x) => x.specialistId === v.specialistId);
+                return {
+                  key: String(i),
+                  title: disciplineWords(v.discipline),
+                  free: subtract(s?.free.map(spanOf) ?? [], s?.appointments.map(spanOf) ?? []),
+                  items: [
+                    {
+                      key: String(i),
+                      span: spanOf(v),
+                      tone: 0,
+                      proposed: true,
+                      label: `${disciplineWords(v.discipline)}, ${timeSpan(v, tz)}, ${specialistName(data, v.specialistId)}`,
+                      children: html`<strong>${clockTime(v.start, tz)}</strong>
+                        ${specialistName(data, v.specialistId)}`,
+                    },
+                  ],
+                };
+              })}
+              onDrop=${(key: string, delta: number) => {
+                const i = Number(key);
+                const v = proposal.visits[i];
+                if (v === undefined) return;
+                const target = Date.parse(v.start) + delta;
+                const options = choices(proposal, i);
+                const same = options.filter((c) => !c.otherSpecialist);
+                const pool = same.length > 0 ? same : options;
+                const best = pool.reduce<Candidate | undefined>(
+                  (b, c) =>
+                    b === undefined ||
+                    Math.abs(Date.parse(c.visit.start) - target) < Math.abs(Date.parse(b.visit.start) - target)
+                      ? c
+                      : b,
+                  undefined,
+                );
+                if (best === undefined) setMoved(`${disciplineWords(v.discipline)} has no other free time this day.`);
+                else moveTo(proposal, i, best.visit);
               }}
-              >Discard the proposal<//
-            >
-          </div>
-        `}
+              onStep=${(key: string, direction: -1 | 1) => {
+                const i = Number(key);
+                const v = proposal.visits[i];
+                if (v === undefined) return;
+                const now = Date.parse(v.start);
+                const options = choices(proposal, i).filter((c) => !c.otherSpecialist);
+                const next =
+                  direction === 1
+                    ? options.find((c) => Date.parse(c.visit.start) > now)
+                    : [...options].reverse().find((c) => Date.parse(c.visit.start) < now);
+                if (next === undefined)
+                  setMoved(
+                    `${disciplineWords(v.discipline)} has no free time ${direction === 1 ? 'later' : 'earlier'} with this specialist.`,
+                  );
+                else moveTo(proposal, i, next.visit);
+              }}
+            />
+            <p class="sr-only" role="status" aria-live="polite">${moved}</p>
+            ${
+              bookError === undefined
+                ? null
+                : html`<div class="alert alert-danger" role="alert">
+                    ${bookError.text}
+                    ${
+                      bookError.reasons.length === 0
+                        ? null
+                        : html`<ul>
+                            ${bookError.reasons.map((r) => html`<li>${r}</li>`)}
+                          </ul>`
+                    }
+                  </div>`
+            }
+            <div class="actions">
+              <${Button} variant="primary" onClick=${() => book(proposal)}>Book these visits<//>
+              <${Button}
+                variant="quiet"
+                onClick=${() => {
+                  setProposal(null);
+                  setBookError(undefined);
+                }}
+                >Discard the proposal<//
+              >
+            </div>
+          `
+    }
   `);
 }
 
@@ -347,9 +365,7 @@ function VisitList(props: {
   onChoose?: (index: number, v: Visit) => void;
 }) {
   const tz = props.timeZone;
-  const order = props.visits
-    .map((v, i) => ({ v, i }))
-    .sort((a, b) => Date.parse(a.v.start) - Date.parse(b.v.start));
+  const order = props.visits.map((v, i) => ({ v, i })).sort((a, b) => Date.parse(a.v.start) - Date.parse(b.v.start));
   return html`<p class="muted">${props.zone}</p>
     <ol class="visits">
       ${order.map(({ v, i }) => {
@@ -361,42 +377,50 @@ function VisitList(props: {
           <div class="visit-when"><strong>${timeSpan(v, tz)}</strong></div>
           <div class="visit-what">
             <strong>${disciplineWords(v.discipline)}</strong>
-            ${props.status === 'booked'
-              ? html` <${Badge} tone="success">Booked<//>`
-              : changed
-                ? html` <${Badge} tone="warning">Changed by you<//>`
-                : html` <${Badge} tone="info">Proposed<//>`}
+            ${
+              props.status === 'booked'
+                ? html` <${Badge} tone="success">Booked<//>`
+                : changed
+                  ? html` <${Badge} tone="warning">Changed by you<//>`
+                  : html` <${Badge} tone="info">Proposed<//>`
+            }
             <div>${specialistName(props.data, v.specialistId, v.discipline)}</div>
             <div class="muted">
-              ${v.patientAttends
-                ? v.roomId === null
-                  ? 'No room'
-                  : (props.data.rooms.get(v.roomId) ?? 'A room no longer listed')
-                : 'Review without the patient (no room)'}
+              ${
+                v.patientAttends
+                  ? v.roomId === null
+                    ? 'No room'
+                    : (props.data.rooms.get(v.roomId) ?? 'A room no longer listed')
+                  : 'Review without the patient (no room)'
+              }
             </div>
           </div>
-          ${props.onChoose === undefined
-            ? null
-            : html`<div class="visit-move">
-                ${options.length === 0
-                  ? html`<p class="hint">No other free time this day.</p>`
-                  : SelectField({
-                      label: `Another time for ${disciplineWords(v.discipline)}`,
-                      name: `move-${i}`,
-                      value: '',
-                      placeholder: `Choose from ${plural(options.length, 'free time')}…`,
-                      options: options.map((c, k) => ({
-                        value: String(k),
-                        label: `${timeSpan(c.visit, tz)} · ${specialistName(props.data, c.visit.specialistId)}${
-                          c.visit.roomId === null ? '' : ` · ${props.data.rooms.get(c.visit.roomId) ?? ''}`
-                        }`,
-                      })),
-                      onInput: (k: string) => {
-                        const c = options[Number(k)];
-                        if (k !== '' && c !== undefined) props.onChoose?.(i, c.visit);
-                      },
-                    })}
-              </div>`}
+          ${
+            props.onChoose === undefined
+              ? null
+              : html`<div class="visit-move">
+                  ${
+                    options.length === 0
+                      ? html`<p class="hint">No other free time this day.</p>`
+                      : SelectField({
+                          label: `Another time for ${disciplineWords(v.discipline)}`,
+                          name: `move-${i}`,
+                          value: '',
+                          placeholder: `Choose from ${plural(options.length, 'free time')}…`,
+                          options: options.map((c, k) => ({
+                            value: String(k),
+                            label: `${timeSpan(c.visit, tz)} · ${specialistName(props.data, c.visit.specialistId)}${
+                              c.visit.roomId === null ? '' : ` · ${props.data.rooms.get(c.visit.roomId) ?? ''}`
+                            }`,
+                          })),
+                          onInput: (k: string) => {
+                            const c = options[Number(k)];
+                            if (k !== '' && c !== undefined) props.onChoose?.(i, c.visit);
+                          },
+                        })
+                  }
+                </div>`
+          }
         </li>`;
       })}
     </ol>`;

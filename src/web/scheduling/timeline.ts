@@ -146,9 +146,11 @@ export function Timeline(props: {
             </span>
           </div>`,
       )}
-      ${lane.free !== undefined && lane.free.length === 0 && items.length === 0
-        ? html`<div class="tl-none" style=${`grid-row:${row};grid-column:2 / -1`}>Not available this day</div>`
-        : null}
+      ${
+        lane.free !== undefined && lane.free.length === 0 && items.length === 0
+          ? html`<div class="tl-none" style=${`grid-row:${row};grid-column:2 / -1`}>Not available this day</div>`
+          : null
+      }
       ${items.map((it) => item(row, it))}`;
   });
 

@@ -77,7 +77,9 @@ export function Timeline(props: {
       .filter((c) => c !== '')
       .join(' ');
     if (!movable)
-      return html`<a class=${cls} href=${it.href} title=${it.label} style=${place(row, it.span)}>${it.children}</a>`;
+      return html`<a class=${cls} href=${it.href} title=${it.label} aria-label=${it.label} style=${place(row, it.span)}
+        >${it.children}</a
+      >`;
     return html`<button
       type="button"
       class=${`${cls} tl-movable`}

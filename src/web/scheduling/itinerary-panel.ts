@@ -153,6 +153,13 @@ export function ItineraryPanel(props: { caseId: string; clinicId: string; timeZo
       props.onChange?.();
     } catch (e) {
       setBookError(refusal(e));
+      // What was free when proposed may not be any more: the choices follow the day as it is now.
+      const day = await ok(
+        client.GET('/api/schedule/days/{date}', {
+          params: { path: { date: p.date }, query: { clinicId: props.clinicId } },
+        }),
+      ).catch(() => p.day);
+      setProposal({ ...p, day });
     }
   };
 
@@ -167,9 +174,8 @@ export function ItineraryPanel(props: { caseId: string; clinicId: string; timeZo
   if (booked !== null)
     return section(html`
       <p>
-        <${Badge} tone="success">Booked<//> ${calendarDate(booked.date)},
-        ${plural(booked.appointments.filter((a) => a.patientAttends).length, 'visit')} —
-        ${duration(booked.timeInClinic)} in clinic.
+        <${Badge} tone="success">Booked<//>
+        ${` ${calendarDate(booked.date)}, ${plural(booked.appointments.filter((a) => a.patientAttends).length, 'visit')}, ${duration(booked.timeInClinic)} in clinic.`}
       </p>
       <${VisitList} visits=${booked.appointments} data=${data} timeZone=${tz} zone=${zone} status="booked" />
       <div class="actions">
@@ -242,13 +248,12 @@ export function ItineraryPanel(props: { caseId: string; clinicId: string; timeZo
           </p>`
         : html`
             <p>
-              <${Badge} tone="info">Proposed, not booked<//> ${calendarDate(proposal.date)},
-              ${duration(timeInClinic(proposal.visits))} in
-              clinic${
+              <${Badge} tone="info">Proposed, not booked<//>
+              ${` ${calendarDate(proposal.date)}, ${duration(timeInClinic(proposal.visits))} in clinic${
                 waiting(proposal.visits) > 0
                   ? `, of which ${duration(waiting(proposal.visits))} waiting between visits`
                   : ''
-              }.
+              }.`}
             </p>
             <${VisitList}
               visits=${proposal.visits}
@@ -279,9 +284,9 @@ export function ItineraryPanel(props: { caseId: string; clinicId: string; timeZo
                       span: spanOf(v),
                       tone: 0,
                       proposed: true,
-                      label: `${disciplineWords(v.discipline)}, ${timeSpan(v, tz)}, ${specialistName(data, v.specialistId)}`,
-                      children: html`<strong>${clockTime(v.start, tz)}</strong>
-                        ${specialistName(data, v.specialistId)}`,
+                      label: `${timeSpan(v, tz)} ${specialistName(data, v.specialistId)}, ${disciplineWords(v.discipline)}`,
+                      children: html`<strong>${clockTime(v.start, tz)}</strong
+                        ><span>${specialistName(data, v.specialistId)}</span>`,
                     },
                   ],
                 };

@@ -76,15 +76,15 @@ export function Timeline(props: {
     ]
       .filter((c) => c !== '')
       .join(' ');
+    // The whole sentence for screen readers; the short visible lines are hidden from them.
+    const content = html`<span class="sr-only">${it.label}</span
+      ><span class="tl-visible" aria-hidden="true">${it.children}</span>`;
     if (!movable)
-      return html`<a class=${cls} href=${it.href} title=${it.label} aria-label=${it.label} style=${place(row, it.span)}
-        >${it.children}</a
-      >`;
+      return html`<a class=${cls} href=${it.href} title=${it.label} style=${place(row, it.span)}>${content}</a>`;
     return html`<button
       type="button"
       class=${`${cls} tl-movable`}
       title=${it.label}
-      aria-label=${it.label}
       aria-describedby=${props.moveHint === undefined ? undefined : hintId}
       style=${place(row, it.span)}
       onKeyDown=${(e: KeyboardEvent) => {
@@ -119,7 +119,7 @@ export function Timeline(props: {
         drag.current = null;
       }}
     >
-      ${it.children}
+      ${content}
     </button>`;
   };
 

@@ -164,7 +164,7 @@ describe('Scheduling in the browser', () => {
     // A fresh proposal around the new booking; then the coordinator moves the surgical visit.
     await panel.getByRole('button', { name: 'Propose again' }).click();
     await panel.getByText('Proposed, not booked').waitFor();
-    await page.waitForFunction(() => document.querySelector('section.itinerary [role=alert]') === null);
+    await panel.getByRole('alert').waitFor({ state: 'detached' });
     const move = panel.getByLabel('Another time for Surgical oncology');
     const options = await move.locator('option').allTextContents();
     const later = options.findIndex((o) => o.startsWith('11:00–11:30'));
@@ -177,14 +177,27 @@ describe('Scheduling in the browser', () => {
     const before = await medical.getAttribute('title');
     await medical.focus();
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction(
-      (label) =>
-        [...document.querySelectorAll('section.itinerary .tl-movable')].every((b) => b.getAttribute('title') !== label),
-      before,
-    );
+    await panel.locator(`.tl-movable[title="${before}"]`).waitFor({ state: 'detached' });
     await panel.getByRole('button', { name: /, Medical oncology$/ }).focus();
     await page.keyboard.press('ArrowLeft');
     await panel.getByRole('button', { name: before ?? '' }).waitFor();
+    // And by dragging it along its row: about an hour later, it lands on the nearest free time.
+    const box = await medical.boundingBox();
+    const track = await panel.locator('.tl-lane-bg').first().boundingBox();
+    expect(box).not.toBeNull();
+    expect(track).not.toBeNull();
+    const perHour = (track?.width ?? 0) / Number(await panel.locator('.tl-hour').count());
+    const [x, y] = [(box?.x ?? 0) + (box?.width ?? 0) / 2, (box?.y ?? 0) + (box?.height ?? 0) / 2];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + perHour / 2, y, { steps: 4 });
+    await page.mouse.move(x + perHour, y, { steps: 4 });
+    await page.mouse.up();
+    await panel.locator(`.tl-movable[title="${before}"]`).waitFor({ state: 'detached' });
+    const dragged = (await panel.getByRole('button', { name: /, Medical oncology$/ }).getAttribute('title')) ?? '';
+    const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+    expect(minutes(dragged) - minutes(before ?? '')).toBeGreaterThanOrEqual(45);
+    expect(minutes(dragged) - minutes(before ?? '')).toBeLessThanOrEqual(75);
     await checkView(page, 'scheduling-proposal-edited');
 
     await panel.getByRole('button', { name: 'Book these visits' }).click();
@@ -286,7 +299,7 @@ describe('Scheduling in the browser', () => {
 
     await planner.getByRole('button', { name: 'Book this plan (2 patients)' }).click();
     await page.getByText('2 patients booked on 3 Dec 2026.').waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('.tl-proposed').length === 0);
+    await timeline.locator('.tl-proposed').first().waitFor({ state: 'detached' });
     await timeline
       .getByRole('link', { name: /OKONKWO, Ada/ })
       .first()

@@ -18,7 +18,7 @@ import {
 import { DayPlanner, type PlanOnDay } from './day-planner.js';
 import { type DayView, duration, type Slot, spanOf, type Span, timeInClinic, zonedInstant } from './day-math.js';
 import { SickDay } from './sick-day.js';
-import { Timeline, type TimelineItem, type TimelineLane } from './timeline.js';
+import { rangeOf, Timeline, type TimelineItem, type TimelineLane } from './timeline.js';
 
 type Lanes = 'specialist' | 'room';
 
@@ -118,9 +118,11 @@ function Day(props: { clinicId: string; date: string; me: Me }) {
       proposed: flags.proposed,
       conflict: flags.conflict,
       label: `${clockTime(a.start, tz)}–${clockTime(a.end, tz)} ${who(a.caseId)}, ${disciplineWords(a.discipline)} with ${specialistName(data, a.specialistId, a.discipline)}${note}`,
-      children: html`<span class="tl-time">${clockTime(a.start, tz)}</span>
-        ${flags.proposed === true ? html`<span class="tl-flag">Proposed</span>` : null}
-        ${flags.conflict === true ? html`<span class="tl-flag">⚠ Conflict</span>` : null}
+      children: html`<span class="tl-time"
+          >${clockTime(a.start, tz)}${flags.proposed === true ? html` <span class="tl-flag">Proposed</span>` : null}${
+            flags.conflict === true ? html` <span class="tl-flag">⚠ Conflict</span>` : null
+          }</span
+        >
         <strong class="tl-name">${p === undefined ? 'Patient' : patientName(p)}</strong>
         <span class="tl-mrn">${p === undefined ? '' : `MRN ${p.mrn}`}</span>
         <span class="tl-what">${disciplineWords(a.discipline)}</span>`,
@@ -160,11 +162,12 @@ function Day(props: { clinicId: string; date: string; me: Me }) {
       ...proposed.filter((a) => a.roomId === r.roomId).map((a) => item(a, a.key, { proposed: true })),
     ],
   }));
-  const all = [...slots.map(spanOf), ...proposed.map(spanOf)];
-  const range: Span = {
-    start: Math.min(clinicDay.start, ...all.map((s) => s.start)),
-    end: Math.max(clinicDay.end, ...all.map((s) => s.end)),
-  };
+  // The hours anyone works or is booked (the whole clinic day when nobody does): wide enough to read.
+  const range = rangeOf(
+    day.bySpecialist.flatMap((s) => s.free.map(spanOf)),
+    [...slots.map(spanOf), ...proposed.map(spanOf)],
+    clinicDay,
+  );
   const zone = `Times in ${tz} (${zoneLabel(tz, new Date(clinicDay.start))})`;
   const conflicts = slots.filter((s) => s.conflict);
   const shown = lanes === 'specialist' ? day.bySpecialist.map(specialistLane) : roomLanes;
@@ -223,9 +226,8 @@ function Day(props: { clinicId: string; date: string; me: Me }) {
               <ul>
                 ${conflicts.map(
                   (c) =>
-                    html`<li>
-                      ${clockTime(c.start, tz)} ${who(c.caseId)} — ${disciplineWords(c.discipline)} with
-                      ${specialistName(data, c.specialistId, c.discipline)}
+                    html`<li key=${c.appointmentId}>
+                      ${`${clockTime(c.start, tz)} ${who(c.caseId)} — ${disciplineWords(c.discipline)} with ${specialistName(data, c.specialistId, c.discipline)}`}
                     </li>`,
                 )}
               </ul>

@@ -203,8 +203,7 @@ export function DayPlanner(props: {
                                 .map(
                                   (a) =>
                                     html`<li>
-                                      ${clockTime(a.start, tz)} ${disciplineWords(a.discipline)},
-                                      ${specialistName(props.data, a.specialistId, a.discipline)}
+                                      ${`${clockTime(a.start, tz)} ${disciplineWords(a.discipline)}, ${specialistName(props.data, a.specialistId, a.discipline)}`}
                                     </li>`,
                                 )}
                             </ul>

@@ -25,7 +25,7 @@ import {
   type Span,
   type Visit,
 } from './day-math.js';
-import { Timeline } from './timeline.js';
+import { rangeOf, Timeline } from './timeline.js';
 
 type Itinerary = Schemas['ItineraryDto'];
 
@@ -270,7 +270,15 @@ export function ItineraryPanel(props: { caseId: string; clinicId: string; timeZo
               label=${`Proposed visits on ${calendarDate(proposal.date)}`}
               headLabel="Visit"
               timeZone=${tz}
-              range=${clinicDay(proposal.date)}
+              range=${rangeOf(
+                proposal.day.bySpecialist
+                  .filter((s) =>
+                    proposal.visits.some((v) => v.discipline !== '' && s.disciplines.includes(v.discipline)),
+                  )
+                  .flatMap((s) => s.free.map(spanOf)),
+                proposal.visits.map(spanOf),
+                clinicDay(proposal.date),
+              )}
               moveHint="Drag a visit along its row, or focus it and use the left and right arrow keys, to move it to another free time."
               lanes=${proposal.visits.map((v, i) => {
                 const s = proposal.day.bySpecialist.find((x) => x.specialistId === v.specialistId);

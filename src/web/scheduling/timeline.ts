@@ -34,6 +34,21 @@ export function hourRange(span: Span, timeZone: string): Span {
 }
 
 /**
+ * The hours to draw: available time within the clinic day and every booking
+ * (even one outside it, after hours changed); the clinic day when there is neither.
+ */
+export function rangeOf(free: readonly Span[], booked: readonly Span[], clinicDay: Span): Span {
+  const all = [
+    ...free
+      .map((s) => ({ start: Math.max(s.start, clinicDay.start), end: Math.min(s.end, clinicDay.end) }))
+      .filter((s) => s.end > s.start),
+    ...booked,
+  ];
+  if (all.length === 0) return clinicDay;
+  return { start: Math.min(...all.map((s) => s.start)), end: Math.max(...all.map((s) => s.end)) };
+}
+
+/**
  * A day as a CSS grid: one column of 5 minutes each, hours labelled in the
  * clinic's zone, one lane per row. Free time is shown as "Free", time outside
  * availability as hatched; gaps between visits stay visible. Items are links
@@ -160,7 +175,7 @@ export function Timeline(props: {
     ${props.moveHint === undefined ? null : html`<p id=${hintId} class="hint">${props.moveHint}</p>`}
     <div
       class="tl"
-      style=${`grid-template-columns:var(--tl-head-width) repeat(${columns}, minmax(0, 1fr));grid-template-rows:auto repeat(${props.lanes.length}, minmax(var(--tl-row), auto))`}
+      style=${`--tl-hours:${hours};grid-template-columns:var(--tl-head-width) repeat(${columns}, minmax(0, 1fr));grid-template-rows:auto repeat(${props.lanes.length}, minmax(var(--tl-row), auto))`}
     >
       <div class="tl-corner" style="grid-row:1;grid-column:1">${props.headLabel}</div>
       ${hourCells} ${lanes}

@@ -80,7 +80,10 @@ export class CalendarRangeQuery {
   @IsRealDateTime()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', description: 'default: 180 days ahead (or `from` + 210 days)' })
+  @ApiPropertyOptional({
+    example: '2027-01-01T00:00:00Z',
+    description: 'default: 180 days ahead (or `from` + 210 days)',
+  })
   @IsOptional()
   @IsRealDateTime()
   to?: string;

@@ -197,9 +197,9 @@ describe('The browser app', () => {
     const { context, page } = await signedIn(coordTokens);
     await page.goto(`${base}/#/day`);
     await page.getByLabel('Clinic', { exact: true }).selectOption(clinic.id);
-    await page.getByLabel('Date').fill(DATE);
-    await page.getByRole('button', { name: 'Show day' }).click();
-    const slots = page.locator(`.slot[data-case="${String(c.body.id)}"]`);
+    await page.getByLabel('Day', { exact: true }).fill(DATE);
+    // The timeline itself is walked in test/web-scheduling.e2e-spec.ts.
+    const slots = page.locator(`.tl a[href="#/case/${String(c.body.id)}"]`);
     await slots.first().waitFor();
     expect(await slots.count()).toBe(2); // the review and the visit
     await shot(page, 'day-view');

@@ -80,7 +80,10 @@ export class CalendarRangeQuery {
   @IsRealDateTime()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', description: 'default: 180 days ahead (or `from` + 210 days)' })
+  @ApiPropertyOptional({
+    example: '2027-01-01T00:00:00Z',
+    description: 'default: 180 days ahead (or `from` + 210 days)',
+  })
   @IsOptional()
   @IsRealDateTime()
   to?: string;
@@ -110,53 +113,78 @@ export class ProposedAppointmentDto {
   @ApiProperty() end!: string;
 }
 
+/** One patient of a day plan, placed: their proposed visits and minutes from first to last attended visit. */
+export class PlacedCaseDto {
+  @ApiProperty() caseId!: string;
+  @ApiProperty({ description: 'minutes from the first to the last patient-attended visit' }) timeInClinic!: number;
+  @ApiProperty({ type: [ProposedAppointmentDto] }) appointments!: ProposedAppointmentDto[];
+}
+
+/** A patient a plan or a repair could not place, and why in words. */
+export class UnplacedCaseDto {
+  @ApiProperty() caseId!: string;
+  @ApiProperty() reason!: string;
+}
+
 export class DayPlanDto {
   @ApiProperty() date!: string;
   @ApiProperty() clinicId!: string;
-  @ApiProperty() placed!: { caseId: string; timeInClinic: number; appointments: ProposedAppointmentDto[] }[];
-  @ApiProperty() unplaced!: { caseId: string; reason: string }[];
+  @ApiProperty({ type: [PlacedCaseDto] }) placed!: PlacedCaseDto[];
+  @ApiProperty({ type: [UnplacedCaseDto] }) unplaced!: UnplacedCaseDto[];
   @ApiProperty({ description: 'Minutes, summed over placed cases' }) totalTimeInClinic!: number;
   @ApiProperty({ description: "Σ of each placed case's shortest day had it been alone: no plan of them is shorter" })
   lowerBound!: number;
   @ApiProperty({ description: 'Every case placed at its lower bound: no plan can be better' }) provenOptimal!: boolean;
 }
 
+export class FreeWindowDto {
+  @ApiProperty() start!: string;
+  @ApiProperty() end!: string;
+}
+
+/** A booked appointment on the clinic day; `conflict` when its specialist is no longer free then. */
+export class DaySlotDto {
+  @ApiProperty() appointmentId!: string;
+  @ApiProperty({ description: 'the specialist is no longer free for the whole appointment' }) conflict!: boolean;
+  @ApiProperty() caseId!: string;
+  @ApiProperty() discipline!: string;
+  @ApiProperty() patientAttends!: boolean;
+  @ApiProperty() start!: string;
+  @ApiProperty() end!: string;
+}
+
+export class DaySpecialistDto {
+  @ApiProperty() specialistId!: string;
+  @ApiProperty({ type: [String] }) disciplines!: string[];
+  @ApiProperty({ type: [FreeWindowDto], description: 'availability on the day, booked time included' })
+  free!: FreeWindowDto[];
+  @ApiProperty({ type: [DaySlotDto] }) appointments!: DaySlotDto[];
+}
+
+export class DayRoomDto {
+  @ApiProperty() roomId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: [DaySlotDto] }) appointments!: DaySlotDto[];
+}
+
 export class DayViewDto {
   @ApiProperty() date!: string;
   @ApiProperty() clinicId!: string;
   @ApiProperty() timeZone!: string;
-  @ApiProperty() bySpecialist!: {
-    specialistId: string;
-    disciplines: string[];
-    free: { start: string; end: string }[];
-    appointments: {
-      appointmentId: string;
-      conflict: boolean;
-      caseId: string;
-      discipline: string;
-      patientAttends: boolean;
-      start: string;
-      end: string;
-    }[];
-  }[];
-  @ApiProperty() byRoom!: {
-    roomId: string;
-    name: string;
-    appointments: {
-      appointmentId: string;
-      conflict: boolean;
-      caseId: string;
-      discipline: string;
-      patientAttends: boolean;
-      start: string;
-      end: string;
-    }[];
-  }[];
+  @ApiProperty({ type: [DaySpecialistDto] }) bySpecialist!: DaySpecialistDto[];
+  @ApiProperty({ type: [DayRoomDto] }) byRoom!: DayRoomDto[];
+}
+
+/** An itinerary the repair moved: its appointments before and after. */
+export class MovedItineraryDto {
+  @ApiProperty() caseId!: string;
+  @ApiProperty({ type: [AppointmentDto] }) before!: AppointmentDto[];
+  @ApiProperty({ type: [AppointmentDto] }) after!: AppointmentDto[];
 }
 
 export class RepairDto {
   @ApiProperty() date!: string;
   @ApiProperty() clinicId!: string;
-  @ApiProperty() moved!: { caseId: string; before: AppointmentDto[]; after: AppointmentDto[] }[];
-  @ApiProperty() unplaced!: { caseId: string; reason: string }[];
+  @ApiProperty({ type: [MovedItineraryDto] }) moved!: MovedItineraryDto[];
+  @ApiProperty({ type: [UnplacedCaseDto] }) unplaced!: UnplacedCaseDto[];
 }

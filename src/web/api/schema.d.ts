@@ -1845,20 +1845,42 @@ export interface components {
             date: string;
             /** @description Σ of each placed case's shortest day had it been alone: no plan of them is shorter */
             lowerBound: number;
-            placed: string[];
+            placed: components["schemas"]["PlacedCaseDto"][];
             /** @description Every case placed at its lower bound: no plan can be better */
             provenOptimal: boolean;
             /** @description Minutes, summed over placed cases */
             totalTimeInClinic: number;
-            unplaced: string[];
+            unplaced: components["schemas"]["UnplacedCaseDto"][];
         };
         DayQuery: {
             /** Format: uuid */
             clinicId: string;
         };
+        DayRoomDto: {
+            appointments: components["schemas"]["DaySlotDto"][];
+            name: string;
+            roomId: string;
+        };
+        DaySlotDto: {
+            appointmentId: string;
+            caseId: string;
+            /** @description the specialist is no longer free for the whole appointment */
+            conflict: boolean;
+            discipline: string;
+            end: string;
+            patientAttends: boolean;
+            start: string;
+        };
+        DaySpecialistDto: {
+            appointments: components["schemas"]["DaySlotDto"][];
+            disciplines: string[];
+            /** @description availability on the day, booked time included */
+            free: components["schemas"]["FreeWindowDto"][];
+            specialistId: string;
+        };
         DayViewDto: {
-            byRoom: string[];
-            bySpecialist: string[];
+            byRoom: components["schemas"]["DayRoomDto"][];
+            bySpecialist: components["schemas"]["DaySpecialistDto"][];
             clinicId: string;
             date: string;
             timeZone: string;
@@ -1962,6 +1984,10 @@ export interface components {
              * @example 2027-01-10
              */
             firstTreatmentDate: string | null;
+        };
+        FreeWindowDto: {
+            end: string;
+            start: string;
         };
         GeneticTestDto: {
             /**
@@ -2096,6 +2122,11 @@ export interface components {
              */
             startDate?: string;
         };
+        MovedItineraryDto: {
+            after: components["schemas"]["AppointmentDto"][];
+            before: components["schemas"]["AppointmentDto"][];
+            caseId: string;
+        };
         /** @description a FHIR R4 OperationOutcome: the error shape of the FHIR routes */
         OperationOutcome: {
             issue: {
@@ -2185,6 +2216,12 @@ export interface components {
             mrn: string;
             /** @enum {string} */
             sex: "female" | "male" | "other" | "unknown";
+        };
+        PlacedCaseDto: {
+            appointments: components["schemas"]["ProposedAppointmentDto"][];
+            caseId: string;
+            /** @description minutes from the first to the last patient-attended visit */
+            timeInClinic: number;
         };
         PlanBodyDto: {
             items: components["schemas"]["PlanItemDto"][];
@@ -2334,6 +2371,14 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        ProposedAppointmentDto: {
+            discipline: string;
+            end: string;
+            patientAttends: boolean;
+            roomId: string | null;
+            specialistId: string;
+            start: string;
+        };
         QuorumDto: {
             met: boolean;
             missing: string[];
@@ -2465,8 +2510,8 @@ export interface components {
         RepairDto: {
             clinicId: string;
             date: string;
-            moved: string[];
-            unplaced: string[];
+            moved: components["schemas"]["MovedItineraryDto"][];
+            unplaced: components["schemas"]["UnplacedCaseDto"][];
         };
         RequiredDisciplineDto: {
             /** @enum {string} */
@@ -2641,6 +2686,10 @@ export interface components {
              */
             setting?: "neoadjuvant" | "adjuvant" | "perioperative" | "definitive" | "palliative" | "maintenance";
         };
+        UnplacedCaseDto: {
+            caseId: string;
+            reason: string;
+        };
         UpdateAgendaItemDto: {
             /** @enum {string} */
             mode?: "discuss" | "standard_of_care";
@@ -2794,6 +2843,9 @@ export type SchemaCreateUserDto = components['schemas']['CreateUserDto'];
 export type SchemaDayAvailabilityDto = components['schemas']['DayAvailabilityDto'];
 export type SchemaDayPlanDto = components['schemas']['DayPlanDto'];
 export type SchemaDayQuery = components['schemas']['DayQuery'];
+export type SchemaDayRoomDto = components['schemas']['DayRoomDto'];
+export type SchemaDaySlotDto = components['schemas']['DaySlotDto'];
+export type SchemaDaySpecialistDto = components['schemas']['DaySpecialistDto'];
 export type SchemaDayViewDto = components['schemas']['DayViewDto'];
 export type SchemaDiagnosisSummaryDto = components['schemas']['DiagnosisSummaryDto'];
 export type SchemaEditedAppointmentDto = components['schemas']['EditedAppointmentDto'];
@@ -2801,6 +2853,7 @@ export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
 export type SchemaFamilyHistoryDto = components['schemas']['FamilyHistoryDto'];
 export type SchemaFieldError = components['schemas']['FieldError'];
 export type SchemaFirstTreatmentDateDto = components['schemas']['FirstTreatmentDateDto'];
+export type SchemaFreeWindowDto = components['schemas']['FreeWindowDto'];
 export type SchemaGeneticTestDto = components['schemas']['GeneticTestDto'];
 export type SchemaGleasonDto = components['schemas']['GleasonDto'];
 export type SchemaHistoryAuthorDto = components['schemas']['HistoryAuthorDto'];
@@ -2811,11 +2864,13 @@ export type SchemaIntervalDto = components['schemas']['IntervalDto'];
 export type SchemaItineraryDto = components['schemas']['ItineraryDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
 export type SchemaMedicationDto = components['schemas']['MedicationDto'];
+export type SchemaMovedItineraryDto = components['schemas']['MovedItineraryDto'];
 export type SchemaOperationOutcome = components['schemas']['OperationOutcome'];
 export type SchemaPatientDetailDto = components['schemas']['PatientDetailDto'];
 export type SchemaPatientDto = components['schemas']['PatientDto'];
 export type SchemaPatientHistoryDto = components['schemas']['PatientHistoryDto'];
 export type SchemaPatientSummaryDto = components['schemas']['PatientSummaryDto'];
+export type SchemaPlacedCaseDto = components['schemas']['PlacedCaseDto'];
 export type SchemaPlanBodyDto = components['schemas']['PlanBodyDto'];
 export type SchemaPlanDayDto = components['schemas']['PlanDayDto'];
 export type SchemaPlanItemDto = components['schemas']['PlanItemDto'];
@@ -2823,6 +2878,7 @@ export type SchemaPrecedenceRuleDto = components['schemas']['PrecedenceRuleDto']
 export type SchemaPresentDto = components['schemas']['PresentDto'];
 export type SchemaPriorTreatmentDto = components['schemas']['PriorTreatmentDto'];
 export type SchemaProblemDetails = components['schemas']['ProblemDetails'];
+export type SchemaProposedAppointmentDto = components['schemas']['ProposedAppointmentDto'];
 export type SchemaQuorumDto = components['schemas']['QuorumDto'];
 export type SchemaReadinessItemDto = components['schemas']['ReadinessItemDto'];
 export type SchemaReadinessReportDto = components['schemas']['ReadinessReportDto'];
@@ -2853,6 +2909,7 @@ export type SchemaTotpCodeDto = components['schemas']['TotpCodeDto'];
 export type SchemaTotpEnrolmentDto = components['schemas']['TotpEnrolmentDto'];
 export type SchemaTransitionDto = components['schemas']['TransitionDto'];
 export type SchemaTreatmentItemDto = components['schemas']['TreatmentItemDto'];
+export type SchemaUnplacedCaseDto = components['schemas']['UnplacedCaseDto'];
 export type SchemaUpdateAgendaItemDto = components['schemas']['UpdateAgendaItemDto'];
 export type SchemaUpdateBoardSessionDto = components['schemas']['UpdateBoardSessionDto'];
 export type SchemaUpdateTrialDto = components['schemas']['UpdateTrialDto'];

@@ -108,7 +108,7 @@ describe('Scheduling in the browser', () => {
         .set(bearer(coord))
         .send({ ...body, patient });
       expect(res.status).toBe(201);
-      cases[key] = { id: res.body.id as string, mrn: patient.mrn as string };
+      cases[key] = { id: res.body.id as string, mrn: (body.patient as { mrn: string }).mrn };
     }
     // Set-up: readiness has its own tests.
     await t.dataSource.query(`UPDATE second_opinion_case SET status = 'ready' WHERE id = ANY($1::uuid[])`, [

@@ -1,10 +1,16 @@
 import type { NavItem, Route } from '../router.js';
 import { html } from '../ui/html.js';
 import { AdminHome } from './admin-nav.js';
+import { UserPage } from './user.js';
+import { Users } from './users.js';
 
 const ADMIN = ['admin'] as const;
 
 /** Administration: users, clinics, members, rooms, specialists, availability, audit, break-glass. */
-export const routes: Route[] = [{ path: '/admin', roles: ADMIN, view: () => html`<${AdminHome} />` }];
+export const routes: Route[] = [
+  { path: '/admin', roles: ADMIN, view: () => html`<${AdminHome} />` },
+  { path: '/admin/users', roles: ADMIN, view: () => html`<${Users} />` },
+  { path: '/admin/users/:id', roles: ADMIN, view: (p, me) => html`<${UserPage} id=${p.id} me=${me} />` },
+];
 
 export const nav: NavItem[] = [{ href: '#/admin', label: 'Administration', roles: ADMIN, order: 50 }];

@@ -1,6 +1,8 @@
 import type { NavItem, Route } from '../router.js';
 import { html } from '../ui/html.js';
 import { AdminHome } from './admin-nav.js';
+import { ClinicPage } from './clinic.js';
+import { Clinics, NewClinic } from './clinics.js';
 import { UserPage } from './user.js';
 import { Users } from './users.js';
 
@@ -10,6 +12,10 @@ const ADMIN = ['admin'] as const;
 export const routes: Route[] = [
   { path: '/admin', roles: ADMIN, view: () => html`<${AdminHome} />` },
   { path: '/admin/users', roles: ADMIN, view: () => html`<${Users} />` },
+  { path: '/admin/clinics', roles: ADMIN, view: () => html`<${Clinics} />` },
+  // Before /:id, which would take "new" for an id.
+  { path: '/admin/clinics/new', roles: ADMIN, view: () => html`<${NewClinic} />` },
+  { path: '/admin/clinics/:id', roles: ADMIN, view: (p) => html`<${ClinicPage} id=${p.id} />` },
   { path: '/admin/users/:id', roles: ADMIN, view: (p, me) => html`<${UserPage} id=${p.id} me=${me} />` },
 ];
 

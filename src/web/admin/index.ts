@@ -3,6 +3,8 @@ import { html } from '../ui/html.js';
 import { AdminHome } from './admin-nav.js';
 import { ClinicPage } from './clinic.js';
 import { Clinics, NewClinic } from './clinics.js';
+import { SpecialistPage } from './specialist.js';
+import { Specialists } from './specialists.js';
 import { UserPage } from './user.js';
 import { Users } from './users.js';
 
@@ -16,6 +18,8 @@ export const routes: Route[] = [
   // Before /:id, which would take "new" for an id.
   { path: '/admin/clinics/new', roles: ADMIN, view: () => html`<${NewClinic} />` },
   { path: '/admin/clinics/:id', roles: ADMIN, view: (p) => html`<${ClinicPage} id=${p.id} />` },
+  { path: '/admin/specialists', roles: ADMIN, view: () => html`<${Specialists} />` },
+  { path: '/admin/specialists/:id', roles: ADMIN, view: (p) => html`<${SpecialistPage} id=${p.id} />` },
   { path: '/admin/users/:id', roles: ADMIN, view: (p, me) => html`<${UserPage} id=${p.id} me=${me} />` },
 ];
 

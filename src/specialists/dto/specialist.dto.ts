@@ -136,9 +136,7 @@ export class ExceptionResponseDto {
   @ApiProperty() clinicId!: string;
   @ApiProperty({ example: '2026-12-24' }) date!: string;
   @ApiProperty({ enum: ['away', 'extra'] }) kind!: 'away' | 'extra';
-  @ApiProperty({ nullable: true, type: String, description: 'HH:mm; null for a whole day away' }) start!:
-    | string
-    | null;
+  @ApiProperty({ nullable: true, type: String, description: 'HH:mm; null for a whole day away' }) start!: string | null;
   @ApiProperty({ nullable: true, type: String }) end!: string | null;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
 }

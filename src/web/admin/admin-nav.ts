@@ -13,7 +13,11 @@ export const SECTIONS = [
     label: 'Specialists',
     text: 'Who sits on each board, their disciplines, weekly hours and time away.',
   },
-  { href: '#/admin/audit', label: 'Audit trail', text: 'Who did what and when; who saw a patient; break-glass access.' },
+  {
+    href: '#/admin/audit',
+    label: 'Audit trail',
+    text: 'Who did what and when; who saw a patient; break-glass access.',
+  },
 ] as const;
 
 /** Sub-navigation inside administration; the current section is marked for screen readers too. */

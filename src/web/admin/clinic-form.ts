@@ -61,7 +61,10 @@ export function cancerTypeWords(pattern: string): string {
 let zones: { value: string; label: string }[] | undefined;
 /** Every IANA zone this browser knows, with its short name now ("America/Denver (MST)"). */
 function zoneOptions(current: string): { value: string; label: string }[] {
-  zones ??= Intl.supportedValuesOf('timeZone').map((z) => ({ value: z, label: `${z.replace(/_/g, ' ')} (${zoneLabel(z)})` }));
+  zones ??= Intl.supportedValuesOf('timeZone').map((z) => ({
+    value: z,
+    label: `${z.replace(/_/g, ' ')} (${zoneLabel(z)})`,
+  }));
   return zones.some((z) => z.value === current) || current === ''
     ? zones
     : [{ value: current, label: `${current} (${zoneLabel(current)})` }, ...zones];
@@ -120,7 +123,7 @@ export function ClinicForm(props: {
     const next = [...others, { ...current, ...patch }];
     set({ requiredDisciplines: DISCIPLINES.flatMap((x) => next.filter((r) => r.discipline === x)) });
   };
-  const toggle = <T,>(list: T[], item: T, on: boolean, order: readonly T[]): T[] =>
+  const toggle = <T>(list: T[], item: T, on: boolean, order: readonly T[]): T[] =>
     order.filter((x) => (x === item ? on : list.includes(x)));
   const rule = (t: RecordType) => v.readinessRules.find((r) => r.recordType === t);
   const setRule = (t: RecordType, days: string): void => {
@@ -129,7 +132,10 @@ export function ClinicForm(props: {
     const next = days.trim() === '' || !Number.isFinite(n) ? others : [...others, { recordType: t, maxAgeDays: n }];
     set({ readinessRules: RECORD_TYPES.flatMap((x) => next.filter((r) => r.recordType === x)) });
   };
-  const requiredOptions = v.requiredDisciplines.map((r) => ({ value: r.discipline, label: disciplineWords(r.discipline) }));
+  const requiredOptions = v.requiredDisciplines.map((r) => ({
+    value: r.discipline,
+    label: disciplineWords(r.discipline),
+  }));
   const chosenSites = new Set(v.cancerTypes);
   const siteOptions = Object.entries(ICDO3_SITES as Record<string, string>)
     .filter(([code]) => !chosenSites.has(code))
@@ -169,7 +175,10 @@ export function ClinicForm(props: {
       })}
     </div>
 
-    <${Fieldset} legend="Cancer types it takes" hint="ICD-O-3 primary sites; referrals for these sites come to this clinic.">
+    <${Fieldset}
+      legend="Cancer types it takes"
+      hint="ICD-O-3 primary sites; referrals for these sites come to this clinic."
+    >
       ${
         v.cancerTypes.length === 0
           ? html`<p class="muted">None chosen yet.</p>`
@@ -222,7 +231,13 @@ export function ClinicForm(props: {
               const name = disciplineWords(d);
               return html`<tr key=${d}>
                 <th scope="row">${name}</th>
-                <td><${CellCheck} label=${`${name} required`} checked=${r !== undefined} onInput=${(on: boolean) => setRequired(d, on ? {} : null)} /></td>
+                <td>
+                  <${CellCheck}
+                    label=${`${name} required`}
+                    checked=${r !== undefined}
+                    onInput=${(on: boolean) => setRequired(d, on ? {} : null)}
+                  />
+                </td>
                 <td>
                   <label class="sr-only" for=${`minutes-${d}`}>${name}: minutes with the patient</label>
                   <input
@@ -258,7 +273,10 @@ export function ClinicForm(props: {
           </tbody>
         </table>
       </div>
-      <${FieldsetError} id="clinic-disciplines-error" text=${errorsUnder(e, 'requiredDisciplines') ?? errorsUnder(e, 'quorumDisciplines')} />
+      <${FieldsetError}
+        id="clinic-disciplines-error"
+        text=${errorsUnder(e, 'requiredDisciplines') ?? errorsUnder(e, 'quorumDisciplines')}
+      />
     <//>
 
     <${Fieldset}
@@ -287,7 +305,10 @@ export function ClinicForm(props: {
               error: errorsUnder(e, `precedence[${i}].after`),
             })}
             <div class="actions">
-              <${Button} variant="quiet" label=${`Remove rule ${i + 1}`} onClick=${() => set({ precedence: v.precedence.filter((_, j) => j !== i) })}
+              <${Button}
+                variant="quiet"
+                label=${`Remove rule ${i + 1}`}
+                onClick=${() => set({ precedence: v.precedence.filter((_, j) => j !== i) })}
                 >Remove<//
               >
             </div>
@@ -354,7 +375,10 @@ export function ClinicForm(props: {
           </tbody>
         </table>
       </div>
-      <${FieldsetError} id="clinic-records-error" text=${errorsUnder(e, 'requiredRecordTypes') ?? errorsUnder(e, 'readinessRules')} />
+      <${FieldsetError}
+        id="clinic-records-error"
+        text=${errorsUnder(e, 'requiredRecordTypes') ?? errorsUnder(e, 'readinessRules')}
+      />
     <//>
 
     <div class="field-row">
@@ -363,7 +387,10 @@ export function ClinicForm(props: {
         name: 'clinic-consensus',
         value: v.consensusRule,
         onInput: (x) => set({ consensusRule: x as ConsensusRule }),
-        options: (Object.keys(CONSENSUS_WORDS) as ConsensusRule[]).map((k) => ({ value: k, label: CONSENSUS_WORDS[k] })),
+        options: (Object.keys(CONSENSUS_WORDS) as ConsensusRule[]).map((k) => ({
+          value: k,
+          label: CONSENSUS_WORDS[k],
+        })),
         hint: 'When the board’s plan counts as agreed.',
         error: e.consensusRule,
       })}

@@ -40,7 +40,7 @@ function Rules(props: { clinic: Clinic; onSaved: () => void }) {
   };
   return html`<section aria-labelledby="rules-h">
     <h2 id="rules-h">Settings and rules</h2>
-    <form onSubmit=${submit} aria-labelledby="rules-h" noValidate>
+    <form onSubmit=${submit} aria-labelledby="rules-h" novalidate>
       <${ClinicForm} value=${body} onChange=${setBody} errors=${errors} />
       ${formError === undefined ? null : html`<p class="error" role="alert">${formError}</p>`}
       <div class="actions"><${Button} variant="primary" type="submit">Save changes<//></div>
@@ -50,16 +50,13 @@ function Rules(props: { clinic: Clinic; onSaved: () => void }) {
 
 function Members(props: { clinic: Clinic }) {
   const c = props.clinic;
-  const data = useLoad(
-    async () => {
-      const [ids, users] = await Promise.all([
-        ok(client.GET('/api/clinics/{id}/members', { params: { path: { id: c.id } } })),
-        allUsers(),
-      ]);
-      return { ids: new Set(ids), users };
-    },
-    [c.id],
-  );
+  const data = useLoad(async () => {
+    const [ids, users] = await Promise.all([
+      ok(client.GET('/api/clinics/{id}/members', { params: { path: { id: c.id } } })),
+      allUsers(),
+    ]);
+    return { ids: new Set(ids), users };
+  }, [c.id]);
   const [chosen, setChosen] = useState('');
   const [error, setError] = useState<string>();
   if (data.error !== undefined) return html`<${LoadError} text=${data.error} retry=${data.reload} />`;
@@ -175,7 +172,7 @@ function Rooms(props: { clinic: Clinic }) {
               ${rooms.data.map((r) => html`<li key=${r.id}>${r.name}</li>`)}
             </ul>`
     }
-    <form class="field-row inline-add" onSubmit=${add} aria-label="Add a room" noValidate>
+    <form class="field-row inline-add" onSubmit=${add} aria-label="Add a room" novalidate>
       ${Field({ label: 'New room', name: 'room-name', value: name, onInput: setName, error: errors.name, autocomplete: 'off' })}
       <div class="actions"><${Button} type="submit">Add room<//></div>
     </form>

@@ -83,7 +83,7 @@ export function NewClinic() {
     <${AdminNav} current="#/admin/clinics" />
     <p><a href="#/admin/clinics">All clinics</a></p>
     <h1>New clinic</h1>
-    <form onSubmit=${submit} aria-label="New clinic" noValidate>
+    <form onSubmit=${submit} aria-label="New clinic" novalidate>
       <${ClinicForm} value=${body} onChange=${setBody} errors=${errors} />
       ${formError === undefined ? null : html`<p class="error" role="alert">${formError}</p>`}
       <div class="actions"><${Button} variant="primary" type="submit">Create clinic<//></div>

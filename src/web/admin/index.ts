@@ -1,6 +1,7 @@
 import type { NavItem, Route } from '../router.js';
 import { html } from '../ui/html.js';
 import { AdminHome } from './admin-nav.js';
+import { Audit } from './audit.js';
 import { ClinicPage } from './clinic.js';
 import { Clinics, NewClinic } from './clinics.js';
 import { SpecialistPage } from './specialist.js';
@@ -20,6 +21,7 @@ export const routes: Route[] = [
   { path: '/admin/clinics/:id', roles: ADMIN, view: (p) => html`<${ClinicPage} id=${p.id} />` },
   { path: '/admin/specialists', roles: ADMIN, view: () => html`<${Specialists} />` },
   { path: '/admin/specialists/:id', roles: ADMIN, view: (p) => html`<${SpecialistPage} id=${p.id} />` },
+  { path: '/admin/audit', roles: ADMIN, view: () => html`<${Audit} />` },
   { path: '/admin/users/:id', roles: ADMIN, view: (p, me) => html`<${UserPage} id=${p.id} me=${me} />` },
 ];
 

@@ -30,7 +30,12 @@ export function LinkPanel(props: { link: Schemas['SetPasswordLinkDto']; who: str
     </p>
     <label for="set-password-link">Link</label>
     <div class="link-row">
-      <input id="set-password-link" readonly value=${url} onFocus=${(e: Event) => (e.target as HTMLInputElement).select()} />
+      <input
+        id="set-password-link"
+        readonly
+        value=${url}
+        onFocus=${(e: Event) => (e.target as HTMLInputElement).select()}
+      />
       <button type="button" class="btn btn-secondary" onClick=${() => void copy()}>Copy link</button>
     </div>
     <p role="status" class="hint">${copied ?? ''}</p>

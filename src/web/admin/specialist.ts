@@ -86,8 +86,10 @@ function WeeklyHours(props: { specialist: Specialist; clinic: Clinic }) {
   };
   return html`<section aria-labelledby="weekly-h">
     <h2 id="weekly-h">Weekly hours in ${c.name}</h2>
-    <p class="hint">Times are the clinic’s own (${c.timeZone.replace(/_/g, ' ')}, ${zone}). A day with no hours is a day off.</p>
-    <form onSubmit=${save} aria-labelledby="weekly-h" noValidate>
+    <p class="hint">
+      Times are the clinic’s own (${c.timeZone.replace(/_/g, ' ')}, ${zone}). A day with no hours is a day off.
+    </p>
+    <form onSubmit=${save} aria-labelledby="weekly-h" novalidate>
       <div class="table-wrap">
         <table class="week-grid">
           <thead>
@@ -266,7 +268,7 @@ function Exceptions(props: { specialist: Specialist; clinic: Clinic }) {
               </table>
             </div>`
     }
-    <form onSubmit=${submit} aria-label="Add time away or extra hours" noValidate>
+    <form onSubmit=${submit} aria-label="Add time away or extra hours" novalidate>
       <h3>Add time away or extra hours</h3>
       <div class="field-row">
         ${SelectField({

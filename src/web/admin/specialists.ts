@@ -63,9 +63,11 @@ function NewSpecialist(props: { clinic: Clinic; onCreated: (s: Schemas['Speciali
     }
   };
   const people = (users.data ?? []).filter((u) => u.role !== 'admin' && u.active);
-  return html`<form onSubmit=${submit} aria-labelledby="new-specialist-h" noValidate>
+  return html`<form onSubmit=${submit} aria-labelledby="new-specialist-h" novalidate>
     <h2 id="new-specialist-h">Add a specialist to ${props.clinic.name}</h2>
-    <p class="hint">A specialist is a user with the disciplines they sit on the board for; they become a member of the clinic.</p>
+    <p class="hint">
+      A specialist is a user with the disciplines they sit on the board for; they become a member of the clinic.
+    </p>
     ${users.error === undefined ? null : html`<${LoadError} text=${users.error} retry=${users.reload} />`}
     <div class="field-row">
       ${SelectField({
@@ -79,7 +81,12 @@ function NewSpecialist(props: { clinic: Clinic; onCreated: (s: Schemas['Speciali
         error: errors.userId,
       })}
     </div>
-    <${DisciplineChoice} name="new-discipline" value=${disciplines} onInput=${setDisciplines} error=${errors.disciplines} />
+    <${DisciplineChoice}
+      name="new-discipline"
+      value=${disciplines}
+      onInput=${setDisciplines}
+      error=${errors.disciplines}
+    />
     <div class="actions"><${Button} variant="primary" type="submit">Add specialist<//></div>
   </form>`;
 }
@@ -112,7 +119,9 @@ function Roster(props: { clinic: Clinic; version: number }) {
                   ${list.data.map(
                     (s) =>
                       html`<tr key=${s.id}>
-                        <th scope="row"><a href=${`#/admin/specialists/${s.id}?clinic=${c.id}`}>${s.displayName}</a></th>
+                        <th scope="row">
+                          <a href=${`#/admin/specialists/${s.id}?clinic=${c.id}`}>${s.displayName}</a>
+                        </th>
                         <td>${s.disciplines.map(disciplineWords).join(', ')}</td>
                       </tr>`,
                   )}
@@ -141,7 +150,9 @@ export function Specialists() {
           ? html`<${Loading} />`
           : null
         : clinic === undefined
-          ? html`<${EmptyState} title="No clinic yet">Specialists work in a clinic: <a href="#/admin/clinics/new">create one</a>.<//>`
+          ? html`<${EmptyState} title="No clinic yet"
+              >Specialists work in a clinic: <a href="#/admin/clinics/new">create one</a>.<//
+            >`
           : html`<div class="field-row">
                 ${SelectField({
                   label: 'Clinic',

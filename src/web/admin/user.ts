@@ -47,11 +47,26 @@ export function UserPage(props: { id: string; me: User }) {
     <p><a href="#/admin/users">All users</a></p>
     <h1>${u.displayName}</h1>
     <dl class="facts">
-      <div><dt>E-mail</dt><dd>${u.email}</dd></div>
-      <div><dt>Role</dt><dd>${ROLE_WORDS[u.role]}</dd></div>
-      <div><dt>Status</dt><dd><${UserStatus} user=${u} /></dd></div>
-      <div><dt>Second factor</dt><dd>${secondFactorWords(u)}</dd></div>
-      <div><dt>Account created</dt><dd>${dateTime(u.createdAt, localZone())}</dd></div>
+      <div>
+        <dt>E-mail</dt>
+        <dd>${u.email}</dd>
+      </div>
+      <div>
+        <dt>Role</dt>
+        <dd>${ROLE_WORDS[u.role]}</dd>
+      </div>
+      <div>
+        <dt>Status</dt>
+        <dd><${UserStatus} user=${u} /></dd>
+      </div>
+      <div>
+        <dt>Second factor</dt>
+        <dd>${secondFactorWords(u)}</dd>
+      </div>
+      <div>
+        <dt>Account created</dt>
+        <dd>${dateTime(u.createdAt, localZone())}</dd>
+      </div>
     </dl>
 
     <section aria-labelledby="link-section-h">

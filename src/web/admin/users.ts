@@ -38,7 +38,9 @@ function InviteForm(props: { onInvited: (u: Schemas['CreatedUserResponseDto']) =
     }
     try {
       const created = await ok(
-        client.POST('/api/users', { body: { displayName: displayName.trim(), email: email.trim(), role: role as Role } }),
+        client.POST('/api/users', {
+          body: { displayName: displayName.trim(), email: email.trim(), role: role as Role },
+        }),
       );
       setErrors({});
       setFormError(undefined);
@@ -53,7 +55,7 @@ function InviteForm(props: { onInvited: (u: Schemas['CreatedUserResponseDto']) =
       setFormError(Object.keys(fields).length > 0 ? undefined : problemText(err));
     }
   };
-  return html`<form onSubmit=${submit} aria-labelledby="invite-h" noValidate>
+  return html`<form onSubmit=${submit} aria-labelledby="invite-h" novalidate>
     <h2 id="invite-h">Invite a user</h2>
     <p class="hint">
       The account has no password: you get a one-time link to hand over, with which its owner chooses one.

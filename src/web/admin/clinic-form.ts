@@ -70,6 +70,23 @@ function zoneOptions(current: string): { value: string; label: string }[] {
     : [{ value: current, label: `${current} (${zoneLabel(current)})` }, ...zones];
 }
 
+const FIELD_WORDS: [RegExp, string][] = [
+  [/\bdayStart\b/g, 'the start of the day'],
+  [/\bdayEnd\b/g, 'the end of the day'],
+  [/\bcancerTypes\b/g, 'cancer types'],
+  [/\brequiredDisciplines\b/g, 'required disciplines'],
+  [/\bprecedence\[(\d+)\]\.(before|after)\b/g, 'this'],
+  [/\bprecedence\b/g, 'order rules'],
+  [/\bquorumDisciplines\b/g, 'quorum disciplines'],
+];
+
+/** The server's field messages about a clinic, with its field names in words. */
+export function clinicErrors(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, FIELD_WORDS.reduce((m, [re, w]) => m.replace(re, w), v)]),
+  );
+}
+
 /** The server's messages for a field and everything under it (`requiredDisciplines[2].minutes`). */
 export function errorsUnder(errors: Record<string, string>, prefix: string): string | undefined {
   const found = Object.entries(errors)

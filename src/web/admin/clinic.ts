@@ -8,7 +8,7 @@ import { fieldErrors, problemText } from '../ui/problem.js';
 import { toastSuccess } from '../ui/toast.js';
 import { useLoad } from '../ui/use-load.js';
 import { AdminNav } from './admin-nav.js';
-import { bodyOf, ClinicForm, type ClinicBody } from './clinic-form.js';
+import { bodyOf, ClinicForm, clinicErrors, type ClinicBody } from './clinic-form.js';
 import { allUsers, ifMatch, userLabel, type Clinic } from './data.js';
 import { ROLE_WORDS } from './words.js';
 
@@ -31,7 +31,7 @@ function Rules(props: { clinic: Clinic; onSaved: () => void }) {
       toastSuccess(`The settings of ${body.name.trim()} are saved.`);
       props.onSaved();
     } catch (err) {
-      const fields = fieldErrors(err);
+      const fields = clinicErrors(fieldErrors(err));
       setErrors(fields);
       setFormError(
         Object.keys(fields).length > 0 ? 'Some fields need attention; each says what is wrong.' : problemText(err),
@@ -156,7 +156,7 @@ function Rooms(props: { clinic: Clinic }) {
       toastSuccess(`Room ${room.name} was added.`);
       rooms.reload();
     } catch (err) {
-      const fields = fieldErrors(err);
+      const fields = clinicErrors(fieldErrors(err));
       setErrors(Object.keys(fields).length > 0 ? fields : { name: problemText(err) });
     }
   };

@@ -9,7 +9,7 @@ import { fieldErrors, problemText } from '../ui/problem.js';
 import { toastSuccess } from '../ui/toast.js';
 import { useLoad } from '../ui/use-load.js';
 import { AdminNav } from './admin-nav.js';
-import { cancerTypeWords, ClinicForm, newClinicBody, type ClinicBody } from './clinic-form.js';
+import { cancerTypeWords, ClinicForm, clinicErrors, newClinicBody, type ClinicBody } from './clinic-form.js';
 import { allClinics, localZone } from './data.js';
 import { disciplineWords } from './words.js';
 
@@ -72,7 +72,7 @@ export function NewClinic() {
       toastSuccess(`${created.name} was created.`);
       navigate(`/admin/clinics/${created.id}`);
     } catch (err) {
-      const fields = fieldErrors(err);
+      const fields = clinicErrors(fieldErrors(err));
       setErrors(fields);
       setFormError(
         Object.keys(fields).length > 0 ? 'Some fields need attention; each says what is wrong.' : problemText(err),

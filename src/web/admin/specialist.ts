@@ -117,7 +117,9 @@ function WeeklyHours(props: { specialist: Specialist; clinic: Clinic }) {
                           aria-invalid=${errors[`windows[${i}].start`] !== undefined}
                           onInput=${(e: Event) => update(i, { start: (e.target as HTMLInputElement).value })}
                         />
-                        <label for=${`w-${i}-end`} class="window-label">to</label>
+                        <label for=${`w-${i}-end`} class="window-label"
+                          ><span class="sr-only">${day} ${n + 1}: </span>to</label
+                        >
                         <input
                           id=${`w-${i}-end`}
                           type="time"

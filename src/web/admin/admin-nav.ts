@@ -32,7 +32,7 @@ export function AdminNav(props: { current?: string }) {
 
 /** Administration's home: a card per section. */
 export function AdminHome() {
-  return html`<main>
+  return html`<main class="admin">
     <${AdminNav} />
     <h1>Administration</h1>
     <ul class="admin-cards">

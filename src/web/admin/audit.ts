@@ -20,6 +20,8 @@ type Query = NonNullable<paths['/api/audit-events']['get']['parameters']['query'
 const FILTERS = ['actorId', 'caseId', 'patientId', 'action', 'from', 'to', 'severity'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
+const NO_FILTERS = Object.fromEntries(FILTERS.map((k) => [k, ''])) as Filters;
+
 const readFilters = (q: URLSearchParams): Filters =>
   Object.fromEntries(FILTERS.map((k) => [k, q.get(k) ?? ''])) as Filters;
 
@@ -165,7 +167,7 @@ export function Audit() {
   const { query } = useHashPath();
   const applied = readFilters(query);
   const key = FILTERS.map((k) => applied[k]).join('|');
-  return html`<main>
+  return html`<main class="admin">
     <${AdminNav} current="#/admin/audit" />
     <h1>Audit trail</h1>
     <${AuditFilters} key=${key} applied=${applied} />
@@ -265,7 +267,7 @@ function AuditFilters(props: { applied: Filters }) {
       <${Trail}
         filters=${props.applied}
         users=${byId}
-        filter=${(patch: Partial<Filters>) => apply({ ...props.applied, ...patch })}
+        filter=${(patch: Partial<Filters>) => apply({ ...NO_FILTERS, from: props.applied.from, to: props.applied.to, ...patch })}
       />
     </section>`;
 }

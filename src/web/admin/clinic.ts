@@ -183,7 +183,7 @@ function Rooms(props: { clinic: Clinic }) {
 export function ClinicPage(props: { id: string }) {
   const clinic = useLoad(() => ok(client.GET('/api/clinics/{id}', { params: { path: { id: props.id } } })), [props.id]);
   const c = clinic.data;
-  return html`<main>
+  return html`<main class="admin">
     <${AdminNav} current="#/admin/clinics" />
     <p><a href="#/admin/clinics">All clinics</a></p>
     <h1>${c?.name ?? 'Clinic'}</h1>

@@ -16,7 +16,7 @@ import { disciplineWords } from './words.js';
 /** Every clinic, with its zone, day and what it takes. */
 export function Clinics() {
   const clinics = useLoad(allClinics, []);
-  return html`<main>
+  return html`<main class="admin">
     <${AdminNav} current="#/admin/clinics" />
     <h1>Clinics</h1>
     <div class="actions"><a class="btn btn-primary" href="#/admin/clinics/new">New clinic</a></div>
@@ -79,7 +79,7 @@ export function NewClinic() {
       );
     }
   };
-  return html`<main>
+  return html`<main class="admin">
     <${AdminNav} current="#/admin/clinics" />
     <p><a href="#/admin/clinics">All clinics</a></p>
     <h1>New clinic</h1>

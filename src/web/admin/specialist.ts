@@ -326,7 +326,7 @@ export function SpecialistPage(props: { id: string }) {
   const s = data.data?.specialist;
   const theirs = (data.data?.clinics ?? []).filter((c) => s?.clinicIds.includes(c.id) ?? false);
   const clinic = theirs.find((c) => c.id === query.get('clinic')) ?? theirs[0];
-  return html`<main>
+  return html`<main class="admin">
     <${AdminNav} current="#/admin/specialists" />
     <p><a href=${`#/admin/specialists${clinic === undefined ? '' : `?clinic=${clinic.id}`}`}>All specialists</a></p>
     <h1>${s?.displayName ?? 'Specialist'}</h1>

@@ -140,7 +140,7 @@ export function Specialists() {
   const wanted = query.get('clinic') ?? '';
   const list = clinics.data ?? [];
   const clinic = list.find((c) => c.id === wanted) ?? list[0];
-  return html`<main>
+  return html`<main class="admin">
     <${AdminNav} current="#/admin/specialists" />
     <h1>Specialists</h1>
     ${clinics.error === undefined ? null : html`<${LoadError} text=${clinics.error} retry=${clinics.reload} />`}

@@ -22,14 +22,14 @@ export function UserPage(props: { id: string; me: User }) {
   const [role, setRole] = useState('');
   const [link, setLink] = useState<Schemas['SetPasswordLinkDto']>();
   if (user.error !== undefined)
-    return html`<main>
+    return html`<main class="admin">
       <${AdminNav} current="#/admin/users" />
       <h1>User</h1>
       <${LoadError} text=${user.error} retry=${user.reload} />
     </main>`;
   const u = user.data;
   if (u === undefined)
-    return html`<main>
+    return html`<main class="admin">
       <${AdminNav} current="#/admin/users" />
       <h1>User</h1>
       <${Loading} />
@@ -42,7 +42,7 @@ export function UserPage(props: { id: string; me: User }) {
     setRole('');
     user.reload();
   };
-  return html`<main>
+  return html`<main class="admin">
     <${AdminNav} current="#/admin/users" />
     <p><a href="#/admin/users">All users</a></p>
     <h1>${u.displayName}</h1>

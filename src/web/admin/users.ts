@@ -112,7 +112,7 @@ export function Users() {
     }
     return { items, next };
   }, [more]);
-  return html`<main>
+  return html`<main class="admin">
     <${AdminNav} current="#/admin/users" />
     <h1>Users</h1>
     ${invited === undefined ? null : html`<${LinkPanel} link=${invited.setPasswordLink} who=${invited.displayName} />`}

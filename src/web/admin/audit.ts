@@ -127,32 +127,32 @@ function Trail(props: { filters: Filters; users: Map<string, User>; filter: (pat
   };
   if (items.length === 0) return html`<${EmptyState} title="No event matches these filters" />`;
   return html`<p role="status" class="muted">
-      ${plural(items.length, 'event')} shown, newest first${next === null ? '' : '; there are more'}. Times in
-      ${zone.replace(/_/g, ' ')} (${zoneLabel(zone)}).
+      ${plural(items.length, 'event')} shown, newest first${next === null ? '' : '; there are more'}.
+      ${`Times in ${zone.replace(/_/g, ' ')} (${zoneLabel(zone)}).`}
     </p>
     <div class="table-wrap">
-      <table class="audit-table">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">About</th>
+      <table class="audit-table" role="table">
+        <thead role="rowgroup">
+          <tr role="row">
+            <th scope="col" role="columnheader">When</th>
+            <th scope="col" role="columnheader">Who</th>
+            <th scope="col" role="columnheader">What</th>
+            <th scope="col" role="columnheader">About</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           ${items.map(
             (e) =>
-              html`<tr key=${e.id} class=${e.severity === 'high' ? 'audit-high' : undefined}>
-                <td>${dateTime(e.at, zone)}</td>
-                <td><${Who} e=${e} users=${props.users} /></td>
-                <td>
+              html`<tr role="row" key=${e.id} class=${e.severity === 'high' ? 'audit-high' : undefined}>
+                <td role="cell" data-label="When">${dateTime(e.at, zone)}</td>
+                <td role="cell" data-label="Who"><${Who} e=${e} users=${props.users} /></td>
+                <td role="cell" data-label="What">
                   <div>${actionWords(e.action)}</div>
                   ${e.outcome === 'success' ? null : html`<${Badge} tone=${OUTCOME[e.outcome][1]}>${OUTCOME[e.outcome][0]}<//>`}
                   ${e.severity === 'high' && e.reason !== 'break_glass' ? html` <${Badge} tone="warning">High severity<//>` : null}
                   <${BreakGlass} e=${e} zone=${zone} />
                 </td>
-                <td><${About} e=${e} filter=${props.filter} /></td>
+                <td role="cell" data-label="About"><${About} e=${e} filter=${props.filter} /></td>
               </tr>`,
           )}
         </tbody>
@@ -240,13 +240,13 @@ function AuditFilters(props: { applied: Filters }) {
       <div class="field-row">
         ${Field({ label: 'From (day)', name: 'audit-from', type: 'date', value: f.from, onInput: (v) => set({ from: v }) })}
         ${Field({ label: 'To (day, included)', name: 'audit-to', type: 'date', value: f.to, onInput: (v) => set({ to: v }), error: errors.to })}
-        ${CheckboxField({
-          label: 'Only high severity (break-glass, access changes)',
-          name: 'audit-high',
-          checked: f.severity === 'high',
-          onInput: (on) => set({ severity: on ? 'high' : '' }),
-        })}
       </div>
+      ${CheckboxField({
+        label: 'Only high severity (break-glass, access changes)',
+        name: 'audit-high',
+        checked: f.severity === 'high',
+        onInput: (on) => set({ severity: on ? 'high' : '' }),
+      })}
       <div class="actions">
         <${Button} variant="primary" type="submit">Show events<//>
         ${active ? html`<a class="btn btn-quiet" href="#/admin/audit">Clear filters</a>` : null}

@@ -48,8 +48,9 @@ export function Clinics() {
                         <td>${c.dayStart}–${c.dayEnd}</td>
                         <td>${c.cancerTypes.map(cancerTypeWords).join(', ')}</td>
                         <td>
-                          ${plural(c.requiredDisciplines.length, 'discipline')}:
-                          ${c.requiredDisciplines.map((r) => disciplineWords(r.discipline)).join(', ')}
+                          ${`${plural(c.requiredDisciplines.length, 'discipline')}: ${c.requiredDisciplines
+                            .map((r) => disciplineWords(r.discipline))
+                            .join(', ')}`}
                         </td>
                       </tr>`,
                   )}

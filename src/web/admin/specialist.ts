@@ -39,7 +39,13 @@ function Disciplines(props: { specialist: Specialist; onSaved: () => void }) {
   };
   return html`<section aria-labelledby="disciplines-h">
     <h2 id="disciplines-h">Disciplines</h2>
-    <${DisciplineChoice} name="edit-discipline" value=${value} onInput=${setValue} error=${error} />
+    <${DisciplineChoice}
+      legend="Sits on the board for"
+      name="edit-discipline"
+      value=${value}
+      onInput=${setValue}
+      error=${error}
+    />
     <div class="actions"><${Button} disabled=${same} onClick=${save}>Save disciplines<//></div>
   </section>`;
 }

@@ -14,12 +14,13 @@ import { DISCIPLINES, disciplineWords, ROLE_WORDS, type Discipline } from './wor
 
 /** Discipline checkboxes, in the list's order. */
 export function DisciplineChoice(props: {
+  legend?: string;
   name: string;
   value: Discipline[];
   onInput: (v: Discipline[]) => void;
   error?: string;
 }) {
-  return html`<${Fieldset} legend="Disciplines">
+  return html`<${Fieldset} legend=${props.legend ?? 'Disciplines'}>
     <div class="check-grid">
       ${DISCIPLINES.map((d) =>
         CheckboxField({

@@ -127,8 +127,7 @@ function Trail(props: { filters: Filters; users: Map<string, User>; filter: (pat
   };
   if (items.length === 0) return html`<${EmptyState} title="No event matches these filters" />`;
   return html`<p role="status" class="muted">
-      ${plural(items.length, 'event')} shown, newest first${next === null ? '' : '; there are more'}.
-      ${`Times in ${zone.replace(/_/g, ' ')} (${zoneLabel(zone)}).`}
+      ${`${plural(items.length, 'event')} shown, newest first${next === null ? '' : '; there are more'}. Times in ${zone.replace(/_/g, ' ')} (${zoneLabel(zone)}).`}
     </p>
     <div class="table-wrap">
       <table class="audit-table" role="table">

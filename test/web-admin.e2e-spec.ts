@@ -43,6 +43,8 @@ describe('Administration in the browser', () => {
     await t.close();
   });
 
+  // The tests run in order: the later ones check what the admin's walk set up.
+
   /** The toast a change shows. */
   const toast = (page: Page, text: string | RegExp) => page.locator('.toast-success', { hasText: text }).waitFor();
 
@@ -334,4 +336,93 @@ describe('Administration in the browser', () => {
       await context.close();
     }
   }, 120_000);
+
+  // The routes this area added, at the API edge: who may use them and what they refuse.
+  it('should let only admins change disciplines, and read hours and time away only where the specialist works', async () => {
+    const tokens = await login(t, admin);
+    const nora = await login(t, { email: 'nora.lindqvist@example.org', password: NEW_PASSWORD });
+    const [row] = await t.dataSource.query<{ id: string; clinic_id: string }[]>(
+      `SELECT s.id, sc.clinic_id FROM specialist s JOIN specialist_clinic sc ON sc.specialist_id = s.id WHERE s.user_id = $1`,
+      [doctor.id],
+    );
+    const id = row?.id ?? '';
+    const clinicId = row?.clinic_id ?? '';
+    // A coordinator of the clinic may not assign disciplines.
+    const byCoordinator = await request(t.http)
+      .patch(`/api/specialists/${id}`)
+      .set(bearer(nora))
+      .send({ disciplines: ['pathology'] });
+    expect(byCoordinator.status).toBe(403);
+    // The doctor may not give themselves one.
+    const self = await request(t.http)
+      .patch(`/api/specialists/${id}`)
+      .set(bearer(await login(t, doctor)))
+      .send({ disciplines: ['medical_oncology'] });
+    expect(self.status).toBe(403);
+    const empty = await request(t.http).patch(`/api/specialists/${id}`).set(bearer(tokens)).send({ disciplines: [] });
+    expect(empty.status).toBe(400);
+    const changed = await request(t.http)
+      .patch(`/api/specialists/${id}`)
+      .set(bearer(tokens))
+      .send({ disciplines: ['pathology'] });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ id, disciplines: ['pathology'] });
+    // Weekly hours in the clinic's own zone, as the coordinator of the clinic reads them.
+    const weekly = await request(t.http)
+      .get(`/api/specialists/${id}/weekly-availability`)
+      .query({ clinicId })
+      .set(bearer(nora));
+    expect(weekly.status).toBe(200);
+    expect(weekly.body).toEqual({
+      clinicId,
+      timeZone: 'Europe/Berlin',
+      windows: [
+        { weekday: 2, start: '09:00', end: '12:30' },
+        { weekday: 4, start: '09:00', end: '16:00' },
+      ],
+    });
+    // Time away from a date on: the first congress day is left out.
+    const away = await request(t.http)
+      .get(`/api/specialists/${id}/exceptions`)
+      .query({ clinicId, from: inDays(31) })
+      .set(bearer(nora));
+    expect(away.status).toBe(200);
+    expect(
+      (away.body as { date: string; reason: string; start: null }[]).map((x) => [x.date, x.reason, x.start]),
+    ).toEqual([
+      [inDays(31), 'Oncology congress', null],
+      [inDays(32), 'Oncology congress', null],
+    ]);
+    // Another clinic: the specialist does not work there.
+    const other = await request(t.http)
+      .post('/api/clinics')
+      .set(bearer(tokens))
+      .send({
+        name: 'Elsewhere Clinic',
+        timeZone: 'America/Denver',
+        dayStart: '08:00',
+        dayEnd: '17:00',
+        cancerTypes: ['C61'],
+        requiredDisciplines: [{ discipline: 'pathology', minutes: 30, patientAttends: false }],
+        precedence: [],
+        requiredRecordTypes: [],
+        readinessRules: [],
+        quorumDisciplines: [],
+        consensusRule: 'unanimous_required_disciplines',
+      });
+    expect(other.status).toBe(201);
+    for (const path of ['weekly-availability', 'exceptions'])
+      expect(
+        (
+          await request(t.http)
+            .get(`/api/specialists/${id}/${path}`)
+            .query({ clinicId: other.body.id as string })
+            .set(bearer(tokens))
+        ).status,
+      ).toBe(404);
+    // An event that no break-glass allowed carries none.
+    const trail = await request(t.http).get('/api/audit-events').query({ actorId: doctor.id }).set(bearer(tokens));
+    expect(trail.status).toBe(200);
+    expect((trail.body.items as { breakGlass: unknown }[]).every((e) => e.breakGlass === null)).toBe(true);
+  });
 });

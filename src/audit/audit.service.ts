@@ -142,7 +142,43 @@ export class AuditService {
       .orderBy('a.id', 'DESC')
       .limit(query.limit + 1)
       .getMany();
-    return toPage(rows, query.limit, toAuditEventResponse, (row) => encodeCursor({ id: row.id }));
+    const page = toPage(rows, query.limit, toAuditEventResponse, (row) => encodeCursor({ id: row.id }));
+    const grants = await this.breakGlassGrants(page.items);
+    for (const item of page.items) item.breakGlass = grants.get(item.id) ?? null;
+    return page;
+  }
+
+  /**
+   * The break-glass grant behind each event that was allowed by one: the
+   * grant event names it (entity id); a read under it is matched by admin,
+   * case and time. The grant's reason is the admin's free text, so it stays
+   * in its own table and is joined here, never copied into the trail.
+   */
+  private async breakGlassGrants(
+    items: readonly AuditEventResponseDto[],
+  ): Promise<Map<string, { grantId: string; reason: string; expiresAt: string }>> {
+    const under = items.filter((i) => i.reason === 'break_glass' && i.actorId !== null && i.caseId !== null);
+    if (under.length === 0) return new Map();
+    const rows = await this.tx.query<{ event_id: string; id: string; reason: string; expires_at: Date }>(
+      `SELECT e.id::text AS event_id, g.id, g.reason, g.expires_at
+         FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[]) AS e(id, actor_id, case_id, at, entity_id)
+         CROSS JOIN LATERAL (
+           SELECT x.id, x.reason, x.expires_at FROM break_glass_grant x
+            WHERE x.user_id = e.actor_id AND x.case_id = e.case_id
+              AND (x.id::text = e.entity_id OR (x.created_at <= e.at AND e.at <= x.expires_at))
+            ORDER BY (x.id::text = e.entity_id) DESC, x.created_at DESC
+            LIMIT 1) g`,
+      [
+        under.map((i) => i.id),
+        under.map((i) => i.actorId),
+        under.map((i) => i.caseId),
+        under.map((i) => i.at),
+        under.map((i) => i.entityId),
+      ],
+    );
+    return new Map(
+      rows.map((r) => [r.event_id, { grantId: r.id, reason: r.reason, expiresAt: r.expires_at.toISOString() }]),
+    );
   }
 }
 
@@ -165,5 +201,6 @@ function toAuditEventResponse(row: AuditEventEntity): AuditEventResponseDto {
     requestId: row.requestId,
     clientRequestId: row.clientRequestId,
     ip: row.ip,
+    breakGlass: null,
   };
 }

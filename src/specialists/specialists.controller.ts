@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -16,9 +16,14 @@ import {
   CreateExceptionDto,
   CreateSpecialistDto,
   DayAvailabilityDto,
+  ExceptionResponseDto,
+  ListExceptionsQuery,
   ListSpecialistsQuery,
   SetAvailabilityDto,
   SpecialistResponseDto,
+  UpdateSpecialistDto,
+  WeeklyAvailabilityDto,
+  WeeklyAvailabilityQuery,
 } from './dto/specialist.dto.js';
 import { SpecialistsService } from './specialists.service.js';
 
@@ -56,6 +61,43 @@ export class SpecialistsController {
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<SpecialistResponseDto> {
     return this.specialists.get(user, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: "Change a specialist's disciplines" })
+  @Roles('admin')
+  @Audited('specialist.update', { entity: 'specialist', idParam: 'id', severity: 'high' })
+  @ApiOkResponse({ type: SpecialistResponseDto })
+  update(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateSpecialistDto,
+  ): Promise<SpecialistResponseDto> {
+    return this.specialists.update(user, id, dto);
+  }
+
+  @Get(':id/weekly-availability')
+  @ApiOperation({ summary: "Read a specialist's weekly availability" })
+  @Audited('specialist.weekly.read', { entity: 'specialist', idParam: 'id' })
+  @ApiOkResponse({ type: WeeklyAvailabilityDto })
+  weekly(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: WeeklyAvailabilityQuery,
+  ): Promise<WeeklyAvailabilityDto> {
+    return this.specialists.weekly(user, id, query.clinicId);
+  }
+
+  @Get(':id/exceptions')
+  @ApiOperation({ summary: "List a specialist's time away and extra hours" })
+  @Audited('specialist.exception.list', { entity: 'specialist', idParam: 'id' })
+  @ApiOkResponse({ type: [ExceptionResponseDto] })
+  listExceptions(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: ListExceptionsQuery,
+  ): Promise<ExceptionResponseDto[]> {
+    return this.specialists.exceptions(user, id, query);
   }
 
   @Put(':id/availability')

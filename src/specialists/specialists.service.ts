@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { In } from 'typeorm';
+import { In, MoreThanOrEqual } from 'typeorm';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { ClinicAccessService } from '../clinics/clinic-access.service.js';
@@ -13,8 +13,12 @@ import type {
   CreateExceptionDto,
   CreateSpecialistDto,
   DayAvailabilityDto,
+  ExceptionResponseDto,
+  ListExceptionsQuery,
   SetAvailabilityDto,
   SpecialistResponseDto,
+  UpdateSpecialistDto,
+  WeeklyAvailabilityDto,
 } from './dto/specialist.dto.js';
 import { AvailabilityEntity, AvailabilityExceptionEntity } from './entities/availability.entity.js';
 import { SpecialistClinicEntity } from './entities/specialist-clinic.entity.js';
@@ -80,6 +84,58 @@ export class SpecialistsService {
       if (!row.clinic_ids.some((c) => mine.includes(c))) throw new NotFoundException('Specialist not found');
     }
     return toResponse(row);
+  }
+
+  /** Changes the disciplines (admins only, never one's own, as at creation). */
+  async update(user: AuthenticatedUser, id: string, dto: UpdateSpecialistDto): Promise<SpecialistResponseDto> {
+    if (user.role !== 'admin') throw new ForbiddenException('Disciplines are assigned by an administrator');
+    const manager = this.tx.manager;
+    const specialist = await manager.findOne(SpecialistEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (specialist === null) throw new NotFoundException('Specialist not found');
+    if (specialist.userId === user.id) throw new ForbiddenException('Nobody assigns a discipline to themselves');
+    specialist.disciplines = dto.disciplines;
+    await manager.save(specialist);
+    return this.get(user, id);
+  }
+
+  /** The weekly windows in one clinic, in its wall-clock time. */
+  async weekly(user: AuthenticatedUser, id: string, clinicId: string): Promise<WeeklyAvailabilityDto> {
+    await this.access.assertCanRead(user, clinicId);
+    await this.assertWorksIn(id, clinicId);
+    const clinic = await this.clinics.find(clinicId);
+    const rows = await this.tx.manager.find(AvailabilityEntity, {
+      where: { specialistId: id, clinicId },
+      order: { weekday: 'ASC', startTime: 'ASC' },
+    });
+    return {
+      clinicId,
+      timeZone: clinic.timeZone,
+      windows: rows.map((w) => ({ weekday: w.weekday, start: hhmm(w.startTime), end: hhmm(w.endTime) })),
+    };
+  }
+
+  /** Time away and extra hours in one clinic, by date. */
+  async exceptions(user: AuthenticatedUser, id: string, query: ListExceptionsQuery): Promise<ExceptionResponseDto[]> {
+    await this.access.assertCanRead(user, query.clinicId);
+    await this.assertWorksIn(id, query.clinicId);
+    const rows = await this.tx.manager.find(AvailabilityExceptionEntity, {
+      where: {
+        specialistId: id,
+        clinicId: query.clinicId,
+        ...(query.from === undefined ? {} : { date: MoreThanOrEqual(query.from) }),
+      },
+      order: { date: 'ASC', startTime: 'ASC' },
+      take: 500,
+    });
+    return rows.map((x) => ({
+      id: x.id,
+      clinicId: x.clinicId,
+      date: x.date,
+      kind: x.kind,
+      start: x.startTime === null ? null : hhmm(x.startTime),
+      end: x.endTime === null ? null : hhmm(x.endTime),
+      reason: x.reason,
+    }));
   }
 
   /** Replaces the specialist's weekly windows in one clinic. */

@@ -18,6 +18,13 @@ export class ListAuditEventsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsRealDateTime() to?: string;
 }
 
+/** The grant behind a break-glass event: the admin's stated reason and when the access ends. */
+export class AuditBreakGlassDto {
+  @ApiProperty() grantId!: string;
+  @ApiProperty({ description: 'why the admin said they must read the case' }) reason!: string;
+  @ApiProperty() expiresAt!: string;
+}
+
 export class AuditEventResponseDto {
   @ApiProperty() id!: string;
   @ApiProperty() at!: string;
@@ -37,6 +44,12 @@ export class AuditEventResponseDto {
   @ApiProperty({ nullable: true, type: String, description: "the client's X-Request-Id, if it sent one" })
   clientRequestId!: string | null;
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: AuditBreakGlassDto,
+    description: 'for a break-glass grant, and for each read made under it: the grant',
+  })
+  breakGlass!: AuditBreakGlassDto | null;
 }
 
 export class AuditEventPageDto {

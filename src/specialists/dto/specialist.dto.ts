@@ -102,3 +102,41 @@ export class DayAvailabilityDto {
   @ApiProperty() timeZone!: string;
   @ApiProperty({ type: [IntervalDto] }) free!: IntervalDto[];
 }
+
+export class UpdateSpecialistDto {
+  @ApiProperty({ enum: DISCIPLINES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(DISCIPLINES, { each: true })
+  disciplines!: Discipline[];
+}
+
+export class WeeklyAvailabilityQuery {
+  @ApiProperty() @IsUUID() clinicId!: string;
+}
+
+export class WeeklyAvailabilityDto {
+  @ApiProperty() clinicId!: string;
+  @ApiProperty({ description: "the clinic's time zone: the windows are its wall-clock times" }) timeZone!: string;
+  @ApiProperty({ type: [WeeklyWindowDto] }) windows!: WeeklyWindowDto[];
+}
+
+export class ListExceptionsQuery {
+  @ApiProperty() @IsUUID() clinicId!: string;
+  @ApiPropertyOptional({ example: '2026-12-01', description: 'from this date on (inclusive); all when omitted' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be YYYY-MM-DD' })
+  @IsDateString({ strict: true }, { message: 'from must be a real date' })
+  from?: string;
+}
+
+export class ExceptionResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() clinicId!: string;
+  @ApiProperty({ example: '2026-12-24' }) date!: string;
+  @ApiProperty({ enum: ['away', 'extra'] }) kind!: 'away' | 'extra';
+  @ApiProperty({ nullable: true, type: String, description: 'HH:mm; null for a whole day away' }) start!: string | null;
+  @ApiProperty({ nullable: true, type: String }) end!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+}

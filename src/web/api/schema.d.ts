@@ -986,7 +986,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a specialist's disciplines */
+        patch: operations["SpecialistsController_update"];
         trace?: never;
     };
     "/api/specialists/{id}/availability": {
@@ -1031,10 +1032,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List a specialist's time away and extra hours */
+        get: operations["SpecialistsController_listExceptions"];
         put?: never;
         /** Add time away or extra hours */
         post: operations["SpecialistsController_addException"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/specialists/{id}/weekly-availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a specialist's weekly availability */
+        get: operations["SpecialistsController_weekly"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1391,6 +1410,12 @@ export interface components {
             leftAt: string | null;
             userId: string;
         };
+        AuditBreakGlassDto: {
+            expiresAt: string;
+            grantId: string;
+            /** @description why the admin said they must read the case */
+            reason: string;
+        };
         AuditEventPageDto: {
             items: components["schemas"]["AuditEventResponseDto"][];
             nextCursor: string | null;
@@ -1400,6 +1425,8 @@ export interface components {
             actorId: string | null;
             actorRole: string | null;
             at: string;
+            /** @description for a break-glass grant, and for each read made under it: the grant */
+            breakGlass: components["schemas"]["AuditBreakGlassDto"] | null;
             caseId: string | null;
             /** @description the client's X-Request-Id, if it sent one */
             clientRequestId: string | null;
@@ -1960,6 +1987,18 @@ export interface components {
             /** @example II */
             stageMin?: string;
             systemStage?: components["schemas"]["SystemStageCriterionDto"];
+        };
+        ExceptionResponseDto: {
+            clinicId: string;
+            /** @example 2026-12-24 */
+            date: string;
+            end: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "away" | "extra";
+            reason: string | null;
+            /** @description HH:mm; null for a whole day away */
+            start: string | null;
         };
         FamilyHistoryDto: {
             ageAtDiagnosis?: number;
@@ -2727,6 +2766,9 @@ export interface components {
              */
             videoUrl?: string | null;
         };
+        UpdateSpecialistDto: {
+            disciplines: ("medical_oncology" | "surgical_oncology" | "radiation_oncology" | "pathology" | "radiology" | "genetic_counseling" | "nurse_navigation" | "palliative_care" | "other")[];
+        };
         UpdateTrialDto: {
             eligibility?: components["schemas"]["EligibilityDto"];
             /** @enum {string} */
@@ -2783,6 +2825,12 @@ export interface components {
             /** @example Outside MRI from 2026-09 judged sufficient by radiology */
             reason: string;
         };
+        WeeklyAvailabilityDto: {
+            clinicId: string;
+            /** @description the clinic's time zone: the windows are its wall-clock times */
+            timeZone: string;
+            windows: components["schemas"]["WeeklyWindowDto"][];
+        };
         WeeklyWindowDto: {
             /** @example 12:00 */
             end: string;
@@ -2812,6 +2860,7 @@ export type SchemaAppointmentDto = components['schemas']['AppointmentDto'];
 export type SchemaAssessmentDto = components['schemas']['AssessmentDto'];
 export type SchemaAttendanceDto = components['schemas']['AttendanceDto'];
 export type SchemaAttendanceEntryDto = components['schemas']['AttendanceEntryDto'];
+export type SchemaAuditBreakGlassDto = components['schemas']['AuditBreakGlassDto'];
 export type SchemaAuditEventPageDto = components['schemas']['AuditEventPageDto'];
 export type SchemaAuditEventResponseDto = components['schemas']['AuditEventResponseDto'];
 export type SchemaBiomarkerCriterionDto = components['schemas']['BiomarkerCriterionDto'];
@@ -2850,6 +2899,7 @@ export type SchemaDayViewDto = components['schemas']['DayViewDto'];
 export type SchemaDiagnosisSummaryDto = components['schemas']['DiagnosisSummaryDto'];
 export type SchemaEditedAppointmentDto = components['schemas']['EditedAppointmentDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
+export type SchemaExceptionResponseDto = components['schemas']['ExceptionResponseDto'];
 export type SchemaFamilyHistoryDto = components['schemas']['FamilyHistoryDto'];
 export type SchemaFieldError = components['schemas']['FieldError'];
 export type SchemaFirstTreatmentDateDto = components['schemas']['FirstTreatmentDateDto'];
@@ -2912,6 +2962,7 @@ export type SchemaTreatmentItemDto = components['schemas']['TreatmentItemDto'];
 export type SchemaUnplacedCaseDto = components['schemas']['UnplacedCaseDto'];
 export type SchemaUpdateAgendaItemDto = components['schemas']['UpdateAgendaItemDto'];
 export type SchemaUpdateBoardSessionDto = components['schemas']['UpdateBoardSessionDto'];
+export type SchemaUpdateSpecialistDto = components['schemas']['UpdateSpecialistDto'];
 export type SchemaUpdateTrialDto = components['schemas']['UpdateTrialDto'];
 export type SchemaUpdateUserDto = components['schemas']['UpdateUserDto'];
 export type SchemaUserPageDto = components['schemas']['UserPageDto'];
@@ -2919,6 +2970,7 @@ export type SchemaUserResponseDto = components['schemas']['UserResponseDto'];
 export type SchemaVerificationDto = components['schemas']['VerificationDto'];
 export type SchemaVoteDto = components['schemas']['VoteDto'];
 export type SchemaWaiverDto = components['schemas']['WaiverDto'];
+export type SchemaWeeklyAvailabilityDto = components['schemas']['WeeklyAvailabilityDto'];
 export type SchemaWeeklyWindowDto = components['schemas']['WeeklyWindowDto'];
 export type SchemaWithdrawTrialDto = components['schemas']['WithdrawTrialDto'];
 export type $defs = Record<string, never>;
@@ -9188,6 +9240,96 @@ export interface operations {
             };
         };
     };
+    SpecialistsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSpecialistDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecialistResponseDto"];
+                };
+            };
+            /** @description Invalid request (path, body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role admin; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     SpecialistsController_availability: {
         parameters: {
             query: {
@@ -9419,6 +9561,78 @@ export interface operations {
             };
         };
     };
+    SpecialistsController_listExceptions: {
+        parameters: {
+            query: {
+                clinicId: string;
+                /** @description from this date on (inclusive); all when omitted */
+                from?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExceptionResponseDto"][];
+                };
+            };
+            /** @description Invalid request (path, query): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id, clinicId names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     SpecialistsController_addException: {
         parameters: {
             query?: never;
@@ -9487,6 +9701,76 @@ export interface operations {
             };
             /** @description The body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SpecialistsController_weekly: {
+        parameters: {
+            query: {
+                clinicId: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyAvailabilityDto"];
+                };
+            };
+            /** @description Invalid request (path, query): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id, clinicId names nothing you may see (another clinic's resources are not found either) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

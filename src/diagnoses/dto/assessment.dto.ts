@@ -99,6 +99,9 @@ export class BiomarkerDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'percent of cells stained (ER, PR, Ki-67)' })
   @IsOptional()
   @IsNumber()
+  // A percentage out of range is a malformed request whoever sends it: refused before who may record is asked.
+  @Min(0, { message: 'percent must be between 0 and 100' })
+  @Max(100, { message: 'percent must be between 0 and 100' })
   percent?: number;
   @ApiPropertyOptional({ enum: IHC_SCORES }) @IsOptional() @IsIn(IHC_SCORES) ihcScore?: (typeof IHC_SCORES)[number];
   @ApiPropertyOptional({ description: 'HER2/CEP17 ratio' }) @IsOptional() @IsNumber() ishRatio?: number;

@@ -35,6 +35,19 @@ const MOVE_WORDS: Partial<Record<Status, string>> = {
   referred: 'Return to referred',
 };
 
+/** The order a case moves in, for telling a move forward from a move back. */
+const FLOW: Status[] = [
+  'referred',
+  'records_pending',
+  'ready',
+  'scheduled',
+  'evaluated',
+  'in_review',
+  'consensus',
+  'third_opinion_requested',
+  'closed',
+];
+
 function Workflow(props: { c: Case; onChange: (c: Case) => void; coordinator: boolean }) {
   const { c } = props;
   const [reason, setReason] = useState('');
@@ -59,7 +72,12 @@ function Workflow(props: { c: Case; onChange: (c: Case) => void; coordinator: bo
       setBusy(false);
     }
   };
-  const moves = c.allowedTransitions.filter((s) => s !== 'withdrawn' && s !== 'third_opinion_requested');
+  // Forward moves first (the first is the screen's primary action), moves back after them.
+  const rank = (s: Status): number => FLOW.indexOf(s);
+  const moves = c.allowedTransitions
+    .filter((s) => s !== 'withdrawn' && s !== 'third_opinion_requested')
+    .sort((a, b) => Number(rank(a) < rank(c.status)) - Number(rank(b) < rank(c.status)) || rank(a) - rank(b));
+  const forward = (s: Status): boolean => rank(s) > rank(c.status);
   const canWithdraw = c.allowedTransitions.includes('withdrawn');
   return html`<section aria-labelledby="workflow-h" class="card">
     <h2 id="workflow-h">Workflow</h2>
@@ -80,7 +98,7 @@ function Workflow(props: { c: Case; onChange: (c: Case) => void; coordinator: bo
                 ${moves.map(
                   (to, i) =>
                     html`<${Button}
-                      variant=${i === 0 ? 'primary' : 'secondary'}
+                      variant=${i === 0 && forward(to) ? 'primary' : 'secondary'}
                       disabled=${busy}
                       onClick=${() => move(to)}
                       >${MOVE_WORDS[to] ?? caseStatusWords(to)}<//
@@ -385,10 +403,10 @@ export function CasePage(props: { id: string; me: Me }) {
       <${Workflow} c=${c} coordinator=${coordinator} onChange=${changed} />
       <${ReadinessPanel} caseId=${c.id} r=${readiness} coordinator=${coordinator} onChange=${data.reload} />
     </div>
-    <${Referral} c=${c} history=${history} />
-    <${Records} caseId=${c.id} records=${records} timeZone=${clinic.timeZone} onChange=${data.reload} />
     <${ItineraryPanel} caseId=${c.id} clinicId=${c.clinicId} timeZone=${clinic.timeZone} onChange=${data.reload} />
     <${CaseBoardPanel} caseId=${c.id} clinicId=${c.clinicId} timeZone=${clinic.timeZone} onChange=${data.reload} />
+    <${Records} caseId=${c.id} records=${records} timeZone=${clinic.timeZone} onChange=${data.reload} />
+    <${Referral} c=${c} history=${history} />
     <${ClinicalPanel} id=${c.id} />
   </main>`;
 }

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { baseUrlOf } from './utils/board-fixtures.js';
 import { launchChromium } from './utils/browser.js';
-import { addMember, createClinic, referralBody } from './utils/factories.js';
+import { addMember, breastClinicBody, createClinic, referralBody } from './utils/factories.js';
 import {
   bearer,
   createTestApp,
@@ -16,6 +16,10 @@ import {
 } from './utils/test-app.js';
 import { checkView, VIEWPORTS, type ViewportName } from './utils/web-app.js';
 
+/** A week from today in Denver: a day still to come whenever the suite runs. */
+const VISIT_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Denver' }).format(
+  new Date(Date.now() + 7 * 86_400_000),
+);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 // The coordinator's job in the browser, from sign-in: a referral typed into
@@ -36,8 +40,43 @@ describe('The coordinator in the browser', () => {
     base = baseUrlOf(t.http);
     admin = await login(t, await createUser(t, 'admin'));
     coordinator = await createUser(t, 'coordinator');
-    clinicId = (await createClinic(t, admin)).id;
+    // Two visits a patient: a surgeon and an oncologist, each in every day of the week, and a room.
+    clinicId = (
+      await createClinic(t, admin, {
+        ...breastClinicBody(),
+        requiredDisciplines: [
+          { discipline: 'surgical_oncology', minutes: 30, patientAttends: true },
+          { discipline: 'medical_oncology', minutes: 45, patientAttends: true },
+        ],
+        precedence: [],
+      })
+    ).id;
     await addMember(t, admin, clinicId, coordinator.id);
+    const coord = await login(t, coordinator);
+    expect(
+      (await request(t.http).post('/api/rooms').set(bearer(coord)).send({ clinicId, name: 'Exam 1' })).status,
+    ).toBe(201);
+    for (const [name, discipline] of [
+      ['Dr Lena Brandt', 'surgical_oncology'],
+      ['Dr Omar Haddad', 'medical_oncology'],
+    ]) {
+      const doctor = await createUser(t, 'clinician');
+      await t.dataSource.query('UPDATE app_user SET display_name = $2 WHERE id = $1', [doctor.id, name]);
+      const sp = await request(t.http)
+        .post('/api/specialists')
+        .set(bearer(admin))
+        .send({ userId: doctor.id, disciplines: [discipline], clinicIds: [clinicId] });
+      expect(sp.status).toBe(201);
+      const windows = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '16:00' }));
+      expect(
+        (
+          await request(t.http)
+            .put(`/api/specialists/${String(sp.body.id)}/availability`)
+            .set(bearer(coord))
+            .send({ clinicId, windows })
+        ).status,
+      ).toBe(204);
+    }
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
@@ -206,6 +245,21 @@ describe('The coordinator in the browser', () => {
       await page.getByRole('region', { name: 'Patient' }).getByText('Ready to schedule').waitFor();
       await checkView(page, `coordinator-case-ready-${viewport}`);
 
+      // The clinic visit: proposed for a day, booked; the case moves to scheduled by itself.
+      const visit = page.locator('section.itinerary');
+      await visit.getByLabel('Day of the visit').fill(VISIT_DAY);
+      await visit.getByRole('button', { name: 'Propose visits' }).click();
+      await visit.getByText('Proposed, not booked').waitFor();
+      await visit.getByText(/Times in America\/Denver/).waitFor();
+      const proposed = (await visit.locator('ol.visits').textContent()) ?? '';
+      expect(proposed).toContain('Surgical oncology');
+      expect(proposed).toContain('Dr Omar Haddad');
+      await checkView(page, `coordinator-visit-proposed-${viewport}`);
+      await visit.getByRole('button', { name: 'Book these visits' }).click();
+      await visit.getByText('Booked', { exact: true }).first().waitFor();
+      await page.getByRole('region', { name: 'Patient' }).getByText('Scheduled').waitFor();
+      await checkView(page, `coordinator-visit-booked-${viewport}`);
+
       // Back in the list, found by name: identifiers, diagnosis in words, status.
       await page.getByRole('link', { name: 'Cases' }).first().click();
       await page.getByLabel('Family name or MRN').fill(family);
@@ -215,8 +269,10 @@ describe('The coordinator in the browser', () => {
       const rowText = (await row.textContent()) ?? '';
       expect(rowText).toContain(`${family.toUpperCase()}, Ada`);
       expect(rowText).toContain('Infiltrating duct carcinoma');
-      expect(rowText).toContain('Ready to schedule');
+      expect(rowText).toContain('Scheduled');
       expect(rowText).toContain('Urgent');
+      // The next date is the booked visit's, in the clinic's zone.
+      expect(rowText).toMatch(/Visit \d{1,2} \w{3} \d{4}, \d\d:\d\d M[SD]T/);
       await page.context().close();
     });
   });

@@ -81,7 +81,10 @@ export class BoardSessionsController {
   @ApiOperation({ summary: 'List board sessions' })
   @Audited('board_session.list', { entity: 'board_session' })
   @ApiOkResponse({ type: BoardSessionPageDto })
-  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListBoardSessionsQuery): Promise<Page<BoardSessionListItemDto>> {
+  list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: ListBoardSessionsQuery,
+  ): Promise<Page<BoardSessionListItemDto>> {
     return this.sessions.list(user, query);
   }
 

@@ -614,8 +614,7 @@ function toAgendaDto(a: AgendaRow): AgendaItemDto {
       birthDate: a.birth_date,
       synthetic: a.synthetic,
     },
-    diagnosis:
-      a.dx_source === null ? null : { source: a.dx_source, primarySite: a.dx_site, histology: a.dx_histology },
+    diagnosis: a.dx_source === null ? null : { source: a.dx_source, primarySite: a.dx_site, histology: a.dx_histology },
     position: a.position,
     mode: a.mode,
     caseStatus: a.case_status,

@@ -271,7 +271,8 @@ export class TranscriptDto {
   @ApiProperty({ type: [AgendaItemDto] }) agenda!: AgendaItemDto[];
   @ApiProperty({
     type: [BoardEventDto],
-    description: 'messages and decisions in order; messages about patients who did not consent to recording are left out',
+    description:
+      'messages and decisions in order; messages about patients who did not consent to recording are left out',
   })
   events!: BoardEventDto[];
   @ApiProperty({ description: 'messages left out for want of consent to recording' }) omittedMessages!: number;

@@ -28,7 +28,8 @@ export class TrialMatchDto {
   @ApiProperty({ type: [TrialCriterionResultDto] }) criteria!: TrialCriterionResultDto[];
   @ApiProperty({
     enum: ['eligible', 'possibly_eligible', 'not_eligible'],
-    description: 'eligible: every criterion met; possibly_eligible: none failed, some unknown; not_eligible: one failed',
+    description:
+      'eligible: every criterion met; possibly_eligible: none failed, some unknown; not_eligible: one failed',
   })
   status!: MatchStatus;
   @ApiProperty() eligible!: boolean;

@@ -84,10 +84,10 @@ describe('Board sessions in the browser', () => {
   const item = (page: Page, family: string): Locator => items(page).filter({ hasText: family.toUpperCase() });
   const names = async (page: Page): Promise<string[]> =>
     (await items(page).locator('.agenda-name').allTextContents()).map((s) => s.trim());
-  const agendaOrder = async (sessionId: string): Promise<string[]> =>
-    (await request(t.http).get(`/api/board-sessions/${sessionId}/agenda`).set(bearer(w.coord.tokens))).body.map(
-      (a: { caseId: string }) => a.caseId,
-    );
+  const agendaOrder = async (sessionId: string): Promise<string[]> => {
+    const res = await request(t.http).get(`/api/board-sessions/${sessionId}/agenda`).set(bearer(w.coord.tokens));
+    return (res.body as { caseId: string }[]).map((a) => a.caseId);
+  };
 
   it('should let a coordinator schedule a session, build and order its agenda, present, take attendance and read the transcript', async () => {
     const { context, page } = await signedIn(browser, w.coord.tokens);
@@ -225,7 +225,7 @@ describe('Board sessions in the browser', () => {
     const other = await request(t.http)
       .patch(`/api/board-sessions/${newSessionId}`)
       .set(bearer(w.coord.tokens))
-      .set('if-match', current.headers.etag as string)
+      .set('if-match', String(current.headers.etag))
       .send({ location: 'Room 5, level 2' });
     expect(other.status).toBe(200);
     await page.getByRole('button', { name: 'Save changes' }).click();

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { client, ok, type Schemas } from '../api/client.js';
-import { ConfirmButton } from '../ui/button.js';
+import { ConfirmAction } from './confirm.js';
 import { EmptyState, LoadError, Loading } from '../ui/empty.js';
 import { Field, TextAreaField } from '../ui/field.js';
 import { html } from '../ui/html.js';
@@ -54,7 +54,7 @@ function CaseSessions(props: { caseId: string; timeZone: string; refreshKey: num
                 ${sessions.data.items.map(
                   (s) =>
                     html`<li key=${s.id}>
-                      <a href=${`#/board/${s.id}`}>${s.title}</a>, ${sessionWhen(s, props.timeZone)}
+                      <a href=${`#/board/${s.id}`}>${s.title}</a>, ${`${sessionWhen(s, props.timeZone)} `}
                       <${SessionStatusBadge} status=${s.status} />
                     </li>`,
                 )}
@@ -110,7 +110,7 @@ function ThirdOpinion(props: { caseId: string; onRequested: () => void }) {
     ${TextAreaField({ label: 'Why a third opinion', name: 'third-reason', value: reason, onInput: setReason, required: true, error: errors.reason })}
     ${errors.form === undefined ? null : html`<div class="alert alert-danger" role="alert">${errors.form}</div>`}
     <div class="actions">
-      <${ConfirmButton}
+      <${ConfirmAction}
         title="Request a third opinion?"
         message=${html`<p>
           The case moves to “Third opinion requested” and stays there until the outside opinion is in. This cannot be
@@ -151,8 +151,8 @@ function TrialMatchCard(props: { match: Match }) {
   return html`<li class="card trial-match">
     <p class="trial-title"><strong>${m.nctId}</strong> ${m.title}</p>
     <p>
-      <${EligibilityBadge} status=${m.match.status} /> ${phaseWords(m.phase)}, ${TRIAL_STATUS_WORDS[m.status]}.
-      ${m.match.met} met, ${m.match.failed} not met, ${m.match.unknown} to check.
+      <${EligibilityBadge} status=${m.match.status} />
+      ${` ${phaseWords(m.phase)}, ${TRIAL_STATUS_WORDS[m.status]}. ${m.match.met} met, ${m.match.failed} not met, ${m.match.unknown} to check.`}
     </p>
     ${
       toCheck.length === 0

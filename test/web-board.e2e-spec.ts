@@ -39,10 +39,14 @@ describe('Board sessions in the browser', () => {
     // Patients a coordinator tells apart by name (the factory names every one alike).
     mrns = [];
     for (const [i, p] of PATIENTS.entries()) {
-      const [row] = await sql<{ mrn: string }[]>(
+      await sql(
         `UPDATE patient SET family_name = $2, given_name = $3
-          WHERE id = (SELECT patient_id FROM second_opinion_case WHERE id = $1) RETURNING mrn`,
+          WHERE id = (SELECT patient_id FROM second_opinion_case WHERE id = $1)`,
         [w.cases[i], p.family, p.given],
+      );
+      const [row] = await sql<{ mrn: string }[]>(
+        'SELECT p.mrn FROM patient p JOIN second_opinion_case c ON c.patient_id = p.id WHERE c.id = $1',
+        [w.cases[i]],
       );
       mrns.push(row.mrn);
     }
@@ -84,6 +88,13 @@ describe('Board sessions in the browser', () => {
   const item = (page: Page, family: string): Locator => items(page).filter({ hasText: family.toUpperCase() });
   const names = async (page: Page): Promise<string[]> =>
     (await items(page).locator('.agenda-name').allTextContents()).map((s) => s.trim());
+  /** Waits (up to 5 s) for the agenda on screen to be in this order. */
+  const shownInOrder = async (page: Page, expected: string[]): Promise<void> => {
+    const deadline = Date.now() + 5000;
+    while ((await names(page)).join('|') !== expected.join('|') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await names(page)).toEqual(expected);
+  };
   const agendaOrder = async (sessionId: string): Promise<string[]> => {
     const res = await request(t.http).get(`/api/board-sessions/${sessionId}/agenda`).set(bearer(w.coord.tokens));
     return (res.body as { caseId: string }[]).map((a) => a.caseId);
@@ -153,24 +164,24 @@ describe('Board sessions in the browser', () => {
     await checkView(page, 'board-session');
 
     // By keyboard: Move up, announced, the focus kept on the moved case.
-    await page.getByRole('button', { name: 'Move WATSON, Mary up' }).focus();
+    await page.getByRole('button', { name: 'Move up: WATSON, Mary' }).focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('agenda-announce').getByText('WATSON, Mary moved to position 1 of 2.').waitFor();
-    await expect(names(page)).resolves.toEqual(['WATSON, Mary', 'HOLMES, Ada']);
+    await shownInOrder(page, ['WATSON, Mary', 'HOLMES, Ada']);
     await expect(agendaOrder(newSessionId)).resolves.toEqual([w.cases[1], w.cases[0]]);
     await page.waitForFunction(`document.activeElement?.getAttribute('aria-label')?.includes('WATSON') === true`);
 
     // By drag and drop: Holmes dropped onto Watson takes first place.
     await item(page, 'Holmes').locator('.agenda-pos').dragTo(item(page, 'Watson').locator('.agenda-pos'));
     await page.getByTestId('agenda-announce').getByText('HOLMES, Ada moved to position 1 of 2.').waitFor();
-    await expect(names(page)).resolves.toEqual(['HOLMES, Ada', 'WATSON, Mary']);
+    await shownInOrder(page, ['HOLMES, Ada', 'WATSON, Mary']);
     await expect(agendaOrder(newSessionId)).resolves.toEqual([w.cases[0], w.cases[1]]);
 
     // Holmes is standard of care; Watson is presented.
     await item(page, 'Holmes').getByLabel('Mode').selectOption({ label: 'Standard of care, not discussed' });
     await page.getByText('HOLMES, Ada: mode set to “Standard of care, not discussed”.').waitFor();
     await item(page, 'Holmes').locator('.agenda-facts', { hasText: 'Standard of care, not discussed' }).waitFor();
-    await page.getByRole('button', { name: 'Present WATSON, Mary now' }).click();
+    await page.getByRole('button', { name: 'Present now: WATSON, Mary' }).click();
     await item(page, 'Watson').getByText('Now presenting').waitFor();
     await page.locator('.page-head').getByText('In progress').waitFor();
     expect(await item(page, 'Holmes').getByText('Now presenting').count()).toBe(0);
@@ -367,12 +378,12 @@ describe('Board sessions in the browser', () => {
       await page.goto(`${base}/#/board/${newSessionId}`);
       await item(page, 'Watson').waitFor();
       // The keyboard controls work by touch too.
-      await page.getByRole('button', { name: 'Move HOLMES, Ada down' }).tap();
+      await page.getByRole('button', { name: 'Move down: HOLMES, Ada' }).tap();
       await page.getByTestId('agenda-announce').getByText('HOLMES, Ada moved to position 2 of 2.').waitFor();
       await page.getByRole('button', { name: 'Show the transcript' }).click();
       await page.getByTestId('transcript').getByText('Agenda reordered').first().waitFor();
       await checkView(page, `board-session-${viewport}`);
-      await page.getByRole('button', { name: 'Move HOLMES, Ada up' }).tap();
+      await page.getByRole('button', { name: 'Move up: HOLMES, Ada' }).tap();
       await page.getByTestId('agenda-announce').getByText('HOLMES, Ada moved to position 1 of 2.').waitFor();
       await page.goto(`${base}/#/board/${newSessionId}/room`);
       await page.getByTestId('connection').getByText('connected').waitFor();

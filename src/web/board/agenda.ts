@@ -60,7 +60,9 @@ export function Agenda(props: {
   onChanged: () => void;
 }) {
   const s = props.session;
-  const agenda = s.agenda;
+  // The agenda the last change answered, until the session is read again (then the server's is shown).
+  const [answered, setAnswered] = useState<{ of: Item[]; items: Item[] }>();
+  const agenda = answered !== undefined && answered.of === s.agenda ? answered.items : s.agenda;
   const [announce, setAnnounce] = useState('');
   const [dragging, setDragging] = useState<string>();
   const [over, setOver] = useState<string>();
@@ -86,12 +88,13 @@ export function Agenda(props: {
   const reorder = async (order: string[], caseId: string): Promise<void> => {
     if (order.join() === ids.join()) return;
     try {
-      await ok(
+      const items = await ok(
         client.PUT('/api/board-sessions/{id}/agenda/order', {
           params: { path: { id: s.id } },
           body: { caseIds: order },
         }),
       );
+      setAnswered({ of: s.agenda, items });
       setAnnounce(`${nameOf(caseId)} moved to position ${order.indexOf(caseId) + 1} of ${order.length}.`);
       props.onChanged();
     } catch (err) {
@@ -105,9 +108,10 @@ export function Agenda(props: {
   };
   const patch = async (caseId: string, body: Schemas['UpdateAgendaItemDto'], what: string): Promise<void> => {
     try {
-      await ok(
+      const items = await ok(
         client.PATCH('/api/board-sessions/{id}/agenda/{caseId}', { params: { path: { id: s.id, caseId } }, body }),
       );
+      setAnswered({ of: s.agenda, items });
       toastSuccess(`${nameOf(caseId)}: ${what}.`);
       props.onChanged();
     } catch (err) {
@@ -176,8 +180,7 @@ export function Agenda(props: {
                         <${CaseStatusBadge} status=${a.caseStatus} />
                         <span>${MODE_WORDS[a.mode]}</span>
                         <span
-                          >Reason:
-                          ${a.presentationReason === null ? 'not recorded' : labelOf(PRESENTATION_REASON_WORDS, a.presentationReason)}</span
+                          >${`Reason: ${a.presentationReason === null ? 'not recorded' : labelOf(PRESENTATION_REASON_WORDS, a.presentationReason)}`}</span
                         >
                         ${a.presentedAt === null ? null : html`<span>Presented at ${clockTime(a.presentedAt, props.timeZone)}</span>`}
                       </div>
@@ -224,7 +227,7 @@ export function Agenda(props: {
                                       class="btn btn-secondary"
                                       data-move=${`${a.caseId}:up`}
                                       disabled=${i === 0}
-                                      aria-label=${`Move ${name} up`}
+                                      aria-label=${`Move up: ${name}`}
                                       onClick=${() => void move(a.caseId, -1)}
                                     >
                                       Move up
@@ -234,7 +237,7 @@ export function Agenda(props: {
                                       class="btn btn-secondary"
                                       data-move=${`${a.caseId}:down`}
                                       disabled=${i === agenda.length - 1}
-                                      aria-label=${`Move ${name} down`}
+                                      aria-label=${`Move down: ${name}`}
                                       onClick=${() => void move(a.caseId, 1)}
                                     >
                                       Move down
@@ -244,7 +247,7 @@ export function Agenda(props: {
                           }
                           ${
                             props.canPresent && !presenting
-                              ? html`<${Button} label=${`Present ${name} now`} onClick=${() => present(a.caseId)}
+                              ? html`<${Button} label=${`Present now: ${name}`} onClick=${() => present(a.caseId)}
                                   >Present now<//
                                 >`
                               : null

@@ -171,7 +171,7 @@ export function Room(props: { id: string }) {
       </section>
       <section aria-label="Discussion">
         <h2>Discussion</h2>
-        <ul class="stream" data-testid="stream">
+        <ul class="stream" data-testid="stream" tabindex="0" aria-label="Messages and events">
           ${events.map((e) => html`<li data-type=${e.type}>${e.at.slice(11, 16)} ${e.type === 'message.posted' ? html`<strong>${String(e.payload.author ?? '')}</strong>: ${String(e.payload.body)}` : words(e.type)}</li>`)}
         </ul>
         <form onSubmit=${send} aria-label="Post a message">

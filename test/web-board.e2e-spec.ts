@@ -5,7 +5,7 @@ import request from 'supertest';
 import { baseUrlOf, boardWorld, type BoardWorld } from './utils/board-fixtures.js';
 import { launchChromium } from './utils/browser.js';
 import { bearer, createTestApp, createUser, login, type TestApp } from './utils/test-app.js';
-import { checkView, signedIn, type ViewportName } from './utils/web-app.js';
+import { checkView, shot, signedIn, type ViewportName } from './utils/web-app.js';
 
 // A coordinator's board work in the browser: scheduling a session, building
 // its agenda (names and MRNs, never ids), ordering it by keyboard and by drag,
@@ -380,6 +380,7 @@ describe('Board sessions in the browser', () => {
       // The keyboard controls work by touch too.
       await page.getByRole('button', { name: 'Move down: HOLMES, Ada' }).tap();
       await page.getByTestId('agenda-announce').getByText('HOLMES, Ada moved to position 2 of 2.').waitFor();
+      await shot(page, `debug-${viewport}`);
       await page.getByRole('button', { name: 'Show the transcript' }).click();
       await page.getByTestId('transcript').getByText('Agenda reordered').first().waitFor();
       await checkView(page, `board-session-${viewport}`);

@@ -187,62 +187,63 @@ export function Agenda(props: {
                     </div>
                   </div>
                   ${
-                    props.canManage || props.canPresent
-                      ? html`<div class="agenda-controls">
+                    props.canManage
+                      ? html`<div class="agenda-selects">
+                          ${SelectField({
+                            label: 'Mode',
+                            name: `mode-${a.caseId}`,
+                            value: a.mode,
+                            onInput: (v) =>
+                              void patch(
+                                a.caseId,
+                                { mode: v as Item['mode'] },
+                                `mode set to “${MODE_WORDS[v as Item['mode']]}”`,
+                              ),
+                            options: MODES,
+                          })}
+                          ${SelectField({
+                            label: 'Reason for presenting',
+                            name: `reason-${a.caseId}`,
+                            value: a.presentationReason ?? '',
+                            onInput: (v) =>
+                              void patch(
+                                a.caseId,
+                                { presentationReason: v === '' ? null : (v as Item['presentationReason'] & string) },
+                                v === ''
+                                  ? 'reason cleared'
+                                  : `reason set to “${labelOf(PRESENTATION_REASON_WORDS, v)}”`,
+                              ),
+                            options: REASONS,
+                            placeholder: 'Not recorded',
+                          })}
+                        </div>`
+                      : null
+                  }
+                  ${
+                    props.canManage || (props.canPresent && !presenting)
+                      ? html`<div class="agenda-buttons">
                           ${
                             props.canManage
-                              ? html`${SelectField({
-                                    label: 'Mode',
-                                    name: `mode-${a.caseId}`,
-                                    value: a.mode,
-                                    onInput: (v) =>
-                                      void patch(
-                                        a.caseId,
-                                        { mode: v as Item['mode'] },
-                                        `mode set to “${MODE_WORDS[v as Item['mode']]}”`,
-                                      ),
-                                    options: MODES,
-                                  })}
-                                  ${SelectField({
-                                    label: 'Reason for presenting',
-                                    name: `reason-${a.caseId}`,
-                                    value: a.presentationReason ?? '',
-                                    onInput: (v) =>
-                                      void patch(
-                                        a.caseId,
-                                        {
-                                          presentationReason:
-                                            v === '' ? null : (v as Item['presentationReason'] & string),
-                                        },
-                                        v === ''
-                                          ? 'reason cleared'
-                                          : `reason set to “${labelOf(PRESENTATION_REASON_WORDS, v)}”`,
-                                      ),
-                                    options: REASONS,
-                                    placeholder: 'Not recorded',
-                                  })}
-                                  <div class="agenda-buttons">
-                                    <button
-                                      type="button"
-                                      class="btn btn-secondary"
-                                      data-move=${`${a.caseId}:up`}
-                                      disabled=${i === 0}
-                                      aria-label=${`Move up: ${name}`}
-                                      onClick=${() => void move(a.caseId, -1)}
-                                    >
-                                      Move up
-                                    </button>
-                                    <button
-                                      type="button"
-                                      class="btn btn-secondary"
-                                      data-move=${`${a.caseId}:down`}
-                                      disabled=${i === agenda.length - 1}
-                                      aria-label=${`Move down: ${name}`}
-                                      onClick=${() => void move(a.caseId, 1)}
-                                    >
-                                      Move down
-                                    </button>
-                                  </div>`
+                              ? html`<button
+                                    type="button"
+                                    class="btn btn-secondary"
+                                    data-move=${`${a.caseId}:up`}
+                                    disabled=${i === 0}
+                                    aria-label=${`Move up: ${name}`}
+                                    onClick=${() => void move(a.caseId, -1)}
+                                  >
+                                    Move up
+                                  </button>
+                                  <button
+                                    type="button"
+                                    class="btn btn-secondary"
+                                    data-move=${`${a.caseId}:down`}
+                                    disabled=${i === agenda.length - 1}
+                                    aria-label=${`Move down: ${name}`}
+                                    onClick=${() => void move(a.caseId, 1)}
+                                  >
+                                    Move down
+                                  </button>`
                               : null
                           }
                           ${

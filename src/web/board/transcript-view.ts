@@ -4,7 +4,7 @@ import { Button } from '../ui/button.js';
 import { LoadError, Loading } from '../ui/empty.js';
 import { clockTime, words, zoneLabel } from '../ui/format.js';
 import { html } from '../ui/html.js';
-import { DISCIPLINE_WORDS, labelOf } from '../ui/labels.js';
+import { DISCIPLINE_WORDS, labelOf, PRESENTATION_REASON_WORDS } from '../ui/labels.js';
 import { useLoad } from '../ui/use-load.js';
 import { MODE_WORDS, patientName, sessionStatusWords } from './words.js';
 
@@ -29,12 +29,24 @@ function describe(e: BoardEvent, t: Transcript): string {
       return `Now presenting ${patient(e.caseId ?? p.caseId)}${p.mode === 'standard_of_care' ? ` (${MODE_WORDS.standard_of_care.toLowerCase()})` : ''}`;
     case 'attendance.changed':
       return `${person(p.userId)} ${p.action === 'check_in' ? 'checked in' : 'checked out'}${typeof p.discipline === 'string' ? ` for ${labelOf(DISCIPLINE_WORDS, p.discipline)}` : ''}`;
-    case 'agenda.changed':
+    case 'agenda.changed': {
       if (typeof p.added === 'string') return `${patient(p.added)} added to the agenda`;
       if (Array.isArray(p.order)) return 'Agenda reordered';
-      return `Agenda item of ${patient(p.caseId)} changed`;
-    case 'session.changed':
+      const what = [
+        typeof p.mode === 'string' ? `mode set to “${MODE_WORDS[p.mode as Schemas['AgendaItemDto']['mode']]}”` : null,
+        p.presentationReason === null
+          ? 'reason cleared'
+          : typeof p.presentationReason === 'string'
+            ? `reason set to “${labelOf(PRESENTATION_REASON_WORDS, p.presentationReason)}”`
+            : null,
+      ].filter((x) => x !== null);
+      return `${patient(p.caseId)}: ${what.length === 0 ? 'agenda item changed' : what.join(', ')}`;
+    }
+    case 'session.changed': {
+      const changed = Array.isArray(p.changed) ? (p.changed as unknown[]) : undefined;
+      if (changed !== undefined && !changed.includes('status')) return 'Session details changed';
       return `Session ${typeof p.status === 'string' ? sessionStatusWords(p.status as Schemas['BoardSessionDto']['status']).toLowerCase() : 'changed'}`;
+    }
     default:
       return `${words(e.type.replace(/\./g, '_'))}${e.caseId === null ? '' : ` (${patient(e.caseId)})`}`;
   }

@@ -57,47 +57,33 @@ export function AttendancePanel(props: {
     ${
       attendance.entries.length === 0
         ? html`<${EmptyState} title="Nobody has checked in yet" />`
-        : html`<div class="table-wrap">
-            <table>
-              <caption class="sr-only">
-                Attendance
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Discipline</th>
-                  <th scope="col">In (${zone})</th>
-                  <th scope="col">Out (${zone})</th>
-                  <th scope="col"><span class="sr-only">Action</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${attendance.entries.map(
-                  (a) =>
-                    html`<tr key=${`${a.userId}-${a.joinedAt}`}>
-                      <th scope="row">${a.displayName}</th>
-                      <td>${labelOf(DISCIPLINE_WORDS, a.discipline)}</td>
-                      <td>${clockTime(a.joinedAt, props.timeZone)}</td>
-                      <td>
-                        ${a.leftAt === null ? html`<${Badge} tone="success">Present<//>` : clockTime(a.leftAt, props.timeZone)}
-                      </td>
-                      <td>
-                        ${
-                          a.leftAt === null && (coordinator || a.userId === me.id)
-                            ? html`<${Button}
-                                variant="quiet"
-                                label=${`Check out ${a.displayName}`}
-                                onClick=${() => checkOut(a.userId, a.displayName)}
-                                >Check out<//
-                              >`
-                            : null
-                        }
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
+        : html`<ul class="attendees">
+            ${attendance.entries.map(
+              (a) =>
+                html`<li key=${`${a.userId}-${a.joinedAt}`} class="attendee">
+                  <div>
+                    <strong>${a.displayName}</strong>
+                    <div>${labelOf(DISCIPLINE_WORDS, a.discipline)}</div>
+                    <div class="muted">
+                      ${`In ${clockTime(a.joinedAt, props.timeZone)} ${zone}`}${a.leftAt === null ? null : `, out ${clockTime(a.leftAt, props.timeZone)} ${zone}`}
+                    </div>
+                  </div>
+                  <div class="attendee-state">
+                    ${a.leftAt === null ? html`<${Badge} tone="success">Present<//>` : html`<${Badge}>Left<//>`}
+                    ${
+                      a.leftAt === null && (coordinator || a.userId === me.id)
+                        ? html`<${Button}
+                            variant="quiet"
+                            label=${`Check out ${a.displayName}`}
+                            onClick=${() => checkOut(a.userId, a.displayName)}
+                            >Check out<//
+                          >`
+                        : null
+                    }
+                  </div>
+                </li>`,
+            )}
+          </ul>`
     }
     ${props.open ? html`<${CheckIn} ...${props} />` : null}
   </section>`;

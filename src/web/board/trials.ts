@@ -211,7 +211,7 @@ export function Trials(props: { me: Me }) {
     }
   };
   const items = trials.data;
-  return html`<main>
+  return html`<main class="trials-page">
     ${head}
     ${
       draft === undefined

@@ -321,7 +321,7 @@ describe('Board sessions in the browser', () => {
     const { context, page } = await signedIn(browser, w.coord.tokens);
     await page.goto(`${base}/#/trials`);
     await page.getByRole('heading', { name: 'Clinical trials', level: 1 }).waitFor();
-    const listed = page.getByRole('row', { name: /NCT09990001/ });
+    const listed = page.locator('.trial', { hasText: 'NCT09990001' });
     expect(await listed.textContent()).toContain('Phase 3');
     expect(await listed.textContent()).toContain('Recruiting');
     expect(await listed.textContent()).toContain('sites C50; stage II to IIIC; needs ER positive');
@@ -341,7 +341,7 @@ describe('Board sessions in the browser', () => {
     await page.getByLabel('NCT number').fill('NCT09990002');
     await page.getByRole('button', { name: 'Add the trial' }).click();
     await page.getByText('NCT09990002 is on the list.').waitFor();
-    const added = page.getByRole('row', { name: /NCT09990002/ });
+    const added = page.locator('.trial', { hasText: 'NCT09990002' });
     expect(await added.textContent()).toContain('needs HER2 positive');
 
     await page.getByRole('button', { name: 'Edit NCT09990002' }).click();
@@ -377,6 +377,8 @@ describe('Board sessions in the browser', () => {
       await page.getByTestId('agenda-announce').getByText('HOLMES, Ada moved to position 2 of 2.').waitFor();
       await page.getByRole('button', { name: 'Show the transcript' }).click();
       await page.getByTestId('transcript').getByText('Agenda reordered').first().waitFor();
+      // The two edits of the session's details, not a status change.
+      expect(await page.getByTestId('transcript').getByText('Session details changed').count()).toBe(2);
       await checkView(page, `board-session-${viewport}`);
       await page.getByRole('button', { name: 'Move up: HOLMES, Ada' }).tap();
       await page.getByTestId('agenda-announce').getByText('HOLMES, Ada moved to position 1 of 2.').waitFor();
@@ -387,7 +389,7 @@ describe('Board sessions in the browser', () => {
       await page.locator('.trial-match', { hasText: 'NCT09990001' }).waitFor();
       await checkView(page, `case-board-panel-${viewport}`);
       await page.goto(`${base}/#/trials`);
-      await page.getByRole('row', { name: /NCT09990002/ }).waitFor();
+      await page.locator('.trial', { hasText: 'NCT09990002' }).waitFor();
       await checkView(page, `trials-${viewport}`);
       await context.close();
     }, 120_000);

@@ -162,7 +162,7 @@ function CheckIn(props: {
         value: chosen,
         onInput: setDiscipline,
         options: choices.map((d) => ({ value: d, label: labelOf(DISCIPLINE_WORDS, d) })),
-        placeholder: choices.length === 0 ? 'Choose the specialist first' : 'Choose the discipline…',
+        placeholder: choices.length === 0 ? 'Choose who first' : 'Choose the discipline…',
         error: errors.discipline,
       })}
     </div>

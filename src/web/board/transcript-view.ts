@@ -14,7 +14,7 @@ type BoardEvent = Schemas['BoardEventDto'];
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** One event of the log as the board would minute it, with people and patients by name. */
-function describe(e: BoardEvent, t: Transcript): string {
+function describe(e: BoardEvent, t: Transcript, statusBefore: string | undefined): string {
   const p = e.payload;
   const patient = (caseId: unknown): string => {
     const a = t.agenda.find((x) => x.caseId === caseId);
@@ -43,8 +43,8 @@ function describe(e: BoardEvent, t: Transcript): string {
       return `${patient(p.caseId)}: ${what.length === 0 ? 'agenda item changed' : what.join(', ')}`;
     }
     case 'session.changed': {
-      const changed = Array.isArray(p.changed) ? (p.changed as unknown[]) : undefined;
-      if (changed !== undefined && !changed.includes('status')) return 'Session details changed';
+      // Every edit logs the status it left; the same status as before means other details changed.
+      if (statusBefore !== undefined && p.status === statusBefore) return 'Session details changed';
       return `Session ${typeof p.status === 'string' ? sessionStatusWords(p.status as Schemas['BoardSessionDto']['status']).toLowerCase() : 'changed'}`;
     }
     default:
@@ -91,6 +91,14 @@ function TranscriptBody(props: { sessionId: string; timeZone: string; refreshKey
   if (t.data === undefined) return html`<${Loading} what="the transcript" />`;
   const tr = t.data;
   const zone = zoneLabel(props.timeZone);
+  // The session's status before each event: what a session.changed event changed.
+  const statusBefore: (string | undefined)[] = [];
+  let status: string | undefined;
+  for (const e of tr.events) {
+    statusBefore.push(status);
+    if (e.type === 'session.changed' && typeof e.payload.status === 'string') status = e.payload.status;
+    if (e.type === 'case.presenting' && status === 'scheduled') status = 'in_progress';
+  }
   return html`<div class="transcript-body" data-testid="transcript">
     <h3>Agenda</h3>
     <ol>
@@ -102,9 +110,10 @@ function TranscriptBody(props: { sessionId: string; timeZone: string; refreshKey
         ? html`<p class="muted">Nothing recorded yet.</p>`
         : html`<ol class="transcript-events">
             ${tr.events.map(
-              (e) =>
+              (e, i) =>
                 html`<li key=${e.id}>
-                  <time datetime=${e.at}>${clockTime(e.at, props.timeZone)} ${zone}</time> ${describe(e, tr)}
+                  <time datetime=${e.at}>${clockTime(e.at, props.timeZone)} ${zone}</time>
+                  ${describe(e, tr, statusBefore[i])}
                 </li>`,
             )}
           </ol>`

@@ -234,40 +234,24 @@ export function Trials(props: { me: Me }) {
         ? html`<${EmptyState} title="No trial on your clinics’ lists"
             >${manage ? 'Add the trials your clinic can offer; the board then sees which ones fit each case.' : 'Your coordinators keep the list.'}<//
           >`
-        : html`<div class="table-wrap">
-            <table class="trials">
-              <caption class="sr-only">
-                Clinical trials
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Trial</th>
-                  <th scope="col">Phase and status</th>
-                  <th scope="col">Who it is for</th>
-                  <th scope="col">Clinic</th>
-                  ${manage ? html`<th scope="col"><span class="sr-only">Actions</span></th>` : null}
-                </tr>
-              </thead>
-              <tbody>
-                ${items.map(
-                  (t) =>
-                    html`<${TrialRow}
-                      key=${t.id}
-                      trial=${t}
-                      clinic=${clinicName.get(t.clinicId) ?? 'Another clinic'}
-                      manage=${manage}
-                      onEdit=${() => (setEditing(t), setDraft(draftOf(t)), setErrors({}))}
-                      onWithdrawn=${trials.reload}
-                    />`,
-                )}
-              </tbody>
-            </table>
-          </div>`
+        : html`<ul class="trial-list" aria-label="Clinical trials">
+            ${items.map(
+              (t) =>
+                html`<${TrialItem}
+                  key=${t.id}
+                  trial=${t}
+                  clinic=${clinicName.get(t.clinicId) ?? 'Another clinic'}
+                  manage=${manage}
+                  onEdit=${() => (setEditing(t), setDraft(draftOf(t)), setErrors({}))}
+                  onWithdrawn=${trials.reload}
+                />`,
+            )}
+          </ul>`
     }
   </main>`;
 }
 
-function TrialRow(props: {
+function TrialItem(props: {
   trial: Trial;
   clinic: string;
   manage: boolean;
@@ -292,51 +276,50 @@ function TrialRow(props: {
       throw err;
     }
   };
-  return html`<tr class=${withdrawn ? 'withdrawn' : undefined}>
-    <th scope="row">
-      <strong>${t.nctId}</strong>
-      <div>${t.title}</div>
-    </th>
-    <td>
-      ${phaseWords(t.phase)}<br />
-      ${withdrawn ? html`<${Badge} tone="neutral">Withdrawn<//>` : html`<${Badge} tone=${t.status === 'recruiting' ? 'success' : 'info'}>${TRIAL_STATUS_WORDS[t.status]}<//>`}
-      ${withdrawn && t.withdrawnReason !== null ? html`<div class="muted">${t.withdrawnReason}</div>` : null}
-    </td>
-    <td>${eligibilitySummary(t.eligibility)}</td>
-    <td>${props.clinic}</td>
+  return html`<li class=${`card trial${withdrawn ? ' withdrawn' : ''}`} data-nct=${t.nctId}>
+    <p class="trial-title"><strong>${t.nctId}</strong> ${t.title}</p>
+    <p class="trial-facts">
+      <span>${phaseWords(t.phase)}</span>
+      ${
+        withdrawn
+          ? html`<${Badge} tone="neutral">Withdrawn<//>`
+          : html`<${Badge} tone=${t.status === 'recruiting' ? 'success' : 'info'}>${TRIAL_STATUS_WORDS[t.status]}<//>`
+      }
+      <span>${props.clinic}</span>
+    </p>
+    ${withdrawn && t.withdrawnReason !== null ? html`<p class="muted">${`Withdrawn: ${t.withdrawnReason}`}</p>` : null}
+    <p>${`Who it is for: ${eligibilitySummary(t.eligibility)}.`}</p>
     ${
       props.manage
-        ? html`<td>
-            ${
-              withdrawn
-                ? null
-                : html`<div class="row-actions">
-                    <${Button} label=${`Edit ${t.nctId}`} onClick=${props.onEdit}>Edit<//>
-                    <${ConfirmAction}
-                      title=${`Withdraw ${t.nctId}?`}
-                      message=${html`<p>
-                          The trial stays on record with your reason but is no longer offered to any patient. It cannot
-                          be put back; list it again if needed.
-                        </p>
-                        ${TextAreaField({
-                          label: 'Why it is withdrawn',
-                          name: `withdraw-${t.id}`,
-                          value: reason,
-                          onInput: setReason,
-                          required: true,
-                          rows: 2,
-                          error: reasonError,
-                        })}`}
-                      confirmLabel="Withdraw the trial"
-                      onConfirm=${withdraw}
-                      >Withdraw<//
-                    >
-                  </div>`
-            }
-          </td>`
+        ? html`${
+            withdrawn
+              ? null
+              : html`<div class="row-actions">
+                  <${Button} label=${`Edit ${t.nctId}`} onClick=${props.onEdit}>Edit<//>
+                  <${ConfirmAction}
+                    title=${`Withdraw ${t.nctId}?`}
+                    message=${html`<p>
+                        The trial stays on record with your reason but is no longer offered to any patient. It cannot be
+                        put back; list it again if needed.
+                      </p>
+                      ${TextAreaField({
+                        label: 'Why it is withdrawn',
+                        name: `withdraw-${t.id}`,
+                        value: reason,
+                        onInput: setReason,
+                        required: true,
+                        rows: 2,
+                        error: reasonError,
+                      })}`}
+                    confirmLabel="Withdraw the trial"
+                    onConfirm=${withdraw}
+                    >Withdraw<//
+                  >
+                </div>`
+          }`
         : null
     }
-  </tr>`;
+  </li>`;
 }
 
 function TrialForm(props: {

@@ -314,6 +314,13 @@ describe('Board sessions in the browser', () => {
       .waitFor();
     const kase = await request(t.http).get(`/api/cases/${w.cases[2]}`).set(bearer(w.coord.tokens));
     expect(kase.body.status).toBe('third_opinion_requested');
+    // Asked once: the form is gone.
+    expect(await panel.getByLabel('Reviewer').count()).toBe(0);
+
+    // A case the board has not yet reviewed says when a third opinion can be asked for.
+    await page.goto(`${base}/#/case/${w.cases[0]}`);
+    await page.getByText('A third opinion can be asked for once the board has discussed the case').waitFor();
+    expect(await page.getByRole('button', { name: 'Request a third opinion' }).count()).toBe(0);
     await context.close();
   }, 60_000);
 

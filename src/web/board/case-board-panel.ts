@@ -32,7 +32,7 @@ export function CaseBoardPanel(props: { caseId: string; clinicId: string; timeZo
   return html`<section aria-labelledby=${`board-${props.caseId}`} class="case-board">
     <h2 id=${`board-${props.caseId}`}>Board</h2>
     <${CaseSessions} caseId=${props.caseId} timeZone=${props.timeZone} refreshKey=${n} />
-    <${ThirdOpinion} caseId=${props.caseId} onRequested=${changed} />
+    <${ThirdOpinion} caseId=${props.caseId} refreshKey=${n} onRequested=${changed} />
     <${TrialMatches} caseId=${props.caseId} refreshKey=${n} />
   </section>`;
 }
@@ -63,7 +63,11 @@ function CaseSessions(props: { caseId: string; timeZone: string; refreshKey: num
 }
 
 /** Asking an outside expert: irreversible (the case leaves the board's decision), so it confirms first. */
-function ThirdOpinion(props: { caseId: string; onRequested: () => void }) {
+function ThirdOpinion(props: { caseId: string; refreshKey: number; onRequested: () => void }) {
+  const kase = useLoad(
+    () => ok(client.GET('/api/cases/{id}', { params: { path: { id: props.caseId } } })),
+    [props.caseId, props.refreshKey],
+  );
   const [reviewer, setReviewer] = useState('');
   const [institution, setInstitution] = useState('');
   const [reason, setReason] = useState('');
@@ -89,13 +93,27 @@ function ThirdOpinion(props: { caseId: string; onRequested: () => void }) {
       setErrors(Object.keys(fields).length > 0 ? fields : { form: problemText(err) });
     }
   };
+  const status = kase.data?.status;
+  const head = html`<h3 id=${`third-${props.caseId}`}>Third opinion</h3>`;
+  const said = done === undefined ? null : html`<p role="status" class="alert alert-info">${done}</p>`;
+  if (status === 'third_opinion_requested')
+    return html`<div class="third-opinion">
+      ${head}${said ?? html`<p>A third opinion has been requested; the case waits for it.</p>`}
+    </div>`;
+  if (status !== undefined && status !== 'in_review')
+    return html`<div class="third-opinion">
+      ${head}
+      <p class="muted">
+        A third opinion can be asked for once the board has discussed the case and cannot agree (the case is then “In
+        board review”).
+      </p>
+    </div>`;
   return html`<div class="third-opinion">
-    <h3 id=${`third-${props.caseId}`}>Request a third opinion</h3>
+    ${head}
     <p class="muted">
       When the board cannot agree, an outside expert reviews the case. The request is recorded and the case waits for
       their opinion.
     </p>
-    ${done === undefined ? null : html`<p role="status" class="alert alert-info">${done}</p>`}
     <div class="field-row">
       ${Field({ label: 'Reviewer', name: 'third-reviewer', value: reviewer, onInput: setReviewer, required: true, placeholder: 'Dr Jane Doe', error: errors.reviewer })}
       ${Field({

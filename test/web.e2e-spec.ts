@@ -129,7 +129,7 @@ describe('The browser app', () => {
     const a = await signedIn(w.doctors[0].tokens);
     const b = await signedIn(w.doctors[1].tokens);
     for (const { page } of [a, b]) {
-      await page.goto(`${base}/#/board/${w.sessionId}`);
+      await page.goto(`${base}/#/board/${w.sessionId}/room`);
       await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
     }
     await a.page.getByLabel('Message', { exact: true }).fill('Slides show lobular features');
@@ -238,7 +238,7 @@ describe('The browser app', () => {
     const a = await signedIn(pathologist.tokens);
     const b = await signedIn(chair.tokens);
     for (const { page } of [a, b]) {
-      await page.goto(`${base}/#/board/${w.sessionId}`);
+      await page.goto(`${base}/#/board/${w.sessionId}/room`);
       await page.getByText('Plan version 1').waitFor();
     }
     await a.page.getByRole('button', { name: 'disagree' }).click();

@@ -16,11 +16,13 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiPreconditionFailedResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
@@ -36,6 +38,7 @@ import {
   AttendanceDto,
   BoardSessionDetailDto,
   BoardSessionDto,
+  BoardSessionListItemDto,
   BoardSessionPageDto,
   CheckInDto,
   CheckOutDto,
@@ -43,6 +46,7 @@ import {
   ListBoardSessionsQuery,
   PresentDto,
   ReorderAgendaDto,
+  TranscriptDto,
   TranscriptQuery,
   UpdateAgendaItemDto,
   UpdateBoardSessionDto,
@@ -77,7 +81,10 @@ export class BoardSessionsController {
   @ApiOperation({ summary: 'List board sessions' })
   @Audited('board_session.list', { entity: 'board_session' })
   @ApiOkResponse({ type: BoardSessionPageDto })
-  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListBoardSessionsQuery): Promise<Page<BoardSessionDto>> {
+  list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: ListBoardSessionsQuery,
+  ): Promise<Page<BoardSessionListItemDto>> {
     return this.sessions.list(user, query);
   }
 
@@ -220,14 +227,21 @@ export class BoardSessionsController {
   @Get(':id/transcript')
   @ApiOperation({ summary: "Read a session's transcript" })
   @Audited('board_session.transcript', { entity: 'board_session', idParam: 'id' })
-  @ApiOkResponse({ description: 'JSON, or Markdown with ?format=markdown or Accept: text/markdown' })
+  @ApiOkResponse({
+    description: 'JSON, or Markdown with ?format=markdown or Accept: text/markdown',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(TranscriptDto) } },
+      'text/markdown': { schema: { type: 'string' } },
+    },
+  })
+  @ApiExtraModels(TranscriptDto)
   async transcript(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', id) sessionId: string,
     @Query() query: TranscriptQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<unknown> {
+  ): Promise<TranscriptDto | string> {
     const transcript = await this.sessions.transcript(user, sessionId);
     void reply.header('cache-control', 'no-store');
     const markdown = query.format === 'markdown' || (query.format === undefined && accept?.includes('text/markdown'));

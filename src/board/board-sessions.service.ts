@@ -21,6 +21,7 @@ import type {
   AttendanceDto,
   BoardSessionDetailDto,
   BoardSessionDto,
+  BoardSessionListItemDto,
   CheckInDto,
   CreateBoardSessionDto,
   ListBoardSessionsQuery,
@@ -58,6 +59,14 @@ interface AgendaRow {
   case_status: string;
   patient_id: string;
   consent_to_record: boolean;
+  family_name: string;
+  given_name: string;
+  mrn: string;
+  birth_date: string;
+  synthetic: boolean;
+  dx_source: string | null;
+  dx_site: string | null;
+  dx_histology: string | null;
 }
 
 export interface Transcript {
@@ -152,7 +161,7 @@ export class BoardSessionsService {
     return toSessionDto(session);
   }
 
-  async list(user: AuthenticatedUser, query: ListBoardSessionsQuery): Promise<Page<BoardSessionDto>> {
+  async list(user: AuthenticatedUser, query: ListBoardSessionsQuery): Promise<Page<BoardSessionListItemDto>> {
     const clinics = user.role === 'admin' ? [] : await this.clinicAccess.clinicIdsOf(user.id);
     const visible = query.clinicId === undefined ? clinics : clinics.filter((c) => c === query.clinicId);
     if (visible.length === 0) return { items: [], nextCursor: null };
@@ -164,12 +173,26 @@ export class BoardSessionsService {
       .take(query.limit + 1);
     if (query.from !== undefined) qb.andWhere('s.starts_at >= :from', { from: new Date(query.from) });
     if (query.to !== undefined) qb.andWhere('s.starts_at < :to', { to: new Date(query.to) });
+    if (query.caseId !== undefined)
+      qb.andWhere('EXISTS (SELECT 1 FROM agenda_item a WHERE a.session_id = s.id AND a.case_id = :caseId)', {
+        caseId: query.caseId,
+      });
     if (query.cursor !== undefined) {
       const c = decodeCursor(query.cursor, { t: 'timestamp', id: 'uuid' });
       qb.andWhere('(s.starts_at, s.id) > (:t, :id)', { t: new Date(c.t), id: c.id });
     }
     const rows = await qb.getMany();
-    return toPage(rows, query.limit, toSessionDto, (s) => encodeCursor({ t: s.startsAt.toISOString(), id: s.id }));
+    const counts = await this.tx.query<{ session_id: string; n: number }>(
+      'SELECT session_id, count(*)::int AS n FROM agenda_item WHERE session_id = ANY($1::uuid[]) GROUP BY session_id',
+      [rows.map((r) => r.id)],
+    );
+    const caseCount = new Map(counts.map((c) => [c.session_id, c.n]));
+    return toPage(
+      rows,
+      query.limit,
+      (s) => ({ ...toSessionDto(s), caseCount: caseCount.get(s.id) ?? 0 }),
+      (s) => encodeCursor({ t: s.startsAt.toISOString(), id: s.id }),
+    );
   }
 
   async detail(user: AuthenticatedUser, id: string): Promise<BoardSessionDetailDto> {
@@ -508,11 +531,22 @@ export class BoardSessionsService {
       `SELECT a.case_id, a.position, a.mode, a.presented_at, a.presentation_reason,
               (a.presented_at AT TIME ZONE cl.time_zone)::date::text AS presented_on,
               c.first_treatment_date::text AS first_treatment_date,
-              c.status AS case_status, c.patient_id, p.consent_to_record
+              c.status AS case_status, c.patient_id, p.consent_to_record,
+              p.family_name, p.given_name, p.mrn, p.birth_date::text AS birth_date, c.synthetic,
+              dx.source AS dx_source, dx.primary_site AS dx_site, dx.histology AS dx_histology
          FROM agenda_item a
          JOIN second_opinion_case c ON c.id = a.case_id
          JOIN patient p ON p.id = c.patient_id
          JOIN clinic cl ON cl.id = c.clinic_id
+         -- The cancer as last assessed: the board's, else a review's, else the referring one.
+         LEFT JOIN LATERAL (
+           SELECT d.source, d.primary_site, d.histology FROM diagnosis_assessment d
+            WHERE d.case_id = c.id AND (d.primary_site IS NOT NULL OR d.histology IS NOT NULL)
+            ORDER BY CASE d.source WHEN 'board' THEN 0 WHEN 'pathology_review' THEN 1
+                                   WHEN 'radiology_review' THEN 2 ELSE 3 END,
+                     d.recorded_at DESC, d.id DESC
+            LIMIT 1
+         ) dx ON true
         WHERE a.session_id = $1
         ORDER BY a.position, a.created_at`,
       [sessionId],
@@ -573,6 +607,14 @@ function toAgendaDto(a: AgendaRow): AgendaItemDto {
       : presentationStatus(a.presentation_reason, treatmentTiming(a.presented_on, a.first_treatment_date));
   return {
     caseId: a.case_id,
+    patient: {
+      familyName: a.family_name,
+      givenName: a.given_name,
+      mrn: a.mrn,
+      birthDate: a.birth_date,
+      synthetic: a.synthetic,
+    },
+    diagnosis: a.dx_source === null ? null : { source: a.dx_source, primarySite: a.dx_site, histology: a.dx_histology },
     position: a.position,
     mode: a.mode,
     caseStatus: a.case_status,

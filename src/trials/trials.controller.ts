@@ -12,6 +12,7 @@ import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
 import { CreateTrialDto, ListTrialsQuery, UpdateTrialDto, WithdrawTrialDto } from './dto/trial.dto.js';
+import { TrialDto, TrialMatchResultDto } from './dto/trial-response.dto.js';
 import { TrialsService } from './trials.service.js';
 
 @ApiTags('trials')
@@ -25,7 +26,7 @@ export class TrialsController {
   @ApiConflictResponse({ description: "the trial is already on this clinic's list" })
   @Roles('coordinator', 'admin')
   @Audited('trial.create', { entity: 'trial' })
-  @ApiCreatedResponse({ description: 'a trial with its eligibility' })
+  @ApiCreatedResponse({ type: TrialDto, description: 'a trial with its eligibility' })
   create(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateTrialDto) {
     return this.trials.create(user, dto);
   }
@@ -34,7 +35,7 @@ export class TrialsController {
   @ApiOperation({ summary: 'List clinical trials' })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('trial.list', { entity: 'trial' })
-  @ApiOkResponse({ description: "the trials of the user's clinics (or of one clinic)" })
+  @ApiOkResponse({ type: [TrialDto], description: "the trials of the user's clinics (or of one clinic)" })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListTrialsQuery) {
     return this.trials.list(user, query.clinicId);
   }
@@ -43,7 +44,7 @@ export class TrialsController {
   @ApiOperation({ summary: 'Read a clinical trial' })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('trial.read', { entity: 'trial', idParam: 'trialId' })
-  @ApiOkResponse({ description: 'a trial of one of your clinics' })
+  @ApiOkResponse({ type: TrialDto, description: 'a trial of one of your clinics' })
   get(@CurrentUser() user: AuthenticatedUser, @Param('trialId', new ParseUUIDPipe()) trialId: string) {
     return this.trials.get(user, trialId);
   }
@@ -54,7 +55,7 @@ export class TrialsController {
   @Roles('coordinator', 'admin')
   @Audited('trial.update', { entity: 'trial', idParam: 'trialId' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'the version last read, as "<version>"' })
-  @ApiOkResponse({ description: 'the edited trial' })
+  @ApiOkResponse({ type: TrialDto, description: 'the edited trial' })
   update(
     @CurrentUser() user: AuthenticatedUser,
     @Param('trialId', new ParseUUIDPipe()) trialId: string,
@@ -70,7 +71,7 @@ export class TrialsController {
   @HttpCode(200)
   @Roles('coordinator', 'admin')
   @Audited('trial.withdraw', { entity: 'trial', idParam: 'trialId' })
-  @ApiOkResponse({ description: 'the trial, withdrawn: kept with its reason, no longer offered' })
+  @ApiOkResponse({ type: TrialDto, description: 'the trial, withdrawn: kept with its reason, no longer offered' })
   withdraw(
     @CurrentUser() user: AuthenticatedUser,
     @Param('trialId', new ParseUUIDPipe()) trialId: string,
@@ -83,7 +84,10 @@ export class TrialsController {
   @ApiOperation({ summary: 'Match open trials to a case' })
   @Roles('coordinator', 'clinician')
   @Audited('trial.match', { entity: 'case', idParam: 'id' })
-  @ApiOkResponse({ description: 'open trials ranked for the case, each criterion met, failed or unknown' })
+  @ApiOkResponse({
+    type: [TrialMatchResultDto],
+    description: 'open trials ranked for the case, each criterion met, failed or unknown',
+  })
   matches(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.trials.matches(user, id);
   }

@@ -98,6 +98,10 @@ export class ListBoardSessionsQuery extends PageQuery {
   @IsOptional()
   @IsRealDateTime()
   to?: string;
+  @ApiPropertyOptional({ description: 'only the sessions with this case on their agenda' })
+  @IsOptional()
+  @IsUUID()
+  caseId?: string;
 }
 
 export class AddAgendaItemDto {
@@ -162,8 +166,26 @@ export class TranscriptQuery {
   format?: 'json' | 'markdown';
 }
 
+/** Who is presented: what a coordinator checks before moving the agenda on. */
+export class AgendaPatientDto {
+  @ApiProperty() familyName!: string;
+  @ApiProperty() givenName!: string;
+  @ApiProperty() mrn!: string;
+  @ApiProperty({ example: '1961-05-04' }) birthDate!: string;
+  @ApiProperty({ description: 'a made-up patient (demo or test data)' }) synthetic!: boolean;
+}
+
+/** The cancer as last assessed (the board's, else a review's, else the referring one). */
+export class AgendaDiagnosisDto {
+  @ApiProperty({ enum: ['referring', 'pathology_review', 'radiology_review', 'board'] }) source!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'C50.4' }) primarySite!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '8500/3' }) histology!: string | null;
+}
+
 export class AgendaItemDto {
   @ApiProperty() caseId!: string;
+  @ApiProperty({ type: AgendaPatientDto }) patient!: AgendaPatientDto;
+  @ApiProperty({ type: AgendaDiagnosisDto, nullable: true }) diagnosis!: AgendaDiagnosisDto | null;
   @ApiProperty() position!: number;
   @ApiProperty({ enum: AGENDA_MODES }) mode!: AgendaMode;
   @ApiProperty() caseStatus!: string;
@@ -224,9 +246,36 @@ export class BoardSessionDetailDto extends BoardSessionDto {
   @ApiProperty({ type: AttendanceDto }) attendance!: AttendanceDto;
 }
 
+export class BoardSessionListItemDto extends BoardSessionDto {
+  @ApiProperty({ description: 'cases on the agenda' }) caseCount!: number;
+}
+
 export class BoardSessionPageDto {
-  @ApiProperty({ type: [BoardSessionDto] }) items!: BoardSessionDto[];
+  @ApiProperty({ type: [BoardSessionListItemDto] }) items!: BoardSessionListItemDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class BoardEventDto {
+  @ApiProperty({ description: 'increasing within the log' }) id!: string;
+  @ApiProperty({ nullable: true, type: String }) sessionId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) caseId!: string | null;
+  @ApiProperty({ example: 'message.posted' }) type!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) payload!: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: String, description: 'the user who caused it' }) actor!: string | null;
+  @ApiProperty() at!: string;
+}
+
+export class TranscriptDto {
+  @ApiProperty({ type: BoardSessionDto }) session!: BoardSessionDto;
+  @ApiProperty({ type: AttendanceDto }) attendance!: AttendanceDto;
+  @ApiProperty({ type: [AgendaItemDto] }) agenda!: AgendaItemDto[];
+  @ApiProperty({
+    type: [BoardEventDto],
+    description:
+      'messages and decisions in order; messages about patients who did not consent to recording are left out',
+  })
+  events!: BoardEventDto[];
+  @ApiProperty({ description: 'messages left out for want of consent to recording' }) omittedMessages!: number;
 }
 
 /** `session:join` on the `/board` socket. */

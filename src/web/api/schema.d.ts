@@ -1284,11 +1284,21 @@ export interface components {
              */
             status?: "confirmed" | "ruled_out";
         };
+        AgendaDiagnosisDto: {
+            /** @example 8500/3 */
+            histology: string | null;
+            /** @example C50.4 */
+            primarySite: string | null;
+            /** @enum {string} */
+            source: "referring" | "pathology_review" | "radiology_review" | "board";
+        };
         AgendaItemDto: {
             caseId: string;
             caseStatus: string;
+            diagnosis: components["schemas"]["AgendaDiagnosisDto"] | null;
             /** @enum {string} */
             mode: "discuss" | "standard_of_care";
+            patient: components["schemas"]["AgendaPatientDto"];
             position: number;
             /**
              * @description why the case is presented (CoC Standard 2.5): the first four are prospective management discussions, information_teaching is retrospective
@@ -1303,6 +1313,15 @@ export interface components {
              * @enum {string|null}
              */
             prospectiveStatus: "prospective" | "retrospective" | "unknown" | null;
+        };
+        AgendaPatientDto: {
+            /** @example 1961-05-04 */
+            birthDate: string;
+            familyName: string;
+            givenName: string;
+            mrn: string;
+            /** @description a made-up patient (demo or test data) */
+            synthetic: boolean;
         };
         AllergyDto: {
             /**
@@ -1509,6 +1528,20 @@ export interface components {
              */
             variant?: string;
         };
+        BoardEventDto: {
+            /** @description the user who caused it */
+            actor: string | null;
+            at: string;
+            caseId: string | null;
+            /** @description increasing within the log */
+            id: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            sessionId: string | null;
+            /** @example message.posted */
+            type: string;
+        };
         BoardSessionDetailDto: {
             agenda: components["schemas"]["AgendaItemDto"][];
             attendance: components["schemas"]["AttendanceDto"];
@@ -1539,8 +1572,24 @@ export interface components {
             version: number;
             videoUrl: string | null;
         };
+        BoardSessionListItemDto: {
+            /** @description cases on the agenda */
+            caseCount: number;
+            chairId: string | null;
+            clinicId: string;
+            endsAt: string;
+            id: string;
+            location: string | null;
+            presentingCaseId: string | null;
+            startsAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "in_progress" | "closed" | "cancelled";
+            title: string;
+            version: number;
+            videoUrl: string | null;
+        };
         BoardSessionPageDto: {
-            items: components["schemas"]["BoardSessionDto"][];
+            items: components["schemas"]["BoardSessionListItemDto"][];
             nextCursor: string | null;
         };
         BookItineraryDto: {
@@ -2672,6 +2721,15 @@ export interface components {
             /** @description The base32 secret, for typing into an authenticator app */
             secret: string;
         };
+        TranscriptDto: {
+            agenda: components["schemas"]["AgendaItemDto"][];
+            attendance: components["schemas"]["AttendanceDto"];
+            /** @description messages and decisions in order; messages about patients who did not consent to recording are left out */
+            events: components["schemas"]["BoardEventDto"][];
+            /** @description messages left out for want of consent to recording */
+            omittedMessages: number;
+            session: components["schemas"]["BoardSessionDto"];
+        };
         TransitionDto: {
             reason?: string;
             /** @enum {string} */
@@ -2724,6 +2782,61 @@ export interface components {
              * @enum {string}
              */
             setting?: "neoadjuvant" | "adjuvant" | "perioperative" | "definitive" | "palliative" | "maintenance";
+        };
+        TrialCriterionResultDto: {
+            /** @example site */
+            criterion: string;
+            /** @example C50.4 is within C50 */
+            detail: string;
+            /** @enum {string} */
+            result: "met" | "failed" | "unknown";
+        };
+        TrialDto: {
+            clinicId: string;
+            eligibility: components["schemas"]["EligibilityDto"];
+            id: string;
+            /** @example NCT01234567 */
+            nctId: string;
+            /** @enum {string} */
+            phase: "1" | "1/2" | "2" | "2/3" | "3" | "4";
+            /** @enum {string} */
+            status: "not_yet_recruiting" | "recruiting" | "active_not_recruiting" | "completed" | "closed";
+            title: string;
+            /** @description send back as If-Match to edit */
+            version: number;
+            /** @description set once withdrawn: kept, no longer offered */
+            withdrawnAt: string | null;
+            withdrawnReason: string | null;
+        };
+        TrialMatchDto: {
+            criteria: components["schemas"]["TrialCriterionResultDto"][];
+            eligible: boolean;
+            failed: number;
+            met: number;
+            /**
+             * @description eligible: every criterion met; possibly_eligible: none failed, some unknown; not_eligible: one failed
+             * @enum {string}
+             */
+            status: "eligible" | "possibly_eligible" | "not_eligible";
+            unknown: number;
+        };
+        TrialMatchResultDto: {
+            clinicId: string;
+            eligibility: components["schemas"]["EligibilityDto"];
+            id: string;
+            match: components["schemas"]["TrialMatchDto"];
+            /** @example NCT01234567 */
+            nctId: string;
+            /** @enum {string} */
+            phase: "1" | "1/2" | "2" | "2/3" | "3" | "4";
+            /** @enum {string} */
+            status: "not_yet_recruiting" | "recruiting" | "active_not_recruiting" | "completed" | "closed";
+            title: string;
+            /** @description send back as If-Match to edit */
+            version: number;
+            /** @description set once withdrawn: kept, no longer offered */
+            withdrawnAt: string | null;
+            withdrawnReason: string | null;
         };
         UnplacedCaseDto: {
             caseId: string;
@@ -2852,7 +2965,9 @@ export interface components {
 }
 export type SchemaAddAgendaItemDto = components['schemas']['AddAgendaItemDto'];
 export type SchemaAdditionalCancerDto = components['schemas']['AdditionalCancerDto'];
+export type SchemaAgendaDiagnosisDto = components['schemas']['AgendaDiagnosisDto'];
 export type SchemaAgendaItemDto = components['schemas']['AgendaItemDto'];
+export type SchemaAgendaPatientDto = components['schemas']['AgendaPatientDto'];
 export type SchemaAllergyDto = components['schemas']['AllergyDto'];
 export type SchemaAnchorDto = components['schemas']['AnchorDto'];
 export type SchemaAnnotationInputDto = components['schemas']['AnnotationInputDto'];
@@ -2865,8 +2980,10 @@ export type SchemaAuditEventPageDto = components['schemas']['AuditEventPageDto']
 export type SchemaAuditEventResponseDto = components['schemas']['AuditEventResponseDto'];
 export type SchemaBiomarkerCriterionDto = components['schemas']['BiomarkerCriterionDto'];
 export type SchemaBiomarkerDto = components['schemas']['BiomarkerDto'];
+export type SchemaBoardEventDto = components['schemas']['BoardEventDto'];
 export type SchemaBoardSessionDetailDto = components['schemas']['BoardSessionDetailDto'];
 export type SchemaBoardSessionDto = components['schemas']['BoardSessionDto'];
+export type SchemaBoardSessionListItemDto = components['schemas']['BoardSessionListItemDto'];
 export type SchemaBoardSessionPageDto = components['schemas']['BoardSessionPageDto'];
 export type SchemaBookItineraryDto = components['schemas']['BookItineraryDto'];
 export type SchemaBreakGlassDto = components['schemas']['BreakGlassDto'];
@@ -2957,8 +3074,13 @@ export type SchemaTnmStageDto = components['schemas']['TnmStageDto'];
 export type SchemaTokenPairDto = components['schemas']['TokenPairDto'];
 export type SchemaTotpCodeDto = components['schemas']['TotpCodeDto'];
 export type SchemaTotpEnrolmentDto = components['schemas']['TotpEnrolmentDto'];
+export type SchemaTranscriptDto = components['schemas']['TranscriptDto'];
 export type SchemaTransitionDto = components['schemas']['TransitionDto'];
 export type SchemaTreatmentItemDto = components['schemas']['TreatmentItemDto'];
+export type SchemaTrialCriterionResultDto = components['schemas']['TrialCriterionResultDto'];
+export type SchemaTrialDto = components['schemas']['TrialDto'];
+export type SchemaTrialMatchDto = components['schemas']['TrialMatchDto'];
+export type SchemaTrialMatchResultDto = components['schemas']['TrialMatchResultDto'];
 export type SchemaUnplacedCaseDto = components['schemas']['UnplacedCaseDto'];
 export type SchemaUpdateAgendaItemDto = components['schemas']['UpdateAgendaItemDto'];
 export type SchemaUpdateBoardSessionDto = components['schemas']['UpdateBoardSessionDto'];
@@ -3324,6 +3446,8 @@ export interface operations {
     BoardSessionsController_list: {
         parameters: {
             query?: {
+                /** @description only the sessions with this case on their agenda */
+                caseId?: string;
                 clinicId?: string;
                 /** @description Opaque cursor from a previous page */
                 cursor?: string;
@@ -4414,7 +4538,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TranscriptDto"];
+                    "text/markdown": string;
+                };
             };
             /** @description Invalid request (path, query): `errors` names each field and what is wrong; nothing is written */
             400: {
@@ -7553,7 +7680,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrialMatchResultDto"][];
+                };
             };
             /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
             400: {
@@ -9807,7 +9936,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrialDto"][];
+                };
             };
             /** @description Invalid request (query): `errors` names each field and what is wrong; nothing is written */
             400: {
@@ -9867,7 +9998,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrialDto"];
+                };
             };
             /** @description Invalid request (body): `errors` names each field and what is wrong; nothing is written */
             400: {
@@ -9961,7 +10094,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrialDto"];
+                };
             };
             /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
             400: {
@@ -10035,7 +10170,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrialDto"];
+                };
             };
             /** @description Invalid request (path, If-Match, body): `errors` names each field and what is wrong; nothing is written */
             400: {
@@ -10151,7 +10288,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrialDto"];
+                };
             };
             /** @description Invalid request (path, body): `errors` names each field and what is wrong; nothing is written */
             400: {

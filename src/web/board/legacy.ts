@@ -19,18 +19,6 @@ interface BoardEvent {
   at: string;
 }
 
-export function BoardRoom(props: { id: string | undefined }) {
-  const sessions = useLoad(() => api<Page<Json>>('/api/board-sessions?limit=100'), []).data;
-  if (props.id === undefined)
-    return html`<main>
-      <h1>Board sessions</h1>
-      <ul>
-        ${(sessions?.items ?? []).map((s) => html`<li><a href=${`#/board/${String(s.id)}`}>${String(s.title)}</a> ${String(s.startsAt).slice(0, 16)} <span class="pill">${String(s.status)}</span></li>`)}
-      </ul>
-    </main>`;
-  return html`<${Room} id=${props.id} />`;
-}
-
 /** The plan before the board for the case on screen: votes, consensus, and the chair's signature. */
 export function PlanPanel(props: { caseId: string; chairId: unknown; refreshKey: number }) {
   const me = useLoad(() => api<Json>('/api/users/me'), []).data;
@@ -151,6 +139,7 @@ export function Room(props: { id: string }) {
   const quorum = (session?.attendance as Json | undefined)?.quorum as Json | undefined;
   const banners = events.filter((e) => e.type === 'diagnosis.changed');
   return html`<main>
+    <p><a href=${`#/board/${props.id}`}>← The session</a></p>
     <h1>${String(session?.title ?? 'Board room')}</h1>
     <p>
       Connection: <strong class=${`state-${state}`} data-testid="connection">${state}</strong>
@@ -161,7 +150,7 @@ export function Room(props: { id: string }) {
       <section aria-label="Agenda">
         <h2>Agenda</h2>
         <ol>
-          ${((session?.agenda as Json[] | undefined) ?? []).map((a) => html`<li>${a.caseId === session?.presentingCaseId ? html`<strong>now presenting </strong>` : ''}<a href=${`#/case/${String(a.caseId)}`}>${String(a.caseId).slice(0, 8)}</a> ${words(String(a.mode))}</li>`)}
+          ${((session?.agenda as Json[] | undefined) ?? []).map((a) => html`<li>${a.caseId === session?.presentingCaseId ? html`<strong>now presenting </strong>` : ''}<a href=${`#/case/${String(a.caseId)}`}>${String((a.patient as Json).familyName).toUpperCase()}, ${String((a.patient as Json).givenName)}</a> MRN ${String((a.patient as Json).mrn)} ${words(String(a.mode))}</li>`)}
         </ol>
         <h2>Attendance</h2>
         <p>
@@ -182,7 +171,7 @@ export function Room(props: { id: string }) {
       </section>
       <section aria-label="Discussion">
         <h2>Discussion</h2>
-        <ul class="stream" data-testid="stream">
+        <ul class="stream" data-testid="stream" tabindex="0" aria-label="Messages and events">
           ${events.map((e) => html`<li data-type=${e.type}>${e.at.slice(11, 16)} ${e.type === 'message.posted' ? html`<strong>${String(e.payload.author ?? '')}</strong>: ${String(e.payload.body)}` : words(e.type)}</li>`)}
         </ul>
         <form onSubmit=${send} aria-label="Post a message">

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { client, ok, type Schemas } from '../api/client.js';
-import { ConfirmAction } from './confirm.js';
+import { ConfirmButton } from '../ui/button.js';
 import { EmptyState, LoadError, Loading } from '../ui/empty.js';
 import { Field, TextAreaField } from '../ui/field.js';
 import { html } from '../ui/html.js';
@@ -128,7 +128,7 @@ function ThirdOpinion(props: { caseId: string; refreshKey: number; onRequested: 
     ${TextAreaField({ label: 'Why a third opinion', name: 'third-reason', value: reason, onInput: setReason, required: true, error: errors.reason })}
     ${errors.form === undefined ? null : html`<div class="alert alert-danger" role="alert">${errors.form}</div>`}
     <div class="actions">
-      <${ConfirmAction}
+      <${ConfirmButton}
         title="Request a third opinion?"
         message=${html`<p>
           The case moves to “Third opinion requested” and stays there until the outside opinion is in. This cannot be

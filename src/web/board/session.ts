@@ -2,8 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api/session.js';
 import { client, ok, type Schemas } from '../api/client.js';
 import type { Me } from '../router.js';
-import { Button } from '../ui/button.js';
-import { ConfirmAction } from './confirm.js';
+import { Button, ConfirmButton } from '../ui/button.js';
 import { LoadError, Loading } from '../ui/empty.js';
 import { html } from '../ui/html.js';
 import { DISCIPLINE_WORDS, labelOf } from '../ui/labels.js';
@@ -182,7 +181,7 @@ export function SessionPage(props: { id: string; me: Me }) {
       ${coordinator && open && editing === undefined ? html`<${Button} onClick=${() => (setEditing(draftOf(s, tz)), setErrors({}))}>Edit<//>` : null}
       ${
         coordinator && s.status === 'scheduled'
-          ? html`<${ConfirmAction}
+          ? html`<${ConfirmButton}
               title="Cancel this session?"
               message=${html`<p>
                 “${s.title}” on ${sessionWhen(s, tz)} is cancelled for everyone. A cancelled session cannot be held or

@@ -2,8 +2,7 @@ import { useState } from 'preact/hooks';
 import { client, ok, type Schemas } from '../api/client.js';
 import type { Me } from '../router.js';
 import { Badge } from '../ui/badge.js';
-import { Button } from '../ui/button.js';
-import { ConfirmAction } from './confirm.js';
+import { Button, ConfirmButton } from '../ui/button.js';
 import { EmptyState, LoadError, Loading } from '../ui/empty.js';
 import { Field, Fieldset, SelectField, TextAreaField } from '../ui/field.js';
 import { html } from '../ui/html.js';
@@ -296,7 +295,7 @@ function TrialItem(props: {
               ? null
               : html`<div class="row-actions">
                   <${Button} label=${`Edit ${t.nctId}`} onClick=${props.onEdit}>Edit<//>
-                  <${ConfirmAction}
+                  <${ConfirmButton}
                     title=${`Withdraw ${t.nctId}?`}
                     message=${html`<p>
                         The trial stays on record with your reason but is no longer offered to any patient. It cannot be

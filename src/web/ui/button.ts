@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useId, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { toastError } from './toast.js';
 
@@ -54,8 +54,12 @@ export function ConfirmButton(props: {
   onConfirm: () => unknown;
   variant?: ButtonVariant;
   disabled?: boolean;
+  /** The button's accessible name when its visible words are not enough ("Remove Dr Stein"). */
+  label?: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  // Each dialog names itself: with several on a page (one per row), a shared id gave them all the first one's title.
+  const titleId = `confirm-${useId()}`;
   const [busy, setBusy] = useState(false);
   const confirm = async (): Promise<void> => {
     setBusy(true);
@@ -72,12 +76,13 @@ export function ConfirmButton(props: {
       type="button"
       class=${`btn btn-${props.variant ?? 'danger'}`}
       disabled=${props.disabled}
+      aria-label=${props.label}
       onClick=${() => dialog.current?.showModal()}
     >
       ${props.children}
     </button>
-    <dialog ref=${dialog} class="confirm" aria-labelledby="confirm-title">
-      <h2 id="confirm-title">${props.title}</h2>
+    <dialog ref=${dialog} class="confirm" aria-labelledby=${titleId}>
+      <h2 id=${titleId}>${props.title}</h2>
       <div>${props.message}</div>
       <div class="actions">
         <button type="button" class="btn btn-secondary" onClick=${() => dialog.current?.close()}>Keep as it is</button>

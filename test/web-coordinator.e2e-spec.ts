@@ -16,16 +16,17 @@ import {
 } from './utils/test-app.js';
 import { checkView, VIEWPORTS, type ViewportName } from './utils/web-app.js';
 
-/** A week from today in Denver: a day still to come whenever the suite runs. */
-const VISIT_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Denver' }).format(
-  new Date(Date.now() + 7 * 86_400_000),
-);
+/** A week from today in Denver (a day still to come whenever the suite runs), and the board the day after. */
+const dayIn = (days: number): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Denver' }).format(new Date(Date.now() + days * 86_400_000));
+const VISIT_DAY = dayIn(7);
+const BOARD_DAY = dayIn(8);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 // The coordinator's job in the browser, from sign-in: a referral typed into
 // the form (nothing filled in for them, errors in place and in words), the
 // case found again by name, its records uploaded and gaps waived until it is
-// ready. The same walk runs on a desktop, a 1024×768 touch tablet and a phone.
+// ready, its visit booked and the case on a board's agenda. The same walk runs on a desktop, a 1024×768 touch tablet and a phone.
 describe('The coordinator in the browser', () => {
   let t: TestApp;
   let base: string;
@@ -98,7 +99,7 @@ describe('The coordinator in the browser', () => {
   const errorOf = (page: Page, name: string) => page.locator(`#f-${name.replace(/\W/g, '-')}-error`);
 
   describe.each(Object.keys(VIEWPORTS) as ViewportName[])('on a %s', (viewport) => {
-    it('should take in a referral typed in the form and bring the case to ready', async () => {
+    it('should take a referral typed in the form to a booked clinic visit and a board session with the case on its agenda', async () => {
       const family = `Intake${viewport[0].toUpperCase()}${viewport.slice(1)}`;
       const mrn = `WEB-${viewport.toUpperCase()}-${Date.now().toString(36).toUpperCase()}`;
       const page = await signIn(viewport);
@@ -260,6 +261,30 @@ describe('The coordinator in the browser', () => {
       await page.getByRole('region', { name: 'Patient' }).getByText('Scheduled').waitFor();
       await checkView(page, `coordinator-visit-booked-${viewport}`);
 
+      // A board session the next day, with this case on its agenda, chosen by name and MRN.
+      await page.getByRole('link', { name: 'Board sessions' }).first().click();
+      await page.getByRole('heading', { name: 'Board sessions', level: 1 }).waitFor();
+      await page.getByRole('link', { name: 'New session' }).click();
+      const title = `Breast board for ${family}`;
+      await page.getByLabel('Title').fill(title);
+      await page.getByLabel('Date').fill(BOARD_DAY);
+      await page.getByLabel(/Starts at/).fill('12:00');
+      await page.getByLabel(/Ends at/).fill('13:00');
+      await page.getByRole('button', { name: 'Schedule the session' }).click();
+      await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+      await page
+        .getByLabel('Case', { exact: true })
+        .selectOption({ label: `${family.toUpperCase()}, Ada — MRN ${mrn} (Scheduled)` });
+      await page.getByRole('button', { name: 'Add to the agenda' }).click();
+      const agendaItem = page.locator('.agenda-item').filter({ hasText: `${family.toUpperCase()}, Ada` });
+      await agendaItem.waitFor();
+      expect(await agendaItem.textContent()).toContain(`MRN ${mrn}`);
+      expect(await agendaItem.textContent()).toContain('Infiltrating duct carcinoma');
+      await checkView(page, `coordinator-agenda-${viewport}`);
+      // The case page's board panel lists the session.
+      await page.goto(`${base}/#/case/${caseId}`);
+      await page.locator(`section[aria-labelledby="board-${caseId}"]`).getByText(title).waitFor();
+
       // Back in the list, found by name: identifiers, diagnosis in words, status.
       await page.getByRole('link', { name: 'Cases' }).first().click();
       await page.getByLabel('Family name or MRN').fill(family);
@@ -273,6 +298,7 @@ describe('The coordinator in the browser', () => {
       expect(rowText).toContain('Urgent');
       // The next date is the booked visit's, in the clinic's zone.
       expect(rowText).toMatch(/Visit \d{1,2} \w{3} \d{4}, \d\d:\d\d M[SD]T/);
+      expect(rowText).toMatch(/Board \d{1,2} \w{3} \d{4}, 12:00 M[SD]T/);
       await page.context().close();
     });
   });

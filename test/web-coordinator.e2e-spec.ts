@@ -26,7 +26,8 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer 
 // The coordinator's job in the browser, from sign-in: a referral typed into
 // the form (nothing filled in for them, errors in place and in words), the
 // case found again by name, its records uploaded and gaps waived until it is
-// ready, its visit booked and the case on a board's agenda. The same walk runs on a desktop, a 1024×768 touch tablet and a phone.
+// ready, its clinic visit booked and the case on a board's agenda. The same
+// walk runs on a desktop, a 1024×768 touch tablet and a 390×844 phone.
 describe('The coordinator in the browser', () => {
   let t: TestApp;
   let base: string;

@@ -38,8 +38,13 @@ describe('Clinical truth through the API', () => {
       [pathologist, 'pathology'],
       [chair, 'medical_oncology'],
     ] as const) {
-      await request(t.http).post(`/api/board-sessions/${w.sessionId}/attendance`).set(bearer(doctor.tokens)).send({ discipline });
-      expect((await request(t.http).put(`${url}/votes/me`).set(bearer(doctor.tokens)).send({ vote: 'agree' })).status).toBe(200);
+      await request(t.http)
+        .post(`/api/board-sessions/${w.sessionId}/attendance`)
+        .set(bearer(doctor.tokens))
+        .send({ discipline });
+      expect(
+        (await request(t.http).put(`${url}/votes/me`).set(bearer(doctor.tokens)).send({ vote: 'agree' })).status,
+      ).toBe(200);
     }
     const signed = await request(t.http).post(`${url}/signature`).set(bearer(chair.tokens));
     expect(signed.status).toBe(200);
@@ -83,7 +88,10 @@ describe('Clinical truth through the API', () => {
     // The board did not restate ECOG: it stands as the referral stated it, with its source.
     const standing = await request(t.http).get(`/api/cases/${caseId}/standing-diagnosis`).set(bearer(chair.tokens));
     expect(standing.status).toBe(200);
-    expect(standing.body).toMatchObject({ ecog: 0, sources: { ecog: 'referring', clinicalStage: 'board', malignant: 'board' } });
+    expect(standing.body).toMatchObject({
+      ecog: 0,
+      sources: { ecog: 'referring', clinicalStage: 'board', malignant: 'board' },
+    });
 
     await signPlan(caseId, [
       { modality: 'systemic_therapy', intent: 'curative', sequence: 1, regimen: 'TCHP', setting: 'neoadjuvant' },
@@ -96,7 +104,10 @@ describe('Clinical truth through the API', () => {
     const kinds = (current.treatmentChanges as { kind: string }[]).map((c) => c.kind);
     expect(kinds).toEqual(expect.arrayContaining(['surgery_type', 'sequence', 'regimen']));
 
-    const report = await request(t.http).get(`/api/cases/${caseId}/report`).set(bearer(chair.tokens)).set('Accept', 'text/html');
+    const report = await request(t.http)
+      .get(`/api/cases/${caseId}/report`)
+      .set(bearer(chair.tokens))
+      .set('Accept', 'text/html');
     expect(report.status).toBe(200);
     expect(report.text).not.toMatch(/does not change the treatment/i);
     expect(report.text).toMatch(/different from the one first suggested/i);
@@ -117,7 +128,13 @@ describe('Clinical truth through the API', () => {
     await request(t.http)
       .post('/api/trials')
       .set(bearer(w.coord.tokens))
-      .send({ nctId: 'NCT09000001', title: 'Any breast cancer', phase: '3', status: 'recruiting', eligibility: { sites: ['C50'] } });
+      .send({
+        nctId: 'NCT09000001',
+        title: 'Any breast cancer',
+        phase: '3',
+        status: 'recruiting',
+        eligibility: { sites: ['C50'] },
+      });
     const trials = await request(t.http).get(`/api/cases/${caseId}/trial-matches`).set(bearer(chair.tokens));
     expect((trials.body as { match: { status: string } }[]).every((m) => m.match.status === 'not_eligible')).toBe(true);
 
@@ -128,19 +145,59 @@ describe('Clinical truth through the API', () => {
     expect(conditions.some((c) => JSON.stringify(c.meta ?? {}).includes('primary-cancer-condition'))).toBe(false);
     expect(JSON.stringify(conditions)).toContain('refuted');
 
-    const report = await request(t.http).get(`/api/cases/${caseId}/report`).set(bearer(chair.tokens)).set('Accept', 'text/html');
+    const report = await request(t.http)
+      .get(`/api/cases/${caseId}/report`)
+      .set(bearer(chair.tokens))
+      .set('Accept', 'text/html');
     expect(report.text).toMatch(/not cancer/i);
   });
 
   it('should rank trials for a HER2-positive patient by category: HER2+ eligible first, unknown criteria possibly eligible, HR+/HER2− not eligible', async () => {
     const caseId = w.cases[her2Case];
     const add = (nctId: string, title: string, eligibility: Record<string, unknown>) =>
-      request(t.http).post('/api/trials').set(bearer(w.coord.tokens)).send({ nctId, title, phase: '3', status: 'recruiting', eligibility });
-    expect((await add('NCT09000002', 'HR+/HER2− adjuvant', { sites: ['C50'], requiredBiomarkers: [{ name: 'ER', value: 'positive' }, { name: 'HER2', value: 'negative' }] })).status).toBe(201);
-    expect((await add('NCT09000003', 'HER2-positive neoadjuvant', { sites: ['C50'], requiredBiomarkers: [{ name: 'ERBB2', value: 'positive' }], ecogMax: 1, sex: 'female' })).status).toBe(201);
-    expect((await add('NCT09000004', 'HER2+ and PD-L1', { sites: ['C50'], requiredBiomarkers: [{ name: 'HER2', value: 'positive' }, { name: 'PD-L1', value: 'CPS ≥ 10' }] })).status).toBe(201);
+      request(t.http)
+        .post('/api/trials')
+        .set(bearer(w.coord.tokens))
+        .send({ nctId, title, phase: '3', status: 'recruiting', eligibility });
+    expect(
+      (
+        await add('NCT09000002', 'HR+/HER2− adjuvant', {
+          sites: ['C50'],
+          requiredBiomarkers: [
+            { name: 'ER', value: 'positive' },
+            { name: 'HER2', value: 'negative' },
+          ],
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await add('NCT09000003', 'HER2-positive neoadjuvant', {
+          sites: ['C50'],
+          requiredBiomarkers: [{ name: 'ERBB2', value: 'positive' }],
+          ecogMax: 1,
+          sex: 'female',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await add('NCT09000004', 'HER2+ and PD-L1', {
+          sites: ['C50'],
+          requiredBiomarkers: [
+            { name: 'HER2', value: 'positive' },
+            { name: 'PD-L1', value: 'CPS ≥ 10' },
+          ],
+        })
+      ).status,
+    ).toBe(201);
     const res = await request(t.http).get(`/api/cases/${caseId}/trial-matches`).set(bearer(w.doctors[1].tokens));
-    const byId = new Map((res.body as { nctId: string; match: { status: string } }[]).map((m, i) => [m.nctId, { i, status: m.match.status }]));
+    const byId = new Map(
+      (res.body as { nctId: string; match: { status: string } }[]).map((m, i) => [
+        m.nctId,
+        { i, status: m.match.status },
+      ]),
+    );
     expect(byId.get('NCT09000003')).toMatchObject({ status: 'eligible' });
     expect(byId.get('NCT09000004')).toMatchObject({ status: 'possibly_eligible' });
     expect(byId.get('NCT09000002')).toMatchObject({ status: 'not_eligible' });
@@ -151,7 +208,10 @@ describe('Clinical truth through the API', () => {
   it('should read menopausal status and prior therapy from the recorded history for trial eligibility', async () => {
     const caseId = w.cases[her2Case];
     const add = (nctId: string, eligibility: Record<string, unknown>) =>
-      request(t.http).post('/api/trials').set(bearer(w.coord.tokens)).send({ nctId, title: nctId, phase: '2', status: 'recruiting', eligibility });
+      request(t.http)
+        .post('/api/trials')
+        .set(bearer(w.coord.tokens))
+        .send({ nctId, title: nctId, phase: '2', status: 'recruiting', eligibility });
     await add('NCT09000005', { sites: ['C50'], menopausalStatus: ['postmenopausal'] });
     await add('NCT09000006', { sites: ['C50'], excludedPriorDrugs: ['trastuzumab'], priorLinesMax: 0 });
     const before = await request(t.http).get(`/api/cases/${caseId}/trial-matches`).set(bearer(w.coord.tokens));
@@ -164,7 +224,11 @@ describe('Clinical truth through the API', () => {
       menopausalStatus: 'premenopausal',
       treatments: [aTreatment({ drugs: ['trastuzumab', 'paclitaxel'], line: 1, setting: 'metastatic' })],
     });
-    const put = await request(t.http).put(`/api/cases/${caseId}/history`).set(bearer(w.coord.tokens)).set('If-Match', '"0"').send(history);
+    const put = await request(t.http)
+      .put(`/api/cases/${caseId}/history`)
+      .set(bearer(w.coord.tokens))
+      .set('If-Match', '"0"')
+      .send(history);
     expect(put.status).toBe(200);
     const after = await request(t.http).get(`/api/cases/${caseId}/trial-matches`).set(bearer(w.coord.tokens));
     expect(status(after.body, 'NCT09000005')).toBe('not_eligible');
@@ -173,7 +237,11 @@ describe('Clinical truth through the API', () => {
 
   describe('inputs a clinician would refuse, refused with the field named', () => {
     const refused: [string, Record<string, unknown>, string][] = [
-      ['C77.3 as the primary site of a carcinoma', { primarySite: 'C77.3', histology: '8500/3' }, 'referringDiagnosis.primarySite'],
+      [
+        'C77.3 as the primary site of a carcinoma',
+        { primarySite: 'C77.3', histology: '8500/3' },
+        'referringDiagnosis.primarySite',
+      ],
       ['C50.7 (no such code)', { primarySite: 'C50.7' }, 'referringDiagnosis.primarySite'],
       ['C78.0 (an ICD-10 metastasis code)', { primarySite: 'C78.0' }, 'referringDiagnosis.primarySite'],
       ['C80.0 (C80 has only C80.9)', { primarySite: 'C80.0' }, 'referringDiagnosis.primarySite'],
@@ -181,8 +249,16 @@ describe('Clinical truth through the API', () => {
       ['8500/6 as a primary', { histology: '8500/6' }, 'referringDiagnosis.histology'],
       ['malignant false with 8500/3', { malignant: false }, 'referringDiagnosis.malignant'],
       ['G4 for breast', { grade: 'G4' }, 'referringDiagnosis.grade'],
-      ['T1c N0 M1 with stage IA', { clinicalStage: { t: 'cT1c', n: 'cN0', m: 'cM1', stageGroup: 'IA' } }, 'referringDiagnosis.clinicalStage.stageGroup'],
-      ['a pathological T in the clinical stage', { clinicalStage: { t: 'pT2', n: 'cN0', m: 'cM0' } }, 'referringDiagnosis.clinicalStage.t'],
+      [
+        'T1c N0 M1 with stage IA',
+        { clinicalStage: { t: 'cT1c', n: 'cN0', m: 'cM1', stageGroup: 'IA' } },
+        'referringDiagnosis.clinicalStage.stageGroup',
+      ],
+      [
+        'a pathological T in the clinical stage',
+        { clinicalStage: { t: 'pT2', n: 'cN0', m: 'cM0' } },
+        'referringDiagnosis.clinicalStage.t',
+      ],
     ];
     it.each(refused)('should refuse %s', async (_what, change, field) => {
       const body = referralBody(w.clinicId);
@@ -230,11 +306,14 @@ describe('Clinical truth through the API', () => {
 
   describe('inputs clinicians write, accepted', () => {
     const accepted: [string, Record<string, unknown>][] = [
-      ['every AJCC prefix in its field', {
-        clinicalStage: { t: 'cT2', n: 'cN1', m: 'cM0' },
-        pathologicalStage: { t: 'pT1c(m)', n: 'pN1mi(sn)', m: 'cM0' },
-        postTherapyPathologicalStage: { t: 'ypT0', n: 'ypN0', m: 'cM0' },
-      }],
+      [
+        'every AJCC prefix in its field',
+        {
+          clinicalStage: { t: 'cT2', n: 'cN1', m: 'cM0' },
+          pathologicalStage: { t: 'pT1c(m)', n: 'pN1mi(sn)', m: 'cM0' },
+          postTherapyPathologicalStage: { t: 'ypT0', n: 'ypN0', m: 'cM0' },
+        },
+      ],
       ['pN0(i+)(sn)', { pathologicalStage: { t: 'pT1b', n: 'pN0(i+)(sn)', m: 'cM0', stageGroup: 'IA' } }],
       ['ICD-10-CM C50.912 (mapped to C50.9, left)', { primarySite: 'C50.912', laterality: 'left' }],
     ];
@@ -247,7 +326,10 @@ describe('Clinical truth through the API', () => {
 
     it('should map ICD-10-CM C50.912 to ICD-O-3 C50.9 on the left, keeping the code given', async () => {
       const body = referralBody(w.clinicId);
-      const dx: Record<string, unknown> = { ...(body.referringDiagnosis as Record<string, unknown>), primarySite: 'C50.912' };
+      const dx: Record<string, unknown> = {
+        ...(body.referringDiagnosis as Record<string, unknown>),
+        primarySite: 'C50.912',
+      };
       delete dx.laterality;
       body.referringDiagnosis = dx;
       const res = await request(t.http).post('/api/cases').set(bearer(w.coord.tokens)).send(body);

@@ -203,7 +203,16 @@ describe('Annotations, assessments and diagnosis changes', () => {
     // The second case: the board agrees with the referral.
     const referral = await request(t.http).get(`/api/cases/${w.cases[1]}/diagnoses`).set(bearer(chair.tokens));
     // What the server derives (ids, times, biomarker categories) is not part of an assessment one records.
-    const meta = new Set(['id', 'source', 'authorId', 'recordedAt', 'supersedesId', 'biomarkerResults', 'primarySiteName', 'histologyName']);
+    const meta = new Set([
+      'id',
+      'source',
+      'authorId',
+      'recordedAt',
+      'supersedesId',
+      'biomarkerResults',
+      'primarySiteName',
+      'histologyName',
+    ]);
     const same = Object.fromEntries(
       Object.entries(referral.body[0] as Record<string, unknown>).filter(([k, v]) => !meta.has(k) && v !== null),
     );

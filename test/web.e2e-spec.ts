@@ -7,14 +7,7 @@ import { launchChromium } from './utils/browser.js';
 import request from 'supertest';
 import { baseUrlOf, boardWorld, type BoardWorld } from './utils/board-fixtures.js';
 import { addMember, breastClinicBody, createClinic, referralBody } from './utils/factories.js';
-import {
-  bearer,
-  createTestApp,
-  createUser,
-  login,
-  type TestApp,
-  type Tokens,
-} from './utils/test-app.js';
+import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
 
 // The browser app in Debian's Chromium (installed by .ci/run), driven by
 // playwright-core, against the real server. Screenshots of each view go to

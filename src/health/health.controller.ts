@@ -32,7 +32,10 @@ export class HealthController {
         status: { type: 'string', enum: ['ok'] },
         info: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string' } } } },
         error: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string' } } } },
-        details: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string' } } } },
+        details: {
+          type: 'object',
+          additionalProperties: { type: 'object', properties: { status: { type: 'string' } } },
+        },
       },
     },
   })

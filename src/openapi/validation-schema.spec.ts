@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, registerDecorator } from 'class-validator';
 import { SingleLine } from '../common/transforms.js';
-import { allPatterns, applyPropertyRules, classRules, CONTROL_FREE, patternOf, SINGLE_LINE } from './validation-schema.js';
+import {
+  allPatterns,
+  applyPropertyRules,
+  classRules,
+  CONTROL_FREE,
+  patternOf,
+  SINGLE_LINE,
+} from './validation-schema.js';
 
 class Sample {
   @IsIn(['a', 'b']) kind!: string;

@@ -8,6 +8,7 @@ import request from 'supertest';
 import { baseUrlOf, boardWorld, type BoardWorld } from './utils/board-fixtures.js';
 import { addMember, breastClinicBody, createClinic, referralBody } from './utils/factories.js';
 import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
+import { checkView } from './utils/web-app.js';
 
 // The browser app in Debian's Chromium (installed by .ci/run), driven by
 // playwright-core, against the real server. Screenshots of each view go to
@@ -33,8 +34,8 @@ describe('The browser app', () => {
     const page = await context.newPage();
     return { context, page };
   }
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
+  // Every view: axe finds no serious or critical violation, nothing scrolls sideways, and a screenshot is saved.
+  const shot = (page: Page, name: string): Promise<void> => checkView(page, name);
 
   beforeAll(async () => {
     await mkdir(SCREENS, { recursive: true });

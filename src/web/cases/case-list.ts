@@ -211,8 +211,7 @@ export function CaseList(props: { me: Me }) {
                             ><strong>${c.patient.familyName.toUpperCase()}</strong>, ${c.patient.givenName}</a
                           >
                           <div class="muted">
-                            MRN ${c.patient.mrn} · born ${calendarDate(c.patient.birthDate)}
-                            (${ageOn(c.patient.birthDate)}) · ${labelOf(SEX_WORDS, c.patient.sex)}
+                            ${`MRN ${c.patient.mrn} · born ${calendarDate(c.patient.birthDate)} (${ageOn(c.patient.birthDate)} y) · ${labelOf(SEX_WORDS, c.patient.sex)}`}
                           </div>
                         </td>
                         <td data-label="Diagnosis">

@@ -215,6 +215,28 @@ describe('Booking itineraries', () => {
     expect(mine.appointments.map((a) => a.caseId)).toEqual([cases[0]]);
     expect(mine.free).toEqual([{ start: '2026-12-03T16:00:00.000Z', end: '2026-12-03T18:00:00.000Z' }]);
     expect((day.body.byRoom as { appointments: unknown[] }[])[0].appointments).toHaveLength(1);
+    // The day names its patients (so the timeline need not read each case), and the audit row says whom it showed.
+    const [patient] = await t.dataSource.query<{ id: string; mrn: string; family_name: string }[]>(
+      'SELECT p.id, p.mrn, p.family_name FROM patient p JOIN second_opinion_case c ON c.patient_id = p.id WHERE c.id = $1',
+      [cases[0]],
+    );
+    expect(day.body.patients).toEqual([
+      expect.objectContaining({
+        caseId: cases[0],
+        patientId: patient.id,
+        mrn: patient.mrn,
+        familyName: patient.family_name,
+      }),
+    ]);
+    const [audit] = await t.dataSource.query<{ disclosed: string[] }[]>(
+      `SELECT disclosed_patient_ids::text[] AS disclosed FROM audit_event WHERE request_id = $1 AND action = 'schedule.day.read'`,
+      [day.headers['x-request-id']],
+    );
+    expect(audit?.disclosed).toEqual([patient.id]);
+    // An admin sees the day's shape, not who is in it (patient data only under break-glass).
+    const adminDay = await request(t.http).get(`/api/schedule/days/${DATE}`).query({ clinicId }).set(bearer(admin));
+    expect(adminDay.status).toBe(200);
+    expect(adminDay.body.patients).toEqual([]);
     const bad = await request(t.http).get('/api/schedule/days/2026-13-40').query({ clinicId }).set(bearer(coord));
     expect(bad.status).toBe(400);
   });

@@ -36,6 +36,15 @@ const RESOURCE: Record<string, string> = {
   EXCL_appointment_patient: 'patient',
 };
 
+interface DayPatientRow {
+  case_id: string;
+  patient_id: string;
+  family_name: string;
+  given_name: string;
+  mrn: string;
+  synthetic: boolean;
+}
+
 interface AppointmentRow {
   id: string;
   itinerary_id: string;
@@ -277,10 +286,30 @@ export class SchedulingService {
       end: r.ends_at.toISOString(),
     });
     const rooms = await this.clinics.roomsOf(clinicId);
+    const patients =
+      user.role === 'admin' || rows.length === 0
+        ? []
+        : await this.tx.query<DayPatientRow>(
+            `SELECT c.id AS case_id, p.id AS patient_id, p.family_name, p.given_name, p.mrn, c.synthetic
+               FROM second_opinion_case c JOIN patient p ON p.id = c.patient_id
+              WHERE c.id = ANY($1::uuid[])
+              ORDER BY p.family_name, p.given_name`,
+            [[...new Set(rows.map((r) => r.case_id))]],
+          );
+    // Names and MRNs leave with the day: each patient shown is in the audit row ("who saw this patient").
+    AuditScope.describe({ disclosedPatientIds: patients.map((p) => p.patient_id) });
     return {
       date,
       clinicId,
       timeZone: clinic.timeZone,
+      patients: patients.map((p) => ({
+        caseId: p.case_id,
+        patientId: p.patient_id,
+        familyName: p.family_name,
+        givenName: p.given_name,
+        mrn: p.mrn,
+        synthetic: p.synthetic,
+      })),
       bySpecialist: roster.map((s) => ({
         specialistId: s.id,
         disciplines: s.disciplines,

@@ -167,12 +167,28 @@ export class DayRoomDto {
   @ApiProperty({ type: [DaySlotDto] }) appointments!: DaySlotDto[];
 }
 
+/** Who a case of the day is: shown on the timeline by name and MRN, never by colour alone. */
+export class DayPatientDto {
+  @ApiProperty() caseId!: string;
+  @ApiProperty() patientId!: string;
+  @ApiProperty() familyName!: string;
+  @ApiProperty() givenName!: string;
+  @ApiProperty() mrn!: string;
+  @ApiProperty() synthetic!: boolean;
+}
+
 export class DayViewDto {
   @ApiProperty() date!: string;
   @ApiProperty() clinicId!: string;
   @ApiProperty() timeZone!: string;
   @ApiProperty({ type: [DaySpecialistDto] }) bySpecialist!: DaySpecialistDto[];
   @ApiProperty({ type: [DayRoomDto] }) byRoom!: DayRoomDto[];
+  @ApiProperty({
+    type: [DayPatientDto],
+    description:
+      "the day's patients, each disclosure audited; empty for admins, who read patient data only under break-glass",
+  })
+  patients!: DayPatientDto[];
 }
 
 /** An itinerary the repair moved: its appointments before and after. */

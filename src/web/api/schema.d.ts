@@ -1916,6 +1916,14 @@ export interface components {
             free: components["schemas"]["IntervalDto"][];
             timeZone: string;
         };
+        DayPatientDto: {
+            caseId: string;
+            familyName: string;
+            givenName: string;
+            mrn: string;
+            patientId: string;
+            synthetic: boolean;
+        };
         DayPlanDto: {
             clinicId: string;
             date: string;
@@ -1959,6 +1967,8 @@ export interface components {
             bySpecialist: components["schemas"]["DaySpecialistDto"][];
             clinicId: string;
             date: string;
+            /** @description the day's patients, each disclosure audited; empty for admins, who read patient data only under break-glass */
+            patients: components["schemas"]["DayPatientDto"][];
             timeZone: string;
         };
         DiagnosisSummaryDto: {
@@ -3007,6 +3017,7 @@ export type SchemaCreateSpecialistDto = components['schemas']['CreateSpecialistD
 export type SchemaCreateTrialDto = components['schemas']['CreateTrialDto'];
 export type SchemaCreateUserDto = components['schemas']['CreateUserDto'];
 export type SchemaDayAvailabilityDto = components['schemas']['DayAvailabilityDto'];
+export type SchemaDayPatientDto = components['schemas']['DayPatientDto'];
 export type SchemaDayPlanDto = components['schemas']['DayPlanDto'];
 export type SchemaDayQuery = components['schemas']['DayQuery'];
 export type SchemaDayRoomDto = components['schemas']['DayRoomDto'];

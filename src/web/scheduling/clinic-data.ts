@@ -3,7 +3,8 @@ import { DISCIPLINE_WORDS, labelOf } from '../ui/labels.js';
 
 export type Clinic = Schemas['ClinicResponseDto'];
 export type Specialist = Schemas['SpecialistResponseDto'];
-export type Patient = Schemas['PatientSummaryDto'];
+/** What the scheduling views show of a patient: the name and the MRN. */
+export type Patient = Pick<Schemas['PatientSummaryDto'], 'familyName' | 'givenName' | 'mrn'>;
 
 /** What the scheduling views name things by: the clinic's rules, its specialists and its rooms. */
 export interface ClinicData {
@@ -38,16 +39,3 @@ export const disciplineWords = (code: string): string => labelOf(DISCIPLINE_WORD
 
 /** "RUIZ, Ana". */
 export const patientName = (p: Patient): string => `${p.familyName.toUpperCase()}, ${p.givenName}`;
-
-/** The patients of some cases, read one by one (each read is audited as the case's). */
-export async function loadPatients(caseIds: readonly string[]): Promise<Map<string, Patient>> {
-  const unique = [...new Set(caseIds)];
-  const cases = await Promise.all(
-    unique.map((id) => ok(client.GET('/api/cases/{id}', { params: { path: { id } } })).catch(() => undefined)),
-  );
-  const out = new Map<string, Patient>();
-  cases.forEach((c, i) => {
-    if (c !== undefined) out.set(unique[i] ?? c.id, c.patient);
-  });
-  return out;
-}

@@ -10,7 +10,6 @@ import {
   type ClinicData,
   disciplineWords,
   loadClinicData,
-  loadPatients,
   type Patient,
   patientName,
   specialistName,
@@ -85,7 +84,8 @@ function Day(props: { clinicId: string; date: string; me: Me }) {
       ok(client.GET('/api/schedule/days/{date}', { params: { path: { date }, query: { clinicId } } })),
       loadClinicData(clinicId),
     ]);
-    const patients = await loadPatients(day.bySpecialist.flatMap((s) => s.appointments.map((a) => a.caseId)));
+    // The day carries its patients (one query, audited as disclosed); admins get none.
+    const patients = new Map<string, Patient>(day.patients.map((p) => [p.caseId, p]));
     return { day, data, patients };
   }, [clinicId, date]);
   if (loaded.error !== undefined) return html`<${LoadError} text=${loaded.error} retry=${loaded.reload} />`;

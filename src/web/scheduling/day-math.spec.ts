@@ -61,6 +61,7 @@ describe('day arithmetic', () => {
     date: '2026-12-03',
     clinicId: 'c',
     timeZone: 'America/Denver',
+    patients: [],
     bySpecialist: [
       {
         specialistId: 'a',

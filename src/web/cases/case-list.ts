@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { client, ok, type Schemas } from '../api/client.js';
 import type { Me } from '../router.js';
 import { navigate } from '../router.js';
-import { CaseStatusBadge, caseStatusWords, SyntheticBadge, UrgencyBadge } from '../ui/badge.js';
+import { CASE_STATUS_ORDER, CaseStatusBadge, caseStatusWords, SyntheticBadge, UrgencyBadge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { morphologyWithName, topographyWithName } from '../ui/codes.js';
 import { EmptyState, LoadError } from '../ui/empty.js';
@@ -17,18 +17,7 @@ type Summary = Schemas['CaseSummaryDto'];
 type Status = Summary['status'];
 type Urgency = Summary['urgency'];
 
-const STATUSES: Status[] = [
-  'referred',
-  'records_pending',
-  'ready',
-  'scheduled',
-  'evaluated',
-  'in_review',
-  'consensus',
-  'third_opinion_requested',
-  'closed',
-  'withdrawn',
-];
+const STATUSES = CASE_STATUS_ORDER as Status[];
 const PAGE = 25;
 /** Before a case is ready, what it still lacks is the coordinator's work; after, readiness is settled. */
 const BEFORE_READY: readonly Status[] = ['referred', 'records_pending'];

@@ -4,7 +4,7 @@ import { api } from '../api/session.js';
 import { CaseBoardPanel } from '../board/case-board-panel.js';
 import type { Me } from '../router.js';
 import { ItineraryPanel } from '../scheduling/itinerary-panel.js';
-import { Badge, caseStatusWords } from '../ui/badge.js';
+import { Badge, CASE_STATUS_ORDER, caseStatusWords } from '../ui/badge.js';
 import { Button, ConfirmButton } from '../ui/button.js';
 import { EmptyState, LoadError, Loading } from '../ui/empty.js';
 import { Field, SelectField, TextAreaField } from '../ui/field.js';
@@ -36,17 +36,7 @@ const MOVE_WORDS: Partial<Record<Status, string>> = {
 };
 
 /** The order a case moves in, for telling a move forward from a move back. */
-const FLOW: Status[] = [
-  'referred',
-  'records_pending',
-  'ready',
-  'scheduled',
-  'evaluated',
-  'in_review',
-  'consensus',
-  'third_opinion_requested',
-  'closed',
-];
+const FLOW = CASE_STATUS_ORDER.filter((s) => s !== 'withdrawn');
 
 function Workflow(props: { c: Case; onChange: (c: Case) => void; coordinator: boolean }) {
   const { c } = props;

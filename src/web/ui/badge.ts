@@ -16,10 +16,13 @@ const CASE_STATUS: Record<string, [string, Tone]> = {
   evaluated: ['Evaluated', 'info'],
   in_review: ['In board review', 'info'],
   consensus: ['Consensus reached', 'success'],
-  closed: ['Closed', 'neutral'],
   third_opinion_requested: ['Third opinion requested', 'warning'],
+  closed: ['Closed', 'neutral'],
   withdrawn: ['Withdrawn', 'neutral'],
 };
+
+/** Every case status, in the order a case moves through them (withdrawal last). */
+export const CASE_STATUS_ORDER: readonly string[] = Object.keys(CASE_STATUS);
 
 export const caseStatusWords = (status: string): string => CASE_STATUS[status]?.[0] ?? status;
 

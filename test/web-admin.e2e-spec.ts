@@ -256,6 +256,8 @@ describe('Administration in the browser', () => {
     await her.getByRole('link', { name: 'Reports' }).click();
     await her.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
     const clinicChoice = her.getByLabel('Clinic', { exact: true });
+    // The list arrives after the heading: wait for it before reading every option.
+    await clinicChoice.locator('option', { hasText: CLINIC }).waitFor({ state: 'attached' });
     expect(await clinicChoice.locator('option').allTextContents()).toEqual([CLINIC]);
     await hers.close();
 

@@ -139,6 +139,8 @@ describe('Board sessions in the browser', () => {
 
     // Two cases, chosen by patient name and MRN.
     const chooser = page.getByLabel('Case', { exact: true });
+    // The clinic's cases arrive after the page: wait for them before reading every option.
+    await chooser.locator('option', { hasText: 'HOLMES, Ada' }).waitFor({ state: 'attached' });
     const options = await chooser.locator('option').allTextContents();
     expect(options).toContain(`HOLMES, Ada — MRN ${mrns[0]} (Ready to schedule)`);
     expect(options.join()).not.toMatch(UUID);

@@ -173,6 +173,9 @@ describe('The coordinator in the browser', () => {
       await page.getByLabel('Order (1)').fill('1');
       await page.getByLabel('Treatment (1)', { exact: true }).first().selectOption({ label: 'Surgery' });
       await page.getByLabel('Intent (1)').selectOption({ label: 'Curative' });
+      await page.getByRole('button', { name: 'Add a medication' }).click();
+      await page.getByLabel('Medication (1)').fill('metformin');
+      await page.getByLabel('Dose (1)').fill('500 mg');
       await checkView(page, `coordinator-intake-filled-${viewport}`);
 
       await page.getByRole('button', { name: 'Take in the referral' }).click();
@@ -191,6 +194,10 @@ describe('The coordinator in the browser', () => {
       const referral = page.getByRole('region', { name: 'Referral' });
       expect(await referral.textContent()).toContain('Is breast conservation possible?');
       expect(await referral.textContent()).toContain('Given');
+      // The recommendation and the history as entered, and what was not entered said so.
+      expect(await referral.textContent()).toContain('1. Surgery, curative');
+      expect(await referral.textContent()).toContain('metformin 500 mg');
+      expect(await referral.textContent()).toMatch(/AllergiesNone recorded/);
       const caseId = /#\/case\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? '';
       expect(caseId).not.toBe('');
       // What was sent is what was typed: the recommendation is the one step entered, no invented defaults.
@@ -238,7 +245,10 @@ describe('The coordinator in the browser', () => {
           .filter({ has: page.getByLabel(`Why ${item} can be waived`) })
           .getByRole('button', { name: 'Waive this gap' })
           .click();
-        await readiness.getByText('Waived: Outside study judged sufficient by radiology').nth(0).waitFor();
+        await readiness
+          .getByText(/Waived on \d{1,2} \w{3} \d{4}: Outside study judged sufficient by radiology/)
+          .nth(0)
+          .waitFor();
         await page.getByLabel(`Why ${item} can be waived`).waitFor({ state: 'detached' });
       }
       await readiness.getByText(/the case can be scheduled/).waitFor();
@@ -329,6 +339,9 @@ describe('The coordinator in the browser', () => {
     const alert = page.locator('form .alert-danger');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/MRN/);
+    // Also beside the MRN, which has the focus: the form is long and the field is at its top.
+    await errorOf(page, 'patient.mrn').filter({ hasText: /MRN/ }).waitFor();
+    expect(await page.evaluate('document.activeElement?.getAttribute("name")')).toBe('patient.mrn');
     expect(await page.getByLabel('Family name').inputValue()).toBe('Someoneelse');
     await checkView(page, 'coordinator-intake-mrn-conflict');
     await page.context().close();

@@ -72,7 +72,7 @@ describe('The browser app', () => {
       if (JSON.stringify(id.type ?? {}).includes('"MR"')) id.value = 'WEBFHIR0001';
     const family = String((patient.name as { family: string }[])[0].family);
     await page.goto(`${base}/#/cases/new`);
-    await page.getByText("Or import the referral from the referring hospital's system (FHIR)").click();
+    await page.getByText("Import the referral from the referring hospital's system (FHIR) instead").click();
     await page.getByRole('heading', { name: 'Import a FHIR referral' }).waitFor();
 
     // A malformed Bundle: the ICD-10-CM code does not exist. Each bad element is named by its FHIRPath.
@@ -108,7 +108,7 @@ describe('The browser app', () => {
     await shot(page, 'fhir-imported-case');
     // Sent again: the same case, nothing added.
     await page.goto(`${base}/#/cases/new`);
-    await page.getByText("Or import the referral from the referring hospital's system (FHIR)").click();
+    await page.getByText("Import the referral from the referring hospital's system (FHIR) instead").click();
     await page.getByLabel('FHIR Bundle file').setInputFiles({
       name: 'referral.json',
       mimeType: 'application/fhir+json',

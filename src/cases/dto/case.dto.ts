@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { PageQuery } from '../../common/pagination.js';
+import { TreatmentItemDto } from './intake.dto.js';
 import { ISO_DATE, IsRealDateTime, trimNfc } from '../../common/transforms.js';
 import { CASE_STATUSES, type CaseStatus } from '../case-workflow.js';
 import { URGENCIES, type TreatmentItem, type Urgency } from '../entities/case.entity.js';
@@ -121,7 +122,11 @@ export class CaseDetailDto extends CaseCoreDto {
     description: "why the case was taken although its primary site is not among the clinic's cancer types",
   })
   siteOverride!: SiteOverrideResponseDto | null;
-  @ApiProperty() referringRecommendation!: TreatmentItem[];
+  @ApiProperty({
+    type: [TreatmentItemDto],
+    description: "the referring doctor's recommendation, step by step (empty: none made)",
+  })
+  referringRecommendation!: TreatmentItem[];
   @ApiProperty({ description: 'the current referring assessment' }) referringDiagnosis!: Record<string, unknown> | null;
   @ApiProperty({ enum: CASE_STATUSES, isArray: true, description: 'moves you may ask for now' })
   allowedTransitions!: CaseStatus[];

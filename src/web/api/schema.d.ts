@@ -1632,7 +1632,8 @@ export interface components {
             /** @description the current referring assessment */
             referringDiagnosis: Record<string, never>;
             referringInstitution: string;
-            referringRecommendation: string[];
+            /** @description the referring doctor's recommendation, step by step (empty: none made) */
+            referringRecommendation: components["schemas"]["TreatmentItemDto"][];
             /** @description why the case was taken although its primary site is not among the clinic's cancer types */
             siteOverride: components["schemas"]["SiteOverrideResponseDto"] | null;
             /** @enum {string} */

@@ -5,7 +5,7 @@ import { Button } from '../ui/button.js';
 import { morphologyWithName, topographyWithName } from '../ui/codes.js';
 import { EmptyState } from '../ui/empty.js';
 import { SelectField } from '../ui/field.js';
-import { clockTime } from '../ui/format.js';
+import { dateTime } from '../ui/format.js';
 import { html } from '../ui/html.js';
 import { labelOf, PRESENTATION_REASON_WORDS } from '../ui/labels.js';
 import { fieldErrors, problemText } from '../ui/problem.js';
@@ -182,7 +182,7 @@ export function Agenda(props: {
                         <span
                           >${`Reason: ${a.presentationReason === null ? 'not recorded' : labelOf(PRESENTATION_REASON_WORDS, a.presentationReason)}`}</span
                         >
-                        ${a.presentedAt === null ? null : html`<span>Presented at ${clockTime(a.presentedAt, props.timeZone)}</span>`}
+                        ${a.presentedAt === null ? null : html`<span>Presented ${dateTime(a.presentedAt, props.timeZone)}</span>`}
                       </div>
                     </div>
                   </div>

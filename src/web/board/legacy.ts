@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
 import { api, ApiError, post, tokens } from '../api/session.js';
 import { html } from '../ui/html.js';
+import { clockTime, zoneLabel } from '../ui/format.js';
 
 // Views carried over from the first version of the app (untyped JSON); each is
 // replaced by typed views of its area as the area is rebuilt.
@@ -90,6 +91,13 @@ export function Room(props: { id: string }) {
   const socket = useRef<Socket | undefined>(undefined);
   const lastId = useRef('0');
   const detail = useLoad(() => api<Json>(`/api/board-sessions/${props.id}`), [props.id, events.length]);
+  // Times in the clinic's zone, labelled: the discussion is part of the record.
+  const clinicId = detail.data === undefined ? undefined : String(detail.data.clinicId);
+  const clinic = useLoad(
+    async () => (clinicId === undefined ? undefined : api<Json>(`/api/clinics/${clinicId}`)),
+    [clinicId],
+  );
+  const timeZone = clinic.data === undefined ? undefined : String(clinic.data.timeZone);
   useEffect(() => {
     const s = io('/board', { auth: (cb) => cb({ token: tokens()?.accessToken }), transports: ['websocket'] });
     socket.current = s;
@@ -171,13 +179,14 @@ export function Room(props: { id: string }) {
       </section>
       <section aria-label="Discussion">
         <h2>Discussion</h2>
+        ${timeZone === undefined ? null : html`<p class="muted">Times in ${timeZone} (${zoneLabel(timeZone)})</p>`}
         <ul class="stream" data-testid="stream" tabindex="0" aria-label="Messages and events">
-          ${events.map((e) => html`<li data-type=${e.type}>${e.at.slice(11, 16)} ${e.type === 'message.posted' ? html`<strong>${String(e.payload.author ?? '')}</strong>: ${String(e.payload.body)}` : words(e.type)}</li>`)}
+          ${events.map((e) => html`<li data-type=${e.type}>${timeZone === undefined ? '' : clockTime(e.at, timeZone)} ${e.type === 'message.posted' ? html`<strong>${String(e.payload.author ?? '')}</strong>: ${String(e.payload.body)}` : words(e.type)}</li>`)}
         </ul>
         <form onSubmit=${send} aria-label="Post a message">
           <label for="m-text">Message</label
           ><input id="m-text" value=${text} onInput=${(e: Event) => setText((e.target as HTMLInputElement).value)} />
-          <button type="submit">Post</button>
+          <button type="submit" class="btn btn-primary">Post</button>
         </form>
       </section>
     </div>

@@ -8,9 +8,17 @@ import { Badge, CASE_STATUS_ORDER, caseStatusWords } from '../ui/badge.js';
 import { Button, ConfirmButton } from '../ui/button.js';
 import { EmptyState, LoadError, Loading } from '../ui/empty.js';
 import { Field, SelectField, TextAreaField } from '../ui/field.js';
-import { calendarDate, dateTime } from '../ui/format.js';
+import { calendarDate, dateTime, words } from '../ui/format.js';
 import { html } from '../ui/html.js';
-import { RECORD_TYPE_WORDS, REFERRAL_REASON_WORDS, labelOf, optionsOf } from '../ui/labels.js';
+import {
+  INTENT_WORDS,
+  MODALITY_WORDS,
+  RECORD_TYPE_WORDS,
+  REFERRAL_REASON_WORDS,
+  SETTING_WORDS,
+  labelOf,
+  optionsOf,
+} from '../ui/labels.js';
 import { PatientBanner } from '../ui/patient-banner.js';
 import { fieldErrors, problemText } from '../ui/problem.js';
 import { toastError, toastSuccess } from '../ui/toast.js';
@@ -118,7 +126,14 @@ function Workflow(props: { c: Case; onChange: (c: Case) => void; coordinator: bo
 const READINESS_TONE = { current: 'success', stale: 'warning', missing: 'danger' } as const;
 const READINESS_WORDS = { current: 'In', stale: 'Too old', missing: 'Missing' } as const;
 
-function ReadinessPanel(props: { caseId: string; r: Readiness; coordinator: boolean; onChange: () => void }) {
+function ReadinessPanel(props: {
+  caseId: string;
+  r: Readiness;
+  coordinator: boolean;
+  /** Before the case is scheduled, readiness is what stands between it and a visit. */
+  scheduling: boolean;
+  onChange: () => void;
+}) {
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const waive = async (item: Readiness['items'][number]['item']): Promise<void> => {
@@ -141,7 +156,9 @@ function ReadinessPanel(props: { caseId: string; r: Readiness; coordinator: bool
     <p role="status">
       ${
         props.r.ready
-          ? 'Every record the clinic requires is in or waived: the case can be scheduled.'
+          ? props.scheduling
+            ? 'Every record the clinic requires is in or waived: the case can be scheduled.'
+            : 'Every record the clinic requires is in or waived.'
           : `${props.r.items.filter((i) => i.status !== 'current' && i.waived === undefined).length} of ${props.r.items.length} required records still to come.`
       }
     </p>
@@ -157,7 +174,11 @@ function ReadinessPanel(props: { caseId: string; r: Readiness; coordinator: bool
                   >
                   <strong> ${labelOf(RECORD_TYPE_WORDS, i.item)}</strong>
                   ${i.maxAgeDays === undefined ? null : html`<span class="muted"> (at most ${i.maxAgeDays} days old)</span>`}
-                  ${i.waived === undefined ? null : html`<div class="muted">Waived: ${i.waived.reason}</div>`}
+                  ${
+                    i.waived === undefined
+                      ? null
+                      : html`<div class="muted">Waived on ${calendarDate(i.waived.at)}: ${i.waived.reason}</div>`
+                  }
                   ${
                     props.coordinator && i.status !== 'current' && i.waived === undefined
                       ? html`<div class="field-row waive">
@@ -309,9 +330,42 @@ function Records(props: { caseId: string; records: RecordRow[]; timeZone: string
   </section>`;
 }
 
+type History = Schemas['PatientHistoryDto'];
+
+/** One step of a recommendation in words: "1. Surgery, curative, neoadjuvant: letrozole — …". */
+function stepText(i: Schemas['TreatmentItemDto']): string {
+  const what = [
+    labelOf(MODALITY_WORDS, i.modality),
+    labelOf(INTENT_WORDS, i.intent).toLowerCase(),
+    i.setting === undefined ? null : labelOf(SETTING_WORDS, i.setting).toLowerCase(),
+  ].filter((x) => x !== null);
+  const detail = [
+    i.regimen,
+    (i.drugs ?? []).join(', '),
+    (i.procedures ?? []).map((p) => p.replace(/_/g, ' ')).join(', '),
+    i.description,
+  ].filter((x) => x !== undefined && x !== '');
+  return `${i.sequence}. ${what.join(', ')}${detail.length === 0 ? '' : `: ${detail.join(' — ')}`}`;
+}
+
+/** A list of the history, or its absence said in words. */
+function HistoryList(props: { title: string; items: string[] }) {
+  return html`<dt>${props.title}</dt>
+    <dd>
+      ${
+        props.items.length === 0
+          ? html`<span class="muted">None recorded</span>`
+          : html`<ul class="plain">
+              ${props.items.map((x) => html`<li>${x}</li>`)}
+            </ul>`
+      }
+    </dd>`;
+}
+
 function Referral(props: { c: Case; history: Schemas['HistoryVersionDto'] | undefined }) {
   const { c } = props;
-  const question = props.history?.document.referringQuestion;
+  const h: History = props.history?.document ?? {};
+  const steps = [...c.referringRecommendation].sort((a, b) => a.sequence - b.sequence);
   return html`<section aria-labelledby="referral-h" class="card">
     <h2 id="referral-h">Referral</h2>
     <dl class="facts">
@@ -322,12 +376,18 @@ function Referral(props: { c: Case; history: Schemas['HistoryVersionDto'] | unde
       <dt>Asked by</dt>
       <dd>${c.initiator === 'physician' ? 'The referring physician' : 'The patient'}</dd>
       <dt>Consent to record the discussion</dt>
-      <dd>${c.patientDetail.consentToRecord === true ? 'Given' : 'Not given'}</dd>
+      <dd>${c.patientDetail.consentToRecord ? 'Given' : 'Not given'}</dd>
       ${
-        question === undefined
+        h.referringQuestion === undefined
           ? null
           : html`<dt>Question to the board</dt>
-              <dd>${question}</dd>`
+              <dd>${h.referringQuestion}</dd>`
+      }
+      ${
+        h.patientGoals === undefined
+          ? null
+          : html`<dt>The patient's goals</dt>
+              <dd>${h.patientGoals}</dd>`
       }
       ${
         c.siteOverride === null
@@ -335,6 +395,69 @@ function Referral(props: { c: Case; history: Schemas['HistoryVersionDto'] | unde
           : html`<dt>Taken outside the clinic's sites</dt>
               <dd>${c.siteOverride.reason}</dd>`
       }
+      <dt>Referring recommendation</dt>
+      <dd>
+        ${
+          steps.length === 0
+            ? html`<span class="muted">None made</span>`
+            : html`<ol class="plain">
+                ${steps.map((i) => html`<li>${stepText(i)}</li>`)}
+              </ol>`
+        }
+      </dd>
+    </dl>
+    <h3>History</h3>
+    <dl class="facts">
+      ${
+        h.menopausalStatus === undefined
+          ? null
+          : html`<dt>Menopausal status</dt>
+              <dd>${words(h.menopausalStatus)}</dd>`
+      }
+      <${HistoryList}
+        title="Treatments so far"
+        items=${(h.treatments ?? []).map((t) =>
+          [
+            labelOf(MODALITY_WORDS, t.modality),
+            t.regimen,
+            t.startDate === undefined ? null : `from ${calendarDate(t.startDate)}`,
+            t.endDate === undefined ? null : `to ${calendarDate(t.endDate)}`,
+            t.bestResponse === undefined ? null : `best response: ${words(t.bestResponse).toLowerCase()}`,
+          ]
+            .filter((x) => x !== null && x !== undefined)
+            .join(', '),
+        )}
+      />
+      <${HistoryList}
+        title="Current medications"
+        items=${(h.medications ?? []).map((m) => [m.name, m.dose, m.frequency].filter((x) => x !== undefined).join(' '))}
+      />
+      <${HistoryList}
+        title="Allergies"
+        items=${(h.allergies ?? []).map(
+          (a) =>
+            `${a.substance}${a.reaction === undefined ? '' : `: ${a.reaction}`}${a.severity === undefined ? '' : ` (${words(a.severity).toLowerCase()})`}`,
+        )}
+      />
+      <${HistoryList}
+        title="Other conditions"
+        items=${(h.comorbidities ?? []).map((x) => `${x.description}${x.icd10cm === undefined ? '' : ` (${x.icd10cm})`}`)}
+      />
+      <${HistoryList}
+        title="Family history"
+        items=${(h.familyHistory ?? []).map(
+          (f) =>
+            `${words(f.relative)}: ${f.condition}${f.ageAtDiagnosis === undefined ? '' : `, at ${f.ageAtDiagnosis}`}`,
+        )}
+      />
+      <${HistoryList}
+        title="Genetic tests"
+        items=${(h.geneticTests ?? []).map((g) =>
+          [g.testName, g.gene, g.variant, words(g.result).toLowerCase(), `(${g.origin})`]
+            .filter((x) => x !== undefined)
+            .join(' '),
+        )}
+      />
     </dl>
   </section>`;
 }
@@ -391,7 +514,13 @@ export function CasePage(props: { id: string; me: Me }) {
     />
     <div class="case-grid">
       <${Workflow} c=${c} coordinator=${coordinator} onChange=${changed} />
-      <${ReadinessPanel} caseId=${c.id} r=${readiness} coordinator=${coordinator} onChange=${data.reload} />
+      <${ReadinessPanel}
+        caseId=${c.id}
+        r=${readiness}
+        coordinator=${coordinator}
+        scheduling=${['referred', 'records_pending', 'ready'].includes(c.status)}
+        onChange=${data.reload}
+      />
     </div>
     <${ItineraryPanel} caseId=${c.id} clinicId=${c.clinicId} timeZone=${clinic.timeZone} onChange=${data.reload} />
     <${CaseBoardPanel} caseId=${c.id} clinicId=${c.clinicId} timeZone=${clinic.timeZone} onChange=${data.reload} />

@@ -186,13 +186,12 @@ export function Intake() {
       error: error(path),
       ...more,
     });
-  const stage = (key: string, legend: string, prefix: string) =>
-    html`<${Fieldset} legend=${legend}>
+  // No example values inside the boxes: a grey "IIB" beside a typed cT2 cN0 cM0 reads as a stage.
+  const stage = (key: string, legend: string, hint: string) =>
+    html`<${Fieldset} legend=${legend} hint=${hint}>
       <div class="field-row">
-        ${text(`referringDiagnosis.${key}.t`, 'T', { placeholder: `${prefix}T2` })}
-        ${text(`referringDiagnosis.${key}.n`, 'N', { placeholder: `${prefix}N1` })}
-        ${text(`referringDiagnosis.${key}.m`, 'M', { placeholder: `${prefix === 'p' ? 'c' : prefix}M0` })}
-        ${text(`referringDiagnosis.${key}.stageGroup`, 'Stage group', { placeholder: 'IIB' })}
+        ${text(`referringDiagnosis.${key}.t`, 'T')} ${text(`referringDiagnosis.${key}.n`, 'N')}
+        ${text(`referringDiagnosis.${key}.m`, 'M')} ${text(`referringDiagnosis.${key}.stageGroup`, 'Stage group')}
       </div>
     <//>`;
   const rows = (path: string, legend: string, addLabel: string, columns: Column[], hint?: string) =>
@@ -212,7 +211,8 @@ export function Intake() {
     setSubmitted(true);
     setFailure(undefined);
     if (Object.keys(live).length > 0) {
-      setFailure('The referring diagnosis needs attention: see the fields marked below.');
+      setFailure('The referring diagnosis needs attention: see the fields marked.');
+      setTimeout(() => document.querySelector<HTMLElement>('form.intake [aria-invalid="true"]')?.focus(), 0);
       return;
     }
     setBusy(true);
@@ -228,7 +228,13 @@ export function Intake() {
       toastSuccess(`Referral of ${created.patient.familyName.toUpperCase()}, ${created.patient.givenName} taken in.`);
       navigate(`/case/${created.id}`);
     } catch (err) {
-      setServer(fieldErrors(err));
+      const fields = fieldErrors(err);
+      // An MRN that names someone else is a conflict about one field: say so beside it too.
+      if (err instanceof ApiError && err.problem.status === 409 && /MRN/i.test(err.problem.detail ?? ''))
+        fields['patient.mrn'] = problemText(err);
+      setServer(fields);
+      // Take the coordinator to the first field to correct (the form is long).
+      setTimeout(() => document.querySelector<HTMLElement>('form.intake [aria-invalid="true"]')?.focus(), 0);
       setFailure(
         err instanceof ApiError && err.problem.status === 400 && (err.problem.errors ?? []).length > 0
           ? `Some fields need attention: ${(err.problem.errors ?? []).length} marked below.`
@@ -245,6 +251,10 @@ export function Intake() {
     <h1>New referral</h1>
     <p class="muted">Enter what the referral says. Nothing is filled in for you; fields marked * are required.</p>
     ${clinics.error === undefined ? null : html`<${LoadError} text=${clinics.error} />`}
+    <details class="card">
+      <summary>Import the referral from the referring hospital's system (FHIR) instead</summary>
+      <${FhirImport} onImported=${() => undefined} />
+    </details>
     <form class="intake" onSubmit=${submit} novalidate>
       <${Fieldset} legend="Patient">
         <div class="field-row">
@@ -337,9 +347,13 @@ export function Intake() {
             }),
           )}
         </div>
-        ${stage('clinicalStage', 'Clinical stage (cTNM)', 'c')}
-        ${stage('pathologicalStage', 'Pathological stage (pTNM)', 'p')}
-        ${stage('postTherapyPathologicalStage', 'After neoadjuvant therapy (ypTNM)', 'yp')}
+        ${stage('clinicalStage', 'Clinical stage (cTNM)', 'As the referral writes it, e.g. cT2, cN1, cM0; stage group e.g. IIB.')}
+        ${stage('pathologicalStage', 'Pathological stage (pTNM)', 'e.g. pT1c, pN0(sn); M is cM0 or pM1 (there is no pM0).')}
+        ${stage(
+          'postTherapyPathologicalStage',
+          'After neoadjuvant therapy (ypTNM)',
+          'e.g. ypT0, ypN0; M stays as staged before treatment (cM0 or pM1).',
+        )}
         <${Fieldset} legend="Gleason score (prostate)">
           <div class="field-row">
             ${text('referringDiagnosis.gleason.primary', 'Primary pattern', { inputmode: 'numeric' })}
@@ -495,9 +509,5 @@ export function Intake() {
         <${Button} variant="quiet" onClick=${() => navigate('/cases')}>Cancel<//>
       </div>
     </form>
-    <details class="card">
-      <summary>Or import the referral from the referring hospital's system (FHIR)</summary>
-      <${FhirImport} onImported=${() => undefined} />
-    </details>
   </main>`;
 }

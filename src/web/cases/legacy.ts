@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, importFhirReferral, tokens } from '../api/session.js';
+import { api, importFhirReferral } from '../api/session.js';
 import { html } from '../ui/html.js';
 import { Loading } from '../ui/empty.js';
+import { download } from '../api/client.js';
+import { toastError } from '../ui/toast.js';
 
 // Views carried over from the first version of the app (untyped JSON); each is
 // replaced by typed views of its area as the area is rebuilt.
@@ -40,7 +42,9 @@ export function FhirImport(props: { onImported: () => void }) {
         accept=".json,application/json,application/fhir+json"
         onChange=${(e: Event) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)}
       />
-      <button type="submit" disabled=${file === null || busy}>${busy ? 'Importing…' : 'Import'}</button>
+      <button type="submit" class="btn btn-secondary" disabled=${file === null || busy}>
+        ${busy ? 'Importing…' : 'Import'}
+      </button>
     </form>
     ${
       result === null
@@ -117,9 +121,13 @@ export function Diagnosis(props: { title: string; d: Json | undefined; changed: 
   const markers = results
     .map((b) => {
       const from = SOURCE_WORDS[sources[`biomarkers.${String(b.marker)}|${String(b.origin)}`] ?? ''];
-      return `${b.origin === 'germline' ? 'germline ' : ''}${String(b.marker)} ${b.category == null ? String(b.value ?? '') : String((b.category as Json).label)}${from === undefined ? '' : ` (${from})`}`;
+      // The result as the report gave it first (clinicians need the number), then its category.
+      const reported = b.value == null ? '' : String(b.value);
+      const category = b.category == null ? '' : String((b.category as Json).label);
+      const shown = [reported, category].filter((x, i, all) => x !== '' && all.indexOf(x) === i).join(' — ');
+      return `${b.origin === 'germline' ? 'germline ' : ''}${String(b.marker)} ${shown}${from === undefined ? '' : `, ${from}`}`;
     })
-    .join(', ');
+    .join('; ');
   return html`<div class="card">
     <h3>${props.title}</h3>
     <table>
@@ -137,17 +145,6 @@ export function Diagnosis(props: { title: string; d: Json | undefined; changed: 
       ${row('Additional cancers', 'additional_cancer', (d.additionalCancers as Json[]).map((c) => String(c.description ?? c.primarySite)).join('; ') || null)}
     </table>
   </div>`;
-}
-
-async function download(path: string, name: string): Promise<void> {
-  const t = tokens();
-  const res = await fetch(path, { headers: t === null ? {} : { authorization: `Bearer ${t.accessToken}` } });
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
 }
 
 /**
@@ -215,10 +212,18 @@ export function ClinicalPanel(props: { id: string }) {
         </div>`,
     )}
     <p>
-      <button onClick=${() => void download(`/api/cases/${props.id}/report?format=pdf`, 'second-opinion.pdf')}>
+      <button
+        class="btn btn-secondary"
+        onClick=${() => download(`/api/cases/${props.id}/report?format=pdf`, 'second-opinion.pdf').catch(toastError)}
+      >
         Report (PDF)
       </button>
-      ${' '}<button onClick=${() => void download(`/api/cases/${props.id}/fhir`, 'case.fhir.json')}>FHIR Bundle</button>
+      ${' '}<button
+        class="btn btn-secondary"
+        onClick=${() => download(`/api/cases/${props.id}/fhir`, 'case.fhir.json').catch(toastError)}
+      >
+        FHIR Bundle
+      </button>
     </p>
   </section>`;
 }

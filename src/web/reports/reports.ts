@@ -188,12 +188,14 @@ export function Reports() {
         conf === undefined
           ? null
           : html`<p role="status">
-                ${plural(conf.sessions, 'session')}, ${plural(conf.casesPresented, 'case')} presented. Prospective:
-                ${conf.prospective.pct} % of ${conf.presentations.total} presentations (target
-                ${conf.prospective.targetPct} %)
-                ${conf.prospective.met ? html`<${Badge} tone="success">Target met<//>` : html`<${Badge} tone="danger">Target not met<//>`}.
-                Presentations with no reason or treatment date recorded (${conf.prospective.unknown}) count against the
-                target.
+                ${`${plural(conf.sessions, 'session')}, ${plural(conf.casesPresented, 'case')} presented. `}
+                ${
+                  conf.presentations.total === 0
+                    ? 'No presentation yet this year, so the prospective target (CoC 2.5) cannot be judged.'
+                    : html`${`Prospective: ${conf.prospective.pct} % of ${plural(conf.presentations.total, 'presentation')} (target ${conf.prospective.targetPct} %) `}
+                      ${conf.prospective.met ? html`<${Badge} tone="success">Target met<//>` : html`<${Badge} tone="danger">Target not met<//>`}.
+                      ${` Presentations with no reason or treatment date recorded (${conf.prospective.unknown}) count against the target.`}`
+                }
               </p>
               <div class="table-wrap">
                 <table>

@@ -104,12 +104,21 @@ function Day(props: { clinicId: string; date: string; me: Me }) {
     return p === undefined ? 'A patient you cannot see' : `${patientName(p)}, MRN ${p.mrn}`;
   };
   const item = (
-    a: { caseId: string; discipline: string; specialistId: string; start: string; end: string },
+    a: {
+      caseId: string;
+      discipline: string;
+      specialistId: string;
+      start: string;
+      end: string;
+      patientAttends?: boolean;
+    },
     key: string,
     flags: { conflict?: boolean; proposed?: boolean },
   ): TimelineItem => {
     const p = patients.get(a.caseId);
     const note = flags.proposed === true ? ' (proposed)' : flags.conflict === true ? ' (conflict)' : '';
+    // A review of records without the patient (pathology, radiology) is no visit: it may overlap one.
+    const review = a.patientAttends === false;
     return {
       key,
       span: spanOf(a),
@@ -117,7 +126,7 @@ function Day(props: { clinicId: string; date: string; me: Me }) {
       tone: tone(a.caseId),
       proposed: flags.proposed,
       conflict: flags.conflict,
-      label: `${clockTime(a.start, tz)}–${clockTime(a.end, tz)} ${who(a.caseId)}, ${disciplineWords(a.discipline)} with ${specialistName(data, a.specialistId, a.discipline)}${note}`,
+      label: `${clockTime(a.start, tz)}–${clockTime(a.end, tz)} ${who(a.caseId)}, ${disciplineWords(a.discipline)}${review ? ' review, patient not present,' : ''} with ${specialistName(data, a.specialistId, a.discipline)}${note}`,
       children: html`<span class="tl-time"
           >${clockTime(a.start, tz)}${flags.proposed === true ? html` <span class="tl-flag">Proposed</span>` : null}${
             flags.conflict === true ? html` <span class="tl-flag">⚠ Conflict</span>` : null
@@ -125,7 +134,7 @@ function Day(props: { clinicId: string; date: string; me: Me }) {
         >
         <strong class="tl-name">${p === undefined ? 'Patient' : patientName(p)}</strong>
         <span class="tl-mrn">${p === undefined ? '' : `MRN ${p.mrn}`}</span>
-        <span class="tl-what">${disciplineWords(a.discipline)}</span>`,
+        <span class="tl-what">${disciplineWords(a.discipline)}${review ? ' review, patient not present' : ''}</span>`,
     };
   };
   const proposed = (plan?.plan.placed ?? []).flatMap((p) =>

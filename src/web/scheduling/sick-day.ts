@@ -82,8 +82,9 @@ export function SickDay(props: {
   return html`<section aria-labelledby="repair-h">
     <h2 id="repair-h">Sick-day repair</h2>
     <p class="hint">
-      When a specialist cannot come, their visits this day are planned again around every other booking; nobody else
-      moves.
+      When a specialist cannot come, the day of each patient who was to see them is planned again around every other
+      booking (their other visits may move too); patients who were not to see them keep their times. Tell the patients
+      whose times change.
     </p>
     <div class="field-row">
       ${SelectField({

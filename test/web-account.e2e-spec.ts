@@ -8,6 +8,7 @@ import { launchChromium } from './utils/browser.js';
 import request from 'supertest';
 import { baseUrlOf } from './utils/board-fixtures.js';
 import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
+import { watchErrors } from './utils/web-app.js';
 
 // The account pages in Debian's Chromium (set up as in web.e2e-spec.ts):
 // an admin creates an account, its owner sets the password from the
@@ -49,7 +50,7 @@ describe('The account pages in the browser', () => {
     const link = created.body.setPasswordLink as { path: string };
 
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    const page = await context.newPage();
+    const page = watchErrors(await context.newPage());
     await page.goto(`${base}${link.path}`);
     await page.getByRole('heading', { name: 'Choose your password' }).waitFor();
     // A weak password is refused where it was typed.

@@ -6,7 +6,7 @@ import { baseUrlOf } from './utils/board-fixtures.js';
 import { launchChromium } from './utils/browser.js';
 import { referralBody } from './utils/factories.js';
 import { bearer, createTestApp, createUser, login, type TestApp, type TestUser } from './utils/test-app.js';
-import { checkView, signedIn, VIEWPORTS, type ViewportName } from './utils/web-app.js';
+import { checkView, watchErrors, signedIn, VIEWPORTS, type ViewportName } from './utils/web-app.js';
 
 // Administration in the browser: an admin signs in with their second factor,
 // sets up a clinic (time zone and rules), a room and a specialist with weekly
@@ -50,7 +50,7 @@ describe('Administration in the browser', () => {
 
   it("should do an admin's whole job: clinic, room, specialist, invite, membership, link, and the audit trail", async () => {
     const context = await browser.newContext({ ...VIEWPORTS.desktop, timezoneId: 'America/Denver', locale: 'en-US' });
-    const page = await context.newPage();
+    const page = watchErrors(await context.newPage());
 
     // Sign in with the password and the authenticator code.
     await t.dataSource.query(`UPDATE app_user SET totp_last_step = NULL WHERE id = $1`, [admin.id]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './utils/browser.js';
-import { expectNoHorizontalScroll, seriousViolations, VIEWPORTS } from './utils/web-app.js';
+import { checkView, expectNoHorizontalScroll, seriousViolations, VIEWPORTS, watchErrors } from './utils/web-app.js';
 
 // The checks every browser test runs on every view must be able to fail:
 // shown here on pages built to break them.
@@ -40,5 +40,17 @@ describe('The browser tests’ own checks', () => {
     );
     await expectNoHorizontalScroll(page, 'scrolls inside its own box');
     await context.close();
+  });
+
+  it('should fail a view whose script threw, even when it looks fine', async () => {
+    const page = watchErrors(await browser.newPage());
+    await page.setContent(
+      '<html lang="en"><head><title>t</title></head><body><main><h1>Fine</h1></main></body></html>',
+    );
+    await checkView(page, 'checks-no-error');
+    await page.evaluate('setTimeout(() => { throw new Error("a view crashed") })');
+    await page.waitForTimeout(50);
+    await expect(checkView(page, 'checks-script-error')).rejects.toThrow(/a view crashed/);
+    await page.close();
   });
 });

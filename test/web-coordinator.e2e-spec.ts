@@ -14,7 +14,7 @@ import {
   type TestUser,
   type Tokens,
 } from './utils/test-app.js';
-import { checkView, VIEWPORTS, type ViewportName } from './utils/web-app.js';
+import { checkView, VIEWPORTS, watchErrors, type ViewportName } from './utils/web-app.js';
 
 /** A week from today in Denver (a day still to come whenever the suite runs), and the board the day after. */
 const dayIn = (days: number): string =>
@@ -88,7 +88,7 @@ describe('The coordinator in the browser', () => {
 
   async function signIn(viewport: ViewportName): Promise<Page> {
     const context = await browser.newContext({ ...VIEWPORTS[viewport], timezoneId: 'America/Denver', locale: 'en-US' });
-    const page = await context.newPage();
+    const page = watchErrors(await context.newPage());
     await page.goto(`${base}/`);
     await page.getByLabel('Email').fill(coordinator.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { baseUrlOf, boardWorld, type BoardWorld } from './utils/board-fixtures.js';
 import { addMember, breastClinicBody, createClinic, referralBody } from './utils/factories.js';
 import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
-import { checkView } from './utils/web-app.js';
+import { checkView, watchErrors } from './utils/web-app.js';
 
 // The browser app in Debian's Chromium (installed by .ci/run), driven by
 // playwright-core, against the real server. Screenshots of each view go to
@@ -31,7 +31,7 @@ describe('The browser app', () => {
     await context.addInitScript({
       content: `sessionStorage.setItem('consilium.tokens', ${JSON.stringify(JSON.stringify(tokens))})`,
     });
-    const page = await context.newPage();
+    const page = watchErrors(await context.newPage());
     return { context, page };
   }
   // Every view: axe finds no serious or critical violation, nothing scrolls sideways, and a screenshot is saved.
@@ -285,7 +285,8 @@ describe('The browser app', () => {
     await page.getByText('clinical: cT2 cN1 cM0, anatomic stage IIB').waitFor();
     await page.getByText('HER2 positive (IHC 3+)').waitFor();
     // What the board did not restate stands as the referral said it, and says so.
-    await page.getByText('ER positive (> 10%) (from the referral)').waitFor();
+    // The result as the report gave it, then its category (ASCO/CAP), then where it comes from.
+    await page.getByText('ER positive (90%) — positive (> 10%), from the referral').waitFor();
     await page.getByText('C50.4 Upper-outer quadrant of breast').first().waitFor();
     await page.getByText('management impact potential').waitFor();
     await shot(page, 'case-changes');

@@ -31,7 +31,7 @@ export async function signedIn(
   await context.addInitScript({
     content: `sessionStorage.setItem('consilium.tokens', ${JSON.stringify(JSON.stringify(tokens))})`,
   });
-  const page = await context.newPage();
+  const page = watchErrors(await context.newPage());
   return { context, page };
 }
 
@@ -90,8 +90,21 @@ export async function expectNoHorizontalScroll(page: Page, view: string): Promis
   });
 }
 
-/** Everything a view is checked for, then its screenshot. */
+const pageErrors = new WeakMap<Page, string[]>();
+
+/** Records the page's uncaught script errors, so that checkView fails on a view that threw. */
+export function watchErrors(page: Page): Page {
+  if (!pageErrors.has(page)) {
+    const seen: string[] = [];
+    pageErrors.set(page, seen);
+    page.on('pageerror', (e) => seen.push(e.message));
+  }
+  return page;
+}
+
+/** Everything a view is checked for (no script error, axe, no sideways scroll), then its screenshot. */
 export async function checkView(page: Page, name: string): Promise<void> {
+  expect({ view: name, scriptErrors: pageErrors.get(watchErrors(page)) }).toEqual({ view: name, scriptErrors: [] });
   await expectAccessible(page, name);
   await expectNoHorizontalScroll(page, name);
   await shot(page, name);

@@ -337,14 +337,14 @@ function stepText(i: Schemas['TreatmentItemDto']): string {
   const what = [
     labelOf(MODALITY_WORDS, i.modality),
     labelOf(INTENT_WORDS, i.intent).toLowerCase(),
-    i.setting === undefined ? null : labelOf(SETTING_WORDS, i.setting).toLowerCase(),
-  ].filter((x) => x !== null);
+    i.setting == null ? null : labelOf(SETTING_WORDS, i.setting).toLowerCase(),
+  ].filter((x) => x != null);
   const detail = [
     i.regimen,
     (i.drugs ?? []).join(', '),
     (i.procedures ?? []).map((p) => p.replace(/_/g, ' ')).join(', '),
     i.description,
-  ].filter((x) => x !== undefined && x !== '');
+  ].filter((x) => x != null && x !== '');
   return `${i.sequence}. ${what.join(', ')}${detail.length === 0 ? '' : `: ${detail.join(' — ')}`}`;
 }
 
@@ -378,13 +378,13 @@ function Referral(props: { c: Case; history: Schemas['HistoryVersionDto'] | unde
       <dt>Consent to record the discussion</dt>
       <dd>${c.patientDetail.consentToRecord ? 'Given' : 'Not given'}</dd>
       ${
-        h.referringQuestion === undefined
+        h.referringQuestion == null
           ? null
           : html`<dt>Question to the board</dt>
               <dd>${h.referringQuestion}</dd>`
       }
       ${
-        h.patientGoals === undefined
+        h.patientGoals == null
           ? null
           : html`<dt>The patient's goals</dt>
               <dd>${h.patientGoals}</dd>`
@@ -409,7 +409,7 @@ function Referral(props: { c: Case; history: Schemas['HistoryVersionDto'] | unde
     <h3>History</h3>
     <dl class="facts">
       ${
-        h.menopausalStatus === undefined
+        h.menopausalStatus == null
           ? null
           : html`<dt>Menopausal status</dt>
               <dd>${words(h.menopausalStatus)}</dd>`
@@ -420,41 +420,40 @@ function Referral(props: { c: Case; history: Schemas['HistoryVersionDto'] | unde
           [
             labelOf(MODALITY_WORDS, t.modality),
             t.regimen,
-            t.startDate === undefined ? null : `from ${calendarDate(t.startDate)}`,
-            t.endDate === undefined ? null : `to ${calendarDate(t.endDate)}`,
-            t.bestResponse === undefined ? null : `best response: ${words(t.bestResponse).toLowerCase()}`,
+            t.startDate == null ? null : `from ${calendarDate(t.startDate)}`,
+            t.endDate == null ? null : `to ${calendarDate(t.endDate)}`,
+            t.bestResponse == null ? null : `best response: ${words(t.bestResponse).toLowerCase()}`,
           ]
-            .filter((x) => x !== null && x !== undefined)
+            .filter((x) => x != null)
             .join(', '),
         )}
       />
       <${HistoryList}
         title="Current medications"
-        items=${(h.medications ?? []).map((m) => [m.name, m.dose, m.frequency].filter((x) => x !== undefined).join(' '))}
+        items=${(h.medications ?? []).map((m) => [m.name, m.dose, m.frequency].filter((x) => x != null).join(' '))}
       />
       <${HistoryList}
         title="Allergies"
         items=${(h.allergies ?? []).map(
           (a) =>
-            `${a.substance}${a.reaction === undefined ? '' : `: ${a.reaction}`}${a.severity === undefined ? '' : ` (${words(a.severity).toLowerCase()})`}`,
+            `${a.substance}${a.reaction == null ? '' : `: ${a.reaction}`}${a.severity == null ? '' : ` (${words(a.severity).toLowerCase()})`}`,
         )}
       />
       <${HistoryList}
         title="Other conditions"
-        items=${(h.comorbidities ?? []).map((x) => `${x.description}${x.icd10cm === undefined ? '' : ` (${x.icd10cm})`}`)}
+        items=${(h.comorbidities ?? []).map((x) => `${x.description}${x.icd10cm == null ? '' : ` (${x.icd10cm})`}`)}
       />
       <${HistoryList}
         title="Family history"
         items=${(h.familyHistory ?? []).map(
-          (f) =>
-            `${words(f.relative)}: ${f.condition}${f.ageAtDiagnosis === undefined ? '' : `, at ${f.ageAtDiagnosis}`}`,
+          (f) => `${words(f.relative)}: ${f.condition}${f.ageAtDiagnosis == null ? '' : `, at ${f.ageAtDiagnosis}`}`,
         )}
       />
       <${HistoryList}
         title="Genetic tests"
         items=${(h.geneticTests ?? []).map((g) =>
           [g.testName, g.gene, g.variant, words(g.result).toLowerCase(), `(${g.origin})`]
-            .filter((x) => x !== undefined)
+            .filter((x) => x != null)
             .join(' '),
         )}
       />

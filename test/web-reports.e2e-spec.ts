@@ -52,6 +52,12 @@ describe('The reports in the browser', () => {
       });
     expect(board.status).toBe(201);
     expect(board.body.change).toMatchObject({ concordance: 'major' });
+    // One presentation at the board, with no reason recorded: it counts against the CoC 2.5 target.
+    const presented = await request(t.http)
+      .post(`/api/board-sessions/${w.sessionId}/presenting`)
+      .set(bearer(w.coord.tokens))
+      .send({ caseId: w.cases[0] });
+    expect(presented.status).toBeLessThan(300);
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
@@ -83,10 +89,8 @@ describe('The reports in the browser', () => {
 
     // The conference figures: sessions of this year, the target in words, not colour alone.
     await page.getByRole('heading', { name: /Cancer conference/ }).waitFor();
-    await page
-      .getByText(/Target (met|not met)/)
-      .first()
-      .waitFor();
+    await page.getByText(/Prospective: 0 % of 1 presentation \(target \d+ %\)/).waitFor();
+    expect(await page.locator('.badge-danger', { hasText: 'Target not met' }).count()).toBe(1);
     await page.getByRole('rowheader', { name: 'Pathology' }).waitFor();
     await context.close();
   }, 60_000);
@@ -98,6 +102,12 @@ describe('The reports in the browser', () => {
     await page.getByLabel('Referred from').fill('2020-01-01');
     await page.getByLabel('Up to (not including)').fill('2021-01-01');
     await page.getByText('No case reviewed in this period').waitFor();
+    // A year without presentations: the target is not judged (no red "not met" over nothing).
+    await page.getByLabel('Year').fill('2020');
+    await page
+      .getByText('No presentation yet this year, so the prospective target (CoC 2.5) cannot be judged.')
+      .waitFor();
+    expect(await page.getByText('Target not met').count()).toBe(0);
     await checkView(page, 'reports-empty-tablet');
     await context.close();
   }, 60_000);

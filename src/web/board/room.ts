@@ -19,7 +19,6 @@ import { patientName, sessionStatusWords } from './words.js';
 
 type Session = Schemas['BoardSessionDetailDto'];
 type Item = Schemas['AgendaItemDto'];
-type Specialist = Schemas['SpecialistResponseDto'];
 
 // The socket's events and the plan API's answers are not described by the API
 // document, so their shapes are written here (README "Realtime", src/plans).
@@ -164,7 +163,8 @@ export function Room(props: { id: string; me: Me }) {
   };
 
   const back = html`<p><a href=${`#/board/${props.id}`}>← The session</a></p>`;
-  if (loaded.error !== undefined)
+  // A failed re-read (say, offline) keeps the room on screen; only a first failure replaces it.
+  if (loaded.error !== undefined && loaded.data === undefined)
     return html`<main>
       ${back}
       <h1>Board room</h1>
@@ -504,9 +504,7 @@ function PlanPanel(props: {
             ></textarea>
             ${problem === undefined ? null : html`<p id="v-problem" class="error" role="alert">${problem}</p>`}
             <div class="actions">
-              ${(Object.keys(VOTE_WORDS) as (keyof typeof VOTE_WORDS)[]).map(
-                (v) => html`<${Button} onClick=${() => vote(v)}>${VOTE_WORDS[v]}<//>`,
-              )}
+              ${Object.keys(VOTE_WORDS).map((v) => html`<${Button} onClick=${() => vote(v)}>${VOTE_WORDS[v]}<//>`)}
             </div>
             ${
               chair

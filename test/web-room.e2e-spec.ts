@@ -68,7 +68,9 @@ describe('The board room in the browser', () => {
       await page.getByRole('region', { name: 'Patient' }).getByText('HOLMES').waitFor();
       await page.getByTestId('stream').getByText('Now presenting HOLMES, Ada').waitFor();
     }
-    await chair.page.getByText(/Case 1 of 2, on screen for under a minute/).waitFor();
+    expect(await chair.page.getByRole('region', { name: 'Presenting' }).textContent()).toContain(
+      'Case 1 of 2, on screen for under a minute.',
+    );
     expect(await chair.page.getByTestId('stream').textContent()).not.toMatch(/case\.presenting|agenda\.changed/);
 
     // The board re-reads case 1's diagnosis: one banner naming the patient, new to those in the room.
@@ -99,8 +101,11 @@ describe('The board room in the browser', () => {
     expect(await late.textContent()).not.toContain('New');
     const attendance = coord.page.locator('section.attendance');
     expect(await attendance.getByRole('status').textContent()).toContain('Missing: Pathology, Medical oncology.');
-    for (const name of names) {
-      await attendance.getByLabel('Specialist').selectOption({ label: new RegExp(name) as never });
+    for (const [name, discipline] of [
+      [names[0], 'Pathology'],
+      [names[1], 'Medical oncology'],
+    ]) {
+      await attendance.getByLabel('Specialist').selectOption({ label: `${name} (${discipline})` });
       await attendance.getByRole('button', { name: 'Check in', exact: true }).click();
       await attendance.locator('.attendee', { hasText: name }).getByText('Present').waitFor();
     }

@@ -318,8 +318,7 @@ function PresenterControls(props: { session: Session; events: BoardEvent[]; onCh
       ${
         at < 0
           ? 'No case on screen yet.'
-          : html`Case ${at + 1} of
-            ${discuss.length}${started === null ? '' : `, on screen for ${minutes(Date.now() - Date.parse(started))}`}.`
+          : `Case ${at + 1} of ${discuss.length}${started === null ? '' : `, on screen for ${minutes(Date.now() - Date.parse(started))}`}.`
       }
     </p>
     <div class="actions">

@@ -395,6 +395,9 @@ function OnScreen(props: { item: Item; events: BoardEvent[]; liveFrom: string | 
   </div>`;
 }
 
+const itemWords = (i: PlanView['items'][number]): string =>
+  `${labelOf(MODALITY_WORDS, i.modality)}, ${labelOf(INTENT_WORDS, i.intent).toLowerCase()}${i.description === undefined ? '' : `: ${i.description}`}`;
+
 /** The plan before the board for the case on screen: items, votes, consensus, the chair's signature. */
 function PlanPanel(props: {
   caseId: string;
@@ -445,6 +448,7 @@ function PlanPanel(props: {
     }
   };
   const c = plan.consensus;
+  const signedWords = `Signed by ${props.nameOf(plan.signedBy)}${plan.signedAt === null ? '' : ` at ${dateTime(plan.signedAt, props.tz)} ${zoneLabel(props.tz)}`}`;
   const chair = props.me.id === props.chairId;
   return html`<div class="plan-card" aria-label="Plan">
     <p>
@@ -453,13 +457,7 @@ function PlanPanel(props: {
       ${plan.status === 'signed' ? html`<${Badge} tone="success">Signed<//>` : html`<${Badge} tone="info">Proposed<//>`}
     </p>
     <ol class="plan-items">
-      ${plan.items.map(
-        (i) =>
-          html`<li>
-            ${labelOf(MODALITY_WORDS, i.modality)},
-            ${labelOf(INTENT_WORDS, i.intent).toLowerCase()}${i.description === undefined ? '' : `: ${i.description}`}
-          </li>`,
-      )}
+      ${plan.items.map((i) => html`<li>${itemWords(i)}</li>`)}
     </ol>
     <h3>Votes</h3>
     ${
@@ -488,10 +486,7 @@ function PlanPanel(props: {
     </p>
     ${
       plan.status === 'signed'
-        ? html`<p class="signed" data-testid="signed">
-            Signed by ${props.nameOf(plan.signedBy)} at
-            ${plan.signedAt === null ? '' : `${dateTime(plan.signedAt, props.tz)} ${zoneLabel(props.tz)}`}
-          </p>`
+        ? html`<p class="signed" data-testid="signed">${signedWords}</p>`
         : html`<div class="vote-box">
             <label for="v-comment">Comment (needed to disagree)</label>
             <textarea

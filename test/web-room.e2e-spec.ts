@@ -63,7 +63,7 @@ describe('The board room in the browser', () => {
     }
     // Only the chair (or a coordinator) presents.
     expect(await path.page.getByRole('region', { name: 'Presenting' }).count()).toBe(0);
-    await chair.page.getByRole('button', { name: 'Next case: HOLMES, Ada' }).click();
+    await chair.page.getByRole('button', { name: 'First case: HOLMES, Ada' }).click();
     for (const { page } of [chair, path]) {
       await page.getByRole('region', { name: 'Patient' }).getByText('HOLMES').waitFor();
       await page.getByTestId('stream').getByText('Now presenting HOLMES, Ada').waitFor();
@@ -175,7 +175,7 @@ describe('The board room in the browser', () => {
 
     // The signature, confirmed in a dialog, then who signed and when.
     await plan.getByRole('button', { name: 'Sign plan' }).click();
-    const dialog = chair.page.getByRole('dialog', { name: 'Sign plan version 1?' });
+    const dialog = chair.page.getByRole('dialog', { name: 'Sign version 1 of the plan?' });
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Sign the plan' }).click();
     await plan.getByTestId('signed').waitFor();

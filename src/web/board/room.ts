@@ -322,17 +322,11 @@ function PresenterControls(props: { session: Session; events: BoardEvent[]; onCh
       }
     </p>
     <div class="actions">
-      <${Button}
-        disabled=${prev === undefined}
-        label=${prev === undefined ? 'Previous case' : `Previous case: ${patientName(prev.patient)}`}
-        onClick=${() => (prev === undefined ? undefined : present(prev))}
-        >← Previous case<//
+      <${Button} disabled=${prev === undefined} onClick=${() => (prev === undefined ? undefined : present(prev))}
+        >${prev === undefined ? 'Previous case' : `Previous case: ${patientName(prev.patient)}`}<//
       >
-      <${Button}
-        disabled=${next === undefined}
-        label=${next === undefined ? 'Next case' : `Next case: ${patientName(next.patient)}`}
-        onClick=${() => (next === undefined ? undefined : present(next))}
-        >${at < 0 ? 'Present the first case' : 'Next case →'}<//
+      <${Button} disabled=${next === undefined} onClick=${() => (next === undefined ? undefined : present(next))}
+        >${next === undefined ? 'Next case' : `${at < 0 ? 'First case' : 'Next case'}: ${patientName(next.patient)}`}<//
       >
     </div>
     ${
@@ -504,7 +498,7 @@ function PlanPanel(props: {
               chair
                 ? html`<div class="actions">
                     <${ConfirmButton}
-                      title=${`Sign plan version ${plan.number}?`}
+                      title=${`Sign version ${plan.number} of the plan?`}
                       message=${'Signing makes this plan the board’s recommendation. It cannot be changed afterwards; a change needs a new version.'}
                       confirmLabel="Sign the plan"
                       disabled=${c === null || !c.met}

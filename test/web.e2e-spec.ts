@@ -237,14 +237,15 @@ describe('The browser app', () => {
     }
     await a.page.getByRole('button', { name: 'disagree' }).click();
     await a.page.getByRole('alert').filter({ hasText: 'comment' }).waitFor(); // a dissent needs its rationale
-    await a.page.getByRole('button', { name: 'agree', exact: true }).click();
+    await a.page.getByRole('button', { name: 'Agree', exact: true }).click();
     expect(await a.page.getByRole('button', { name: 'Sign plan' }).count()).toBe(0); // only the chair signs
-    await b.page.getByRole('button', { name: 'agree', exact: true }).click();
+    await b.page.getByRole('button', { name: 'Agree', exact: true }).click();
     await b.page.getByText('consensus met').waitFor();
     await b.page.getByRole('button', { name: 'Sign plan' }).click();
-    await b.page.locator('.pill', { hasText: 'signed' }).waitFor();
+    await b.page.getByRole('dialog').getByRole('button', { name: 'Sign the plan' }).click();
+    await b.page.getByTestId('signed').getByText('Signed by').waitFor();
     // The other member's screen follows, through the plan.* events.
-    await a.page.locator('.pill', { hasText: 'signed' }).waitFor({ timeout: 5000 });
+    await a.page.getByTestId('signed').getByText('Signed by').waitFor({ timeout: 5000 });
     await shot(b.page, 'board-room-plan');
     await a.context.close();
     await b.context.close();

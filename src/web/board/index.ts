@@ -1,7 +1,7 @@
 import type { NavItem, Route } from '../router.js';
 import { STAFF } from '../router.js';
 import { html } from '../ui/html.js';
-import { Room } from './legacy.js';
+import { Room } from './room.js';
 import { SessionPage } from './session.js';
 import { BoardSessions, NewSession } from './sessions.js';
 import { Trials } from './trials.js';
@@ -12,7 +12,7 @@ export const routes: Route[] = [
   // Before /board/:id, which would take "new" for an id.
   { path: '/board/new', roles: ['coordinator'], view: () => html`<${NewSession} />` },
   { path: '/board/:id', roles: STAFF, view: (p, me) => html`<${SessionPage} id=${p.id} me=${me} />` },
-  { path: '/board/:id/room', roles: STAFF, view: (p) => html`<${Room} id=${p.id} />` },
+  { path: '/board/:id/room', roles: STAFF, view: (p, me) => html`<${Room} id=${p.id} me=${me} />` },
   { path: '/trials', roles: STAFF, view: (_, me) => html`<${Trials} me=${me} />` },
 ];
 

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { TransactionContext } from '../database/transaction-context.js';
 import { CaseAccessService } from './case-access.service.js';
 import type { RecordDziDto } from './dto/record.dto.js';
 import { RecordEntity } from './entities/record.entity.js';
@@ -38,6 +39,7 @@ export class RecordTilesService {
     private readonly dataSource: DataSource,
     private readonly access: CaseAccessService,
     private readonly storage: RecordStorage,
+    private readonly tx: TransactionContext,
   ) {}
 
   /** The descriptor of an image record; makes its pyramid if it has none yet. */
@@ -69,14 +71,17 @@ export class RecordTilesService {
     return found.bytes;
   }
 
-  /** Makes the pyramid of stored content if it is an image without one; failures are logged, not thrown. */
-  async prepare(sha256: string, size: number, mediaType: string, recordId: string): Promise<void> {
+  /**
+   * Makes the pyramid of an uploaded image inside the upload's transaction
+   * (record, content and tiles commit together), from the upload's scratch
+   * file. An image sharp cannot read is logged and left without tiles (the
+   * first view tries again); a database failure fails the upload.
+   */
+  async prepare(sha256: string, file: string, mediaType: string, recordId: string): Promise<void> {
     if (!TILED_TYPES.has(mediaType)) return;
-    try {
-      await this.ensure(sha256, size, recordId);
-    } catch (error) {
-      this.log.warn(`no Deep Zoom pyramid for record ${recordId}: ${(error as Error).message}`);
-    }
+    const have = await this.tx.query<unknown>(`SELECT 1 FROM record_tile_pyramid WHERE sha256 = $1`, [sha256]);
+    if (have.length > 0) return;
+    await this.make(sha256, file, recordId, (sql, params) => this.tx.query(sql, params));
   }
 
   private async imageRecord(user: AuthenticatedUser, caseId: string, recordId: string): Promise<RecordEntity> {
@@ -106,46 +111,63 @@ export class RecordTilesService {
     if (existing[0] !== undefined) return existing[0];
     const chunks: Buffer[] = [];
     for await (const chunk of await this.storage.open(sha256, size, { recordId })) chunks.push(chunk as Buffer);
+    const made = await this.dataSource.transaction((manager) =>
+      this.make(sha256, Buffer.concat(chunks), recordId, (sql, params) => manager.query(sql, params)),
+    );
+    if (made === undefined) throw new ConflictException('This image could not be read to show it');
+    return made;
+  }
+
+  /** Tiles an image with sharp and stores its pyramid; undefined (logged) when sharp cannot read it. */
+  private async make(
+    sha256: string,
+    input: Buffer | string,
+    recordId: string,
+    query: (sql: string, params: unknown[]) => Promise<unknown[]>,
+  ): Promise<Pyramid | undefined> {
     const dir = await mkdtemp(path.join(tmpdir(), 'consilium-dz-'));
     try {
-      const image = sharp(Buffer.concat(chunks), { limitInputPixels: 30000 * 30000 });
-      const meta = await image.metadata();
-      if (meta.width === undefined || meta.height === undefined) throw new Error('image without a size');
-      const { width, height } = meta;
-      await image
-        .jpeg({ quality: 85 })
-        .tile({ size: TILE_SIZE, overlap: 0, layout: 'dz' })
-        .toFile(path.join(dir, 'image.dz'));
-      const pyramid: Pyramid = { width, height, tile_size: TILE_SIZE, overlap: 0, format: 'jpeg' };
-      await this.dataSource.transaction(async (manager) => {
-        const inserted = await manager.query<unknown[]>(
-          `INSERT INTO record_tile_pyramid (sha256, width, height, tile_size, overlap, format)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
-          [sha256, width, height, TILE_SIZE, 0, 'jpeg'],
-        );
-        if (inserted.length === 0) return;
-        const files = path.join(dir, 'image_files');
-        for (const level of await readdir(files)) {
-          const names = await readdir(path.join(files, level));
-          for (let start = 0; start < names.length; start += 100) {
-            const batch = names.slice(start, start + 100);
-            const values: unknown[] = [];
-            const rows: string[] = [];
-            for (const name of batch) {
-              const m = /^(\d+)_(\d+)\.jpe?g$/.exec(name);
-              if (m === null) continue;
-              const at = values.length;
-              rows.push(`($1, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})`);
-              values.push(Number(level), Number(m[1]), Number(m[2]), await readFile(path.join(files, level, name)));
-            }
-            if (rows.length === 0) continue;
-            await manager.query(`INSERT INTO record_tile (sha256, level, col, row, bytes) VALUES ${rows.join(', ')}`, [
-              sha256,
-              ...values,
-            ]);
+      let pyramid: Pyramid;
+      try {
+        const image = sharp(input, { limitInputPixels: 30000 * 30000 });
+        const meta = await image.metadata();
+        if (meta.width === undefined || meta.height === undefined) throw new Error('image without a size');
+        await image
+          .jpeg({ quality: 85 })
+          .tile({ size: TILE_SIZE, overlap: 0, layout: 'dz' })
+          .toFile(path.join(dir, 'image.dz'));
+        pyramid = { width: meta.width, height: meta.height, tile_size: TILE_SIZE, overlap: 0, format: 'jpeg' };
+      } catch (error) {
+        this.log.warn(`no Deep Zoom pyramid for record ${recordId}: ${(error as Error).message}`);
+        return undefined;
+      }
+      const inserted = await query(
+        `INSERT INTO record_tile_pyramid (sha256, width, height, tile_size, overlap, format)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
+        [sha256, pyramid.width, pyramid.height, TILE_SIZE, 0, 'jpeg'],
+      );
+      if (inserted.length === 0) return pyramid;
+      const files = path.join(dir, 'image_files');
+      // Beside the level folders, sharp writes vips-properties.xml.
+      for (const level of (await readdir(files)).filter((name) => /^\d+$/.test(name))) {
+        const names = await readdir(path.join(files, level));
+        for (let start = 0; start < names.length; start += 100) {
+          const values: unknown[] = [];
+          const rows: string[] = [];
+          for (const name of names.slice(start, start + 100)) {
+            const m = /^(\d+)_(\d+)\.jpe?g$/.exec(name);
+            if (m === null) continue;
+            const at = values.length;
+            rows.push(`($1, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})`);
+            values.push(Number(level), Number(m[1]), Number(m[2]), await readFile(path.join(files, level, name)));
           }
+          if (rows.length === 0) continue;
+          await query(`INSERT INTO record_tile (sha256, level, col, row, bytes) VALUES ${rows.join(', ')}`, [
+            sha256,
+            ...values,
+          ]);
         }
-      });
+      }
       return pyramid;
     } finally {
       await rm(dir, { recursive: true, force: true });

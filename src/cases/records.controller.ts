@@ -136,11 +136,10 @@ export class RecordsController {
     @Param('recordId', new ParseUUIDPipe()) recordId: string,
     @Param('level', new ParseIntPipe()) level: number,
     @Param('tile') tile: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
     const bytes = await this.tiles.tile(user, id, recordId, level, tile);
-    // A tile of stored content never changes; private: it is patient data.
-    void reply.header('cache-control', 'private, max-age=31536000, immutable');
+    // No long-lived cache header: every API answer is no-store (audit-hooks.ts), PHI included;
+    // OpenSeadragon keeps the tiles of the open image in memory.
     return new StreamableFile(bytes, { type: 'image/jpeg', length: bytes.length });
   }
 

@@ -104,10 +104,10 @@ export class RecordsService {
             createdBy: user.id,
           }),
         );
+        // An image is tiled now, so its first view does not wait for it.
+        await this.tiles.prepare(file.sha256, file.temp, file.mediaType, record.id);
         return this.added(user, record);
       });
-      // A large image is tiled now, so its first view does not wait for it.
-      await this.tiles.prepare(file.sha256, file.size, file.mediaType, added.id);
       return added;
     } finally {
       if (stored !== undefined) await rm(stored.temp, { force: true });

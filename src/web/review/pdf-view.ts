@@ -80,7 +80,7 @@ export function PdfView(props: { caseId: string; recordId: string }) {
       <span class="muted">${Math.round((ZOOMS[zoom] ?? 1) * 100)} %</span>
       <${Button} variant="quiet" disabled=${zoom >= ZOOMS.length - 1} onClick=${() => setZoom(zoom + 1)}>Zoom in<//>
     </div>
-    <div class="pdf-frame" ref=${frame}>
+    <div class="pdf-frame" ref=${frame} tabindex="0" role="region" aria-label="The page: scroll to move around it">
       <canvas
         ref=${canvas}
         role="img"

@@ -1,7 +1,7 @@
 import { client, ok, type Schemas } from '../api/client.js';
 import { tokens } from '../api/session.js';
 import { LoadError, Loading } from '../ui/empty.js';
-import { calendarDate, dateTime, zoneLabel } from '../ui/format.js';
+import { calendarDate, dateTime } from '../ui/format.js';
 import { html } from '../ui/html.js';
 import { RECORD_TYPE_WORDS, labelOf } from '../ui/labels.js';
 import { PatientBanner } from '../ui/patient-banner.js';
@@ -111,7 +111,7 @@ function RecordFacts(props: { record: RecordRow; timeZone: string }) {
       }
       <div>
         <dt>Received</dt>
-        <dd>${dateTime(r.createdAt, props.timeZone)} ${zoneLabel(props.timeZone)}</dd>
+        <dd>${dateTime(r.createdAt, props.timeZone)}</dd>
       </div>
     </dl>
     ${r.supersededBy === null ? null : html`<p class="alert alert-warning">A newer version of this record replaces it.</p>`}

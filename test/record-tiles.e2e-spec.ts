@@ -33,7 +33,7 @@ describe('Deep Zoom tiles of image records', () => {
     t = await createTestApp();
     const admin = await login(t, await createUser(t, 'admin'));
     w = await boardWorld(t.http, admin, (q, p) => t.dataSource.query(q, p), { cases: 1 });
-    caseId = w.cases[0] as string;
+    caseId = w.cases[0];
     const image = await request(t.http)
       .post(`/api/cases/${caseId}/records`)
       .set(bearer(w.coord.tokens))
@@ -60,7 +60,7 @@ describe('Deep Zoom tiles of image records', () => {
       [imageId],
     );
     expect(Number(stored[0]?.n)).toBeGreaterThan(1600);
-    const doctor = w.doctors[0]!;
+    const doctor = w.doctors[0];
     const dzi = await request(t.http).get(`/api/cases/${caseId}/records/${imageId}/dzi`).set(bearer(doctor.tokens));
     expect(dzi.status).toBe(200);
     expect(dzi.body).toEqual({
@@ -94,7 +94,7 @@ describe('Deep Zoom tiles of image records', () => {
   });
 
   it('should refuse a PDF, and show nothing of another clinic to its clinician', async () => {
-    const doctor = w.doctors[0]!;
+    const doctor = w.doctors[0];
     const pdf = await request(t.http).get(`/api/cases/${caseId}/records/${pdfId}/dzi`).set(bearer(doctor.tokens));
     expect(pdf.status).toBe(409);
     const dzi = await request(t.http).get(`/api/cases/${caseId}/records/${imageId}/dzi`).set(bearer(w.outsider.tokens));
@@ -107,7 +107,7 @@ describe('Deep Zoom tiles of image records', () => {
   });
 
   it('should audit the descriptor read as a view of the record, and each tile read', async () => {
-    const doctor = w.doctors[0]!;
+    const doctor = w.doctors[0];
     const before = await lastAuditId(t);
     expect(
       (await request(t.http).get(`/api/cases/${caseId}/records/${imageId}/dzi`).set(bearer(doctor.tokens))).status,

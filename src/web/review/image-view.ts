@@ -41,7 +41,7 @@ export function ImageView(props: { caseId: string; recordId: string }) {
             maxLevel: dzi.maxLevel,
             getTileUrl: (level: number, x: number, y: number) =>
               dzi.tileUrl.replace('{level}', String(level)).replace('{col}', String(x)).replace('{row}', String(y)),
-          } as unknown as OpenSeadragon.TileSourceOptions,
+          },
         });
       } catch (e) {
         if (live) setError(problemText(e));

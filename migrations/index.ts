@@ -18,6 +18,7 @@ import { AuditRefusals1795725000000 } from './1795725000000-audit-refusals.js';
 import { AccountSecurity1795724000000 } from './1795724000000-account-security.js';
 import { RecordBlobs1795726240000 } from './1795726240000-record-blobs.js';
 import { CaseListNextVisit1795727000000 } from './1795727000000-case-list-next-visit.js';
+import { RecordTiles1795728000000 } from './1795728000000-record-tiles.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   AccountSecurity1795724000000,
   RecordBlobs1795726240000,
   CaseListNextVisit1795727000000,
+  RecordTiles1795728000000,
 ];

@@ -17,6 +17,7 @@ import { PostgresRecordStorage } from './postgres-record-storage.js';
 import { RecordStorage } from './record-storage.js';
 import { RecordsController } from './records.controller.js';
 import { RecordsService } from './records.service.js';
+import { RecordTilesService } from './record-tiles.service.js';
 
 @Module({
   imports: [DatabaseModule, ClinicsModule, DiagnosesModule, EventLogModule],
@@ -27,6 +28,7 @@ import { RecordsService } from './records.service.js';
     HistoryService,
     ReadinessService,
     RecordsService,
+    RecordTilesService,
     {
       // Downloads read on the pool: they stream after the request's handler (and any transaction) ended.
       provide: RecordStorage,

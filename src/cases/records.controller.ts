@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -12,7 +23,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
-import { ImagingReferenceDto, ReadinessReportDto, RecordResponseDto, WaiverDto } from './dto/record.dto.js';
+import {
+  ImagingReferenceDto,
+  ReadinessReportDto,
+  RecordDziDto,
+  RecordResponseDto,
+  WaiverDto,
+} from './dto/record.dto.js';
+import { RecordTilesService } from './record-tiles.service.js';
 import { ReadinessService, type ReadinessReport } from './readiness.service.js';
 import { RecordsService } from './records.service.js';
 
@@ -23,6 +41,7 @@ export class RecordsController {
   constructor(
     private readonly records: RecordsService,
     private readonly readiness: ReadinessService,
+    private readonly tiles: RecordTilesService,
   ) {}
 
   @Post('records')
@@ -89,6 +108,39 @@ export class RecordsController {
       disposition: `attachment; filename="${file.filename}"`,
       length: file.size,
     });
+  }
+
+  @Get('records/:recordId/dzi')
+  @ApiOperation({ summary: "Read an image record's Deep Zoom descriptor" })
+  @ApiConflictResponse({ description: 'the record is not an image' })
+  @Roles('coordinator', 'clinician', 'admin')
+  @Audited('record.view', { entity: 'record', idParam: 'recordId' })
+  @ApiOkResponse({ type: RecordDziDto })
+  dzi(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('recordId', new ParseUUIDPipe()) recordId: string,
+  ): Promise<RecordDziDto> {
+    return this.tiles.descriptor(user, id, recordId);
+  }
+
+  @Get('records/:recordId/tiles/:level/:tile')
+  @ApiOperation({ summary: 'Read one Deep Zoom tile of an image record (tile is col_row)' })
+  @ApiConflictResponse({ description: 'the record is not an image' })
+  @Roles('coordinator', 'clinician', 'admin')
+  @Audited('record.tile.read', { entity: 'record', idParam: 'recordId' })
+  @ApiOkResponse({ description: 'the tile, a JPEG' })
+  async tile(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('recordId', new ParseUUIDPipe()) recordId: string,
+    @Param('level', new ParseIntPipe()) level: number,
+    @Param('tile') tile: string,
+  ): Promise<StreamableFile> {
+    const bytes = await this.tiles.tile(user, id, recordId, level, tile);
+    // No long-lived cache header: every API answer is no-store (audit-hooks.ts), PHI included;
+    // OpenSeadragon keeps the tiles of the open image in memory.
+    return new StreamableFile(bytes, { type: 'image/jpeg', length: bytes.length });
   }
 
   @Get('readiness')

@@ -21,6 +21,7 @@ import { CaseAccessService } from './case-access.service.js';
 import { ImagingReferenceDto, RecordFieldsDto, type RecordResponseDto } from './dto/record.dto.js';
 import { RecordEntity } from './entities/record.entity.js';
 import { RecordStorage } from './record-storage.js';
+import { RecordTilesService } from './record-tiles.service.js';
 
 /** Types a record file may have, judged from its bytes, never from its name or header. */
 const ALLOWED = new Set([
@@ -55,6 +56,7 @@ export class RecordsService {
     private readonly storage: RecordStorage,
     private readonly events: EventLogService,
     private readonly config: AppConfig,
+    private readonly tiles: RecordTilesService,
   ) {}
 
   /** A multipart upload: form fields first, then one file. */
@@ -84,7 +86,7 @@ export class RecordsService {
       if (stored === undefined) throw RequestValidationException.field('file', 'file is required');
       const dto = validateFields(RecordFieldsDto, fields);
       const file = stored;
-      return await this.tx.run(async (manager) => {
+      const added = await this.tx.run(async (manager) => {
         await this.assertSupersedable(caseId, dto.supersedesId);
         await this.storage.put(file.sha256, file.size, () => createReadStream(file.temp));
         const record = await manager.save(
@@ -102,8 +104,11 @@ export class RecordsService {
             createdBy: user.id,
           }),
         );
+        // An image is tiled now, so its first view does not wait for it.
+        await this.tiles.prepare(file.sha256, file.temp, file.mediaType, record.id);
         return this.added(user, record);
       });
+      return added;
     } finally {
       if (stored !== undefined) await rm(stored.temp, { force: true });
     }

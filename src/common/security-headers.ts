@@ -8,7 +8,9 @@ export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
       defaultSrc: ["'self'"],
       // Swagger UI sets inline styles.
       styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
+      // blob: OpenSeadragon shows tiles it fetched with the bearer token as blob URLs.
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      workerSrc: ["'self'"],
       scriptSrc: ["'self'"],
       connectSrc: ["'self'"],
       frameAncestors: ["'none'"],

@@ -12,6 +12,7 @@ import { CaseEntity } from '../cases/entities/case.entity.js';
 import { CaseHistoryEntity } from '../cases/history/entities/case-history.entity.js';
 import { PatientEntity } from '../cases/entities/patient.entity.js';
 import { RecordBlobChunkEntity, RecordBlobEntity } from '../cases/entities/record-blob.entity.js';
+import { RecordTileEntity, RecordTilePyramidEntity } from '../cases/entities/record-tile.entity.js';
 import { ReadinessWaiverEntity, RecordEntity } from '../cases/entities/record.entity.js';
 import { DiagnosisAssessmentEntity } from '../diagnoses/entities/diagnosis-assessment.entity.js';
 import {
@@ -64,6 +65,8 @@ export const ENTITIES = [
   RecordEntity,
   RecordBlobEntity,
   RecordBlobChunkEntity,
+  RecordTilePyramidEntity,
+  RecordTileEntity,
   ReadinessWaiverEntity,
   BreakGlassGrantEntity,
   ItineraryEntity,

@@ -49,9 +49,17 @@ for (const [plain, hashed] of Object.entries(names)) {
 }
 await writeFile(path.join(out, 'index.html'), html);
 
+// PDF.js parses documents in a worker of its own, fetched by URL (src/web/review/pdf-view.ts).
+const worker = path.join(out, 'pdf.worker.min.mjs');
+await writeFile(worker, await readFile(path.resolve(here, '../../node_modules/pdfjs-dist/build/pdf.worker.min.mjs')));
+
 const gzipped = promisify(gzip);
 const brotlied = promisify(brotliCompress);
-const files = [...Object.keys(result.metafile.outputs).map((f) => path.resolve(f)), path.join(out, 'index.html')];
+const files = [
+  ...Object.keys(result.metafile.outputs).map((f) => path.resolve(f)),
+  path.join(out, 'index.html'),
+  worker,
+];
 for (const file of files) {
   const bytes = await readFile(file);
   await writeFile(`${file}.gz`, await gzipped(bytes, { level: 9 }));

@@ -95,3 +95,14 @@ export class ReadinessReportDto {
   @ApiProperty({ description: 'every item current or waived' }) ready!: boolean;
   @ApiProperty({ type: [ReadinessItemDto] }) items!: ReadinessItemDto[];
 }
+
+/** An image record's Deep Zoom descriptor: what OpenSeadragon needs to fetch its tiles. */
+export class RecordDziDto {
+  @ApiProperty({ description: 'pixels' }) width!: number;
+  @ApiProperty({ description: 'pixels' }) height!: number;
+  @ApiProperty({ description: 'pixels per tile side' }) tileSize!: number;
+  @ApiProperty({ description: 'pixels each tile overlaps its neighbours' }) overlap!: number;
+  @ApiProperty({ enum: ['jpeg'] }) format!: 'jpeg';
+  @ApiProperty({ description: 'the highest level (full size); level 0 is one pixel' }) maxLevel!: number;
+  @ApiProperty({ description: 'tile URL with {level}, {col} and {row} to fill in' }) tileUrl!: string;
+}

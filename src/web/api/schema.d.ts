@@ -644,6 +644,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{id}/records/{recordId}/dzi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an image record's Deep Zoom descriptor */
+        get: operations["RecordsController_dzi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/records/{recordId}/tiles/{level}/{tile}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one Deep Zoom tile of an image record (tile is col_row) */
+        get: operations["RecordsController_tile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{id}/records/imaging-references": {
         parameters: {
             query?: never;
@@ -2574,6 +2608,22 @@ export interface components {
             /** @description largest tumour dimension, mm */
             tumourSizeMm?: number;
         };
+        RecordDziDto: {
+            /** @enum {string} */
+            format: "jpeg";
+            /** @description pixels */
+            height: number;
+            /** @description the highest level (full size); level 0 is one pixel */
+            maxLevel: number;
+            /** @description pixels each tile overlaps its neighbours */
+            overlap: number;
+            /** @description pixels per tile side */
+            tileSize: number;
+            /** @description tile URL with {level}, {col} and {row} to fill in */
+            tileUrl: string;
+            /** @description pixels */
+            width: number;
+        };
         RecordResponseDto: {
             caseId: string;
             createdAt: string;
@@ -3065,6 +3115,7 @@ export type SchemaReadinessRuleDto = components['schemas']['ReadinessRuleDto'];
 export type SchemaReadinessWaivedDto = components['schemas']['ReadinessWaivedDto'];
 export type SchemaRecommendationDto = components['schemas']['RecommendationDto'];
 export type SchemaRecordAssessmentDto = components['schemas']['RecordAssessmentDto'];
+export type SchemaRecordDziDto = components['schemas']['RecordDziDto'];
 export type SchemaRecordResponseDto = components['schemas']['RecordResponseDto'];
 export type SchemaRefreshDto = components['schemas']['RefreshDto'];
 export type SchemaRegionDto = components['schemas']['RegionDto'];
@@ -7223,6 +7274,163 @@ export interface operations {
                 };
             };
             /** @description the record is an imaging reference: open its DICOMweb URL */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RecordsController_dzi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                recordId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordDziDto"];
+                };
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician or admin; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: recordId, id names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description the record is not an image */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RecordsController_tile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                level: number;
+                recordId: string;
+                tile: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the tile, a JPEG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician or admin; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: recordId, id names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description the record is not an image */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -268,6 +268,12 @@ function Records(props: { caseId: string; records: RecordRow[]; timeZone: string
                       </td>
                       <td>${dateTime(r.createdAt, props.timeZone)}</td>
                       <td>
+                        <a
+                          class="btn btn-quiet"
+                          href=${`#/case/${props.caseId}/record/${r.id}`}
+                          aria-label=${`Open ${labelOf(RECORD_TYPE_WORDS, r.type)}${r.documentDate === null ? '' : ` of ${calendarDate(r.documentDate)}`}`}
+                          >Open</a
+                        >
                         ${
                           r.kind === 'file'
                             ? html`<${Button}

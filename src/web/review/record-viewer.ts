@@ -1,0 +1,141 @@
+import { client, ok, type Schemas } from '../api/client.js';
+import { tokens } from '../api/session.js';
+import { LoadError, Loading } from '../ui/empty.js';
+import { calendarDate, dateTime } from '../ui/format.js';
+import { html } from '../ui/html.js';
+import { RECORD_TYPE_WORDS, labelOf } from '../ui/labels.js';
+import { PatientBanner } from '../ui/patient-banner.js';
+import { useLoad } from '../ui/use-load.js';
+import { ImageView } from './image-view.js';
+import { PdfView } from './pdf-view.js';
+
+type RecordRow = Schemas['RecordResponseDto'];
+
+const FILE_TYPE_WORDS: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/png': 'PNG image',
+  'image/jpeg': 'JPEG image',
+  'image/tiff': 'TIFF image',
+  'application/dicom': 'DICOM file',
+  'text/plain': 'Plain text',
+};
+
+/** A file size in words: "2.4 MB". */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The current access token, for requests the typed client does not make (tiles, PDF bytes). */
+export function bearer(): Record<string, string> {
+  const t = tokens();
+  return t === null ? {} : { authorization: `Bearer ${t.accessToken}` };
+}
+
+/** One record of a case, read in the app: PDF page by page, images in deep zoom, studies by link. */
+export function RecordViewer(props: { caseId: string; recordId: string }) {
+  const data = useLoad(async () => {
+    const path = { params: { path: { id: props.caseId } } };
+    const c = await ok(client.GET('/api/cases/{id}', path));
+    const [clinic, records] = await Promise.all([
+      ok(client.GET('/api/clinics/{id}', { params: { path: { id: c.clinicId } } })),
+      ok(client.GET('/api/cases/{id}/records', path)),
+    ]);
+    return { c, clinic, record: records.find((r) => r.id === props.recordId) };
+  }, [props.caseId, props.recordId]);
+  if (data.error !== undefined)
+    return html`<main>
+      <h1>Record</h1>
+      <${LoadError} text=${data.error} retry=${data.reload} />
+    </main>`;
+  if (data.data === undefined)
+    return html`<main>
+      <h1>Record</h1>
+      <${Loading} what="the record" />
+    </main>`;
+  const { c, clinic, record } = data.data;
+  const dx = c.referringDiagnosis as { primarySite?: string; histology?: string } | null;
+  return html`<main class="record-viewer">
+    <${PatientBanner}
+      patient=${{
+        caseId: c.id,
+        familyName: c.patient.familyName,
+        givenName: c.patient.givenName,
+        mrn: c.patient.mrn,
+        birthDate: c.patient.birthDate,
+        sex: c.patient.sex,
+        primarySite: dx?.primarySite ?? null,
+        histology: dx?.histology ?? null,
+        clinicName: clinic.name,
+        status: c.status,
+        urgency: c.urgency,
+        synthetic: c.synthetic,
+      }}
+    />
+    <p><a href=${`#/case/${c.id}`}>Back to the case</a></p>
+    ${
+      record === undefined
+        ? html`<h1>Record</h1>
+            <div class="alert alert-danger" role="alert">This case has no such record.</div>`
+        : html`<${RecordFacts} record=${record} timeZone=${clinic.timeZone} /> <${RecordBody} record=${record} />`
+    }
+  </main>`;
+}
+
+function RecordFacts(props: { record: RecordRow; timeZone: string }) {
+  const r = props.record;
+  return html`<header class="card record-facts">
+    <h1>${labelOf(RECORD_TYPE_WORDS, r.type)}</h1>
+    <dl>
+      <div>
+        <dt>Dated</dt>
+        <dd>${r.documentDate === null ? 'Not dated' : calendarDate(r.documentDate)}</dd>
+      </div>
+      <div>
+        <dt>Source</dt>
+        <dd>${r.source ?? 'Not given'}</dd>
+      </div>
+      ${
+        r.kind === 'file'
+          ? html`<div>
+              <dt>File</dt>
+              <dd>
+                ${labelOf(FILE_TYPE_WORDS, r.mediaType ?? '')}${r.sizeBytes === null ? '' : `, ${fileSize(r.sizeBytes)}`}
+              </dd>
+            </div>`
+          : html`<div>
+              <dt>Study</dt>
+              <dd>Imaging study (DICOMweb)</dd>
+            </div>`
+      }
+      <div>
+        <dt>Received</dt>
+        <dd>${dateTime(r.createdAt, props.timeZone)}</dd>
+      </div>
+    </dl>
+    ${r.supersededBy === null ? null : html`<p class="alert alert-warning">A newer version of this record replaces it.</p>`}
+  </header>`;
+}
+
+function RecordBody(props: { record: RecordRow }) {
+  const r = props.record;
+  if (r.kind === 'dicomweb')
+    return html`<section class="card" aria-labelledby="study-h">
+      <h2 id="study-h">Imaging study</h2>
+      <p>Study UID: <code class="uid">${r.studyUid}</code></p>
+      ${
+        r.url === null
+          ? null
+          : html`<p>
+              <a href=${r.url} rel="noopener noreferrer" target="_blank">Open the study in the image viewer</a>
+            </p>`
+      }
+    </section>`;
+  if (r.mediaType === 'application/pdf') return html`<${PdfView} caseId=${r.caseId} recordId=${r.id} />`;
+  if (r.mediaType === 'image/png' || r.mediaType === 'image/jpeg' || r.mediaType === 'image/tiff')
+    return html`<${ImageView} caseId=${r.caseId} recordId=${r.id} />`;
+  return html`<section class="card">
+    <p>This file cannot be shown here. Download it from the case page.</p>
+  </section>`;
+}

@@ -237,7 +237,7 @@ describe('The coordinator in the browser', () => {
         .getByLabel('File')
         .setInputFiles({ name: 'pathology.pdf', mimeType: 'application/pdf', buffer: PDF });
       await records.getByRole('button', { name: 'Upload' }).click();
-      await records.getByRole('cell', { name: '20 Nov 2026' }).waitFor();
+      await records.getByRole('cell', { name: '20 Nov 2026', exact: true }).waitFor();
       for (const item of ['MRI', 'Medication list', 'Lab result']) {
         await readiness.getByLabel(`Why ${item} can be waived`).fill('Outside study judged sufficient by radiology');
         await readiness

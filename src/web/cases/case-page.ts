@@ -19,7 +19,7 @@ import {
   labelOf,
   optionsOf,
 } from '../ui/labels.js';
-import { PatientBanner } from '../ui/patient-banner.js';
+import { bannerOf, PatientBanner } from '../ui/patient-banner.js';
 import { fieldErrors, problemText } from '../ui/problem.js';
 import { toastError, toastSuccess } from '../ui/toast.js';
 import { useLoad } from '../ui/use-load.js';
@@ -494,29 +494,13 @@ export function CasePage(props: { id: string; me: Me }) {
     </main>`;
   const { clinic, readiness, records, history } = data.data;
   const c = override !== undefined && override.version >= data.data.c.version ? override : data.data.c;
-  const dx = c.referringDiagnosis as { primarySite?: string; histology?: string } | null;
   const changed = (next: Case): void => {
     setOverride(next);
     data.reload();
   };
   return html`<main class="case-page">
     <h1 class="sr-only">Case of ${c.patient.familyName.toUpperCase()}, ${c.patient.givenName}</h1>
-    <${PatientBanner}
-      patient=${{
-        caseId: c.id,
-        familyName: c.patient.familyName,
-        givenName: c.patient.givenName,
-        mrn: c.patient.mrn,
-        birthDate: c.patient.birthDate,
-        sex: c.patient.sex,
-        primarySite: dx?.primarySite ?? null,
-        histology: dx?.histology ?? null,
-        clinicName: clinic.name,
-        status: c.status,
-        urgency: c.urgency,
-        synthetic: c.synthetic,
-      }}
-    />
+    <${PatientBanner} patient=${bannerOf(c, clinic.name)} />
     <div class="case-grid">
       <${Workflow} c=${c} coordinator=${coordinator} onChange=${changed} />
       <${ReadinessPanel}

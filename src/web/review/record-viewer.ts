@@ -4,7 +4,7 @@ import { LoadError, Loading } from '../ui/empty.js';
 import { calendarDate, dateTime } from '../ui/format.js';
 import { html } from '../ui/html.js';
 import { RECORD_TYPE_WORDS, labelOf } from '../ui/labels.js';
-import { PatientBanner } from '../ui/patient-banner.js';
+import { bannerOf, PatientBanner } from '../ui/patient-banner.js';
 import { useLoad } from '../ui/use-load.js';
 import { ImageView } from './image-view.js';
 import { PdfView } from './pdf-view.js';
@@ -55,24 +55,8 @@ export function RecordViewer(props: { caseId: string; recordId: string }) {
       <${Loading} what="the record" />
     </main>`;
   const { c, clinic, record } = data.data;
-  const dx = c.referringDiagnosis as { primarySite?: string; histology?: string } | null;
   return html`<main class="record-viewer">
-    <${PatientBanner}
-      patient=${{
-        caseId: c.id,
-        familyName: c.patient.familyName,
-        givenName: c.patient.givenName,
-        mrn: c.patient.mrn,
-        birthDate: c.patient.birthDate,
-        sex: c.patient.sex,
-        primarySite: dx?.primarySite ?? null,
-        histology: dx?.histology ?? null,
-        clinicName: clinic.name,
-        status: c.status,
-        urgency: c.urgency,
-        synthetic: c.synthetic,
-      }}
-    />
+    <${PatientBanner} patient=${bannerOf(c, clinic.name)} />
     <p><a href=${`#/case/${c.id}`}>Back to the case</a></p>
     ${
       record === undefined

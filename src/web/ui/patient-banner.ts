@@ -1,3 +1,4 @@
+import type { Schemas } from '../api/client.js';
 import { html } from './html.js';
 import { CaseStatusBadge, SyntheticBadge, UrgencyBadge } from './badge.js';
 import { morphologyWithName, topographyWithName } from './codes.js';
@@ -73,4 +74,23 @@ export function PatientBanner(props: { patient: BannerPatient }) {
       </div>
     </dl>
   </section>`;
+}
+
+/** The banner's facts from a case as the API answers it (the case page, the record viewer). */
+export function bannerOf(c: Schemas['CaseDetailDto'], clinicName: string): BannerPatient {
+  const dx = c.referringDiagnosis as { primarySite?: string; histology?: string } | null;
+  return {
+    caseId: c.id,
+    familyName: c.patient.familyName,
+    givenName: c.patient.givenName,
+    mrn: c.patient.mrn,
+    birthDate: c.patient.birthDate,
+    sex: c.patient.sex,
+    primarySite: dx?.primarySite ?? null,
+    histology: dx?.histology ?? null,
+    clinicName,
+    status: c.status,
+    urgency: c.urgency,
+    synthetic: c.synthetic,
+  };
 }

@@ -37,11 +37,15 @@ export function bearer(): Record<string, string> {
 export function RecordViewer(props: { caseId: string; recordId: string }) {
   const data = useLoad(async () => {
     const path = { params: { path: { id: props.caseId } } };
-    const c = await ok(client.GET('/api/cases/{id}', path));
-    const [clinic, records] = await Promise.all([
-      ok(client.GET('/api/clinics/{id}', { params: { path: { id: c.clinicId } } })),
+    // One round of requests before the viewer starts (a large image's first tiles come after two more).
+    const [c, records, clinics] = await Promise.all([
+      ok(client.GET('/api/cases/{id}', path)),
       ok(client.GET('/api/cases/{id}/records', path)),
+      ok(client.GET('/api/clinics', { params: { query: { limit: 100 } } })),
     ]);
+    const clinic =
+      clinics.items.find((k) => k.id === c.clinicId) ??
+      (await ok(client.GET('/api/clinics/{id}', { params: { path: { id: c.clinicId } } })));
     return { c, clinic, record: records.find((r) => r.id === props.recordId) };
   }, [props.caseId, props.recordId]);
   if (data.error !== undefined)

@@ -360,6 +360,8 @@ describe('Second-opinion cases', () => {
       },
       'GET /cases/:id/records': {},
       'GET /cases/:id/records/:recordId/content': {},
+      'GET /cases/:id/records/:recordId/dzi': {},
+      'GET /cases/:id/records/:recordId/tiles/:level/:tile': {},
       'GET /cases/:id/readiness': {},
       'GET /cases/:id/history': {},
       'GET /cases/:id/history/versions': {},
@@ -410,6 +412,8 @@ describe('Second-opinion cases', () => {
         path: `/api${pattern
           .replace(':id', c.id)
           .replace(':recordId', first.body.id as string)
+          .replace(':level', '0')
+          .replace(':tile', '0_0')
           .replace(':changeId', '00000000-0000-4000-8000-000000000002')
           .replace(':annotationId', '00000000-0000-4000-8000-000000000003')
           .replace(':planId', '00000000-0000-4000-8000-000000000004')}`,

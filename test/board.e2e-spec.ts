@@ -311,6 +311,77 @@ describe('Board sessions and the /board socket', () => {
       );
     });
 
+    it("should share the presenter's view with the room live and on replay, from the chair or a coordinator only", async () => {
+      const chair = bearer(w.doctors[1].tokens); // the oncologist chairs
+      const url = `/api/board-sessions/${w.sessionId}/presenter-view`;
+      const view = { caseId: w.cases[0], recordId: null, zoom: 2.5, x: 0.4, y: 0.3, pointerX: 0.41, pointerY: 0.33 };
+      // Nothing on screen yet: the view belongs to the case being presented.
+      const notOnScreen = await request(t.http).put(url).set(chair).send(view);
+      expect(notOnScreen.status).toBe(409);
+      const presented = await request(t.http)
+        .post(`/api/board-sessions/${w.sessionId}/presenting`)
+        .set(chair)
+        .send({ caseId: w.cases[0] });
+      expect(presented.status).toBe(200);
+      const member = await open(w.doctors[0].tokens.accessToken);
+      const seen = collect(member);
+      await member.timeout(5000).emitWithAck('session:join', { sessionId: w.sessionId });
+
+      const byMember = await request(t.http).put(url).set(bearer(w.doctors[0].tokens)).send(view);
+      expect(byMember.status).toBe(403);
+      const byOutsider = await request(t.http).put(url).set(bearer(w.outsider.tokens)).send(view);
+      expect(byOutsider.status).toBe(404);
+      const otherCase = await request(t.http)
+        .put(url)
+        .set(chair)
+        .send({ ...view, caseId: w.cases[1] });
+      expect(otherCase.status).toBe(409);
+      const foreignRecord = await request(t.http)
+        .put(url)
+        .set(chair)
+        .send({ ...view, recordId: '00000000-0000-4000-8000-000000000000' });
+      expect(foreignRecord.status).toBe(400);
+      expect(foreignRecord.body.errors[0].field).toBe('recordId');
+      const halfPointer = await request(t.http)
+        .put(url)
+        .set(chair)
+        .send({ ...view, pointerY: undefined });
+      expect(halfPointer.status).toBe(400);
+      expect(halfPointer.body.errors[0].field).toBe('pointerY');
+      const badZoom = await request(t.http)
+        .put(url)
+        .set(chair)
+        .send({ ...view, zoom: 0 });
+      expect(badZoom.status).toBe(400);
+      expect(badZoom.body.errors[0].field).toBe('zoom');
+
+      const sentAt = Date.now();
+      const ok = await request(t.http).put(url).set(chair).send(view);
+      expect(ok.status).toBe(200);
+      await until(() => seen.some((e) => e.id === ok.body.eventId), 1000, 'the view, within a second');
+      expect(Date.now() - sentAt).toBeLessThan(1000);
+      expect(seen.find((e) => e.id === ok.body.eventId)).toMatchObject({
+        type: 'presenter.view',
+        caseId: w.cases[0],
+        payload: { recordId: null, page: null, zoom: 2.5, x: 0.4, y: 0.3, pointer: { x: 0.41, y: 0.33 } },
+      });
+      // A member who joins later is put on the same view from the log.
+      const late = await open(w.doctors[0].tokens.accessToken);
+      const replay = (await late.timeout(5000).emitWithAck('session:join', { sessionId: w.sessionId }))
+        .events as BoardEventMessage[];
+      expect(replay.filter((e) => e.type === 'presenter.view').pop()?.id).toBe(ok.body.eventId);
+      // The transcript is the discussion's record, not where the view moved.
+      const transcript = await request(t.http).get(`/api/board-sessions/${w.sessionId}/transcript`).set(chair);
+      expect((transcript.body.events as { type: string }[]).map((e) => e.type)).not.toContain('presenter.view');
+      const audit = await t.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'board_session.presenter_view' AND outcome = 'success'`,
+      );
+      expect(audit[0].n).toBe(1);
+      // Give the pathologist's connection slots back for the tests that follow.
+      member.close();
+      late.close();
+    });
+
     it('should answer a bad payload with a 400 naming the field, and keep the socket', async () => {
       const s = await open(w.doctors[0].tokens.accessToken);
       const noBody = await s.timeout(5000).emitWithAck('message:post', { sessionId: w.sessionId, clientMsgId: 'x' });

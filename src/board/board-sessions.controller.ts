@@ -45,6 +45,8 @@ import {
   CreateBoardSessionDto,
   ListBoardSessionsQuery,
   PresentDto,
+  PresenterViewAckDto,
+  PresenterViewDto,
   ReorderAgendaDto,
   TranscriptDto,
   TranscriptQuery,
@@ -187,6 +189,19 @@ export class BoardSessionsController {
     @Body() dto: PresentDto,
   ): Promise<AgendaItemDto[]> {
     return this.sessions.present(user, sessionId, dto.caseId);
+  }
+
+  @Put(':id/presenter-view')
+  @ApiOperation({ summary: "Share the presenter's view" })
+  @ApiConflictResponse({ description: 'the session is closed or cancelled, or the case is not the one on screen' })
+  @Audited('board_session.presenter_view', { entity: 'board_session', idParam: 'id' })
+  @ApiOkResponse({ type: PresenterViewAckDto, description: 'the view, logged and sent to everyone in the room' })
+  presenterView(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', id) sessionId: string,
+    @Body() dto: PresenterViewDto,
+  ): Promise<PresenterViewAckDto> {
+    return this.sessions.presenterView(user, sessionId, dto);
   }
 
   @Get(':id/attendance')

@@ -25,6 +25,8 @@ import type {
   CheckInDto,
   CreateBoardSessionDto,
   ListBoardSessionsQuery,
+  PresenterViewAckDto,
+  PresenterViewDto,
   UpdateAgendaItemDto,
   UpdateBoardSessionDto,
 } from './dto/board-session.dto.js';
@@ -343,6 +345,49 @@ export class BoardSessionsService {
     return agenda.map(toAgendaDto);
   }
 
+  /**
+   * "Follow the presenter": what the chair or coordinator presenting has on
+   * screen, logged (so a member who joins late or reconnects is put on the
+   * same view) and delivered to the room like every other event.
+   */
+  async presenterView(user: AuthenticatedUser, id: string, dto: PresenterViewDto): Promise<PresenterViewAckDto> {
+    const session = await this.load(user, id);
+    if (user.role !== 'coordinator' && user.id !== session.chairId)
+      throw new ForbiddenException("Only the session's chair or a coordinator presents");
+    this.assertOpen(session);
+    if (session.presentingCaseId !== dto.caseId)
+      throw new ConflictException('This case is not the one on screen: present it first');
+    const recordId = dto.recordId ?? null;
+    if (recordId !== null) {
+      const rows = await this.tx.query<{ id: string }>('SELECT id FROM case_record WHERE id = $1 AND case_id = $2', [
+        recordId,
+        dto.caseId,
+      ]);
+      if (rows.length === 0) throw RequestValidationException.field('recordId', 'the record is not one of this case');
+    }
+    const pointerX = dto.pointerX ?? null;
+    const pointerY = dto.pointerY ?? null;
+    if ((pointerX === null) !== (pointerY === null))
+      throw RequestValidationException.field('pointerY', 'the pointer needs both pointerX and pointerY, or neither');
+    const c = await this.caseAccess.load(user, dto.caseId);
+    AuditScope.describe({ caseId: c.id, patientId: c.patientId, entityId: id });
+    const eventId = await this.events.append({
+      type: 'presenter.view',
+      sessionId: id,
+      caseId: dto.caseId,
+      actorId: user.id,
+      payload: {
+        recordId,
+        page: dto.page ?? null,
+        zoom: dto.zoom,
+        x: dto.x,
+        y: dto.y,
+        pointer: pointerX === null || pointerY === null ? null : { x: pointerX, y: pointerY },
+      },
+    });
+    return { eventId };
+  }
+
   async attendance(user: AuthenticatedUser, id: string): Promise<AttendanceDto> {
     return this.attendanceOf(await this.load(user, id));
   }
@@ -449,7 +494,8 @@ export class BoardSessionsService {
       `SELECT ${EVENT_COLUMNS} FROM board_event WHERE session_id = $1 ORDER BY board_event.id`,
       [id],
     );
-    const all = rows.map(toBoardEvent);
+    // Where the presenter's view moved is the room's, not the record of the discussion.
+    const all = rows.map(toBoardEvent).filter((e) => e.type !== 'presenter.view');
     const events = all.filter((e) => !(e.type === 'message.posted' && e.caseId !== null && noConsent.has(e.caseId)));
     return {
       session: toSessionDto(session),

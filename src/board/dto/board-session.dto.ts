@@ -7,13 +7,17 @@ import {
   IsArray,
   IsDateString,
   IsIn,
+  IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
   IsUUID,
   ValidateIf,
   Matches,
+  Max,
   MaxLength,
+  Min,
   MinLength,
 } from 'class-validator';
 import { DISCIPLINES, type Discipline } from '../../common/clinical-codes.js';
@@ -300,4 +304,44 @@ export class PostMessage {
 
 export class LeaveSessionMessage {
   @IsUUID() sessionId!: string;
+}
+
+/**
+ * What the presenter has on screen, for "follow the presenter": the record
+ * open (none: the case's overview), its page, and the view's zoom and centre
+ * in the viewer's own coordinates (an image: OpenSeadragon viewport units,
+ * x 0–1 across the width; a PDF: the zoom factor and the centre as fractions
+ * of the page). The pointer, when shown, in the same units.
+ */
+export class PresenterViewDto {
+  @ApiProperty({ description: 'the case on screen; it must be the one being presented' }) @IsUUID() caseId!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'the record open, or null for none' })
+  @IsOptional()
+  @IsUUID()
+  recordId!: string | null;
+  @ApiPropertyOptional({ description: 'PDF: the page open, 1-based' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+  @ApiProperty({ description: 'zoom: 1 fits the width' }) @IsNumber() @Min(0.01) @Max(1000) zoom!: number;
+  @ApiProperty({ description: 'centre of the view, across' }) @IsNumber() @Min(-10) @Max(10) x!: number;
+  @ApiProperty({ description: 'centre of the view, down' }) @IsNumber() @Min(-10) @Max(10) y!: number;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'the pointer, across (null: not shown)' })
+  @IsOptional()
+  @IsNumber()
+  @Min(-10)
+  @Max(10)
+  pointerX?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'the pointer, down' })
+  @IsOptional()
+  @IsNumber()
+  @Min(-10)
+  @Max(10)
+  pointerY?: number | null;
+}
+
+export class PresenterViewAckDto {
+  @ApiProperty({ description: 'the event log id of this view' }) eventId!: string;
 }

@@ -210,6 +210,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/board-sessions/{id}/presenter-view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Share the presenter's view */
+        put: operations["BoardSessionsController_presenterView"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/board-sessions/{id}/presenting": {
         parameters: {
             query?: never;
@@ -2433,6 +2450,34 @@ export interface components {
              */
             caseId: string;
         };
+        PresenterViewAckDto: {
+            /** @description the event log id of this view */
+            eventId: string;
+        };
+        PresenterViewDto: {
+            /**
+             * Format: uuid
+             * @description the case on screen; it must be the one being presented
+             */
+            caseId: string;
+            /** @description PDF: the page open, 1-based */
+            page?: number;
+            /** @description the pointer, across (null: not shown) */
+            pointerX?: number | null;
+            /** @description the pointer, down */
+            pointerY?: number | null;
+            /**
+             * Format: uuid
+             * @description the record open, or null for none
+             */
+            recordId?: string | null;
+            /** @description centre of the view, across */
+            x: number;
+            /** @description centre of the view, down */
+            y: number;
+            /** @description zoom: 1 fits the width */
+            zoom: number;
+        };
         PriorTreatmentDto: {
             /**
              * @description best response, RECIST-like
@@ -3105,6 +3150,8 @@ export type SchemaPlanDayDto = components['schemas']['PlanDayDto'];
 export type SchemaPlanItemDto = components['schemas']['PlanItemDto'];
 export type SchemaPrecedenceRuleDto = components['schemas']['PrecedenceRuleDto'];
 export type SchemaPresentDto = components['schemas']['PresentDto'];
+export type SchemaPresenterViewAckDto = components['schemas']['PresenterViewAckDto'];
+export type SchemaPresenterViewDto = components['schemas']['PresenterViewDto'];
 export type SchemaPriorTreatmentDto = components['schemas']['PriorTreatmentDto'];
 export type SchemaProblemDetails = components['schemas']['ProblemDetails'];
 export type SchemaProposedAppointmentDto = components['schemas']['ProposedAppointmentDto'];
@@ -4445,6 +4492,106 @@ export interface operations {
                 };
             };
             /** @description not checked in */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    BoardSessionsController_presenterView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresenterViewDto"];
+            };
+        };
+        responses: {
+            /** @description the view, logged and sent to everyone in the room */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenterViewAckDto"];
+                };
+            };
+            /** @description Invalid request (path, body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id, caseId, recordId names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description the session is closed or cancelled, or the case is not the one on screen */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -377,9 +377,44 @@ describe('Board sessions and the /board socket', () => {
         `SELECT count(*)::int AS n FROM audit_event WHERE action = 'board_session.presenter_view' AND outcome = 'success'`,
       );
       expect(audit[0].n).toBe(1);
-      // Give the pathologist's connection slots back for the tests that follow.
+
+      // The same view over the room's socket (how the app sends it): the same checks, the same event.
+      const chairSocket = await open(w.doctors[1].tokens.accessToken);
+      await chairSocket.timeout(5000).emitWithAck('session:join', { sessionId: w.sessionId });
+      const viaSocket = (await chairSocket
+        .timeout(5000)
+        .emitWithAck('presenter:view', { sessionId: w.sessionId, ...view, zoom: 3 })) as { eventId: string };
+      await until(() => seen.some((e) => e.id === viaSocket.eventId), 1000, 'the socket view, within a second');
+      expect(seen.find((e) => e.id === viaSocket.eventId)).toMatchObject({
+        type: 'presenter.view',
+        payload: { zoom: 3 },
+      });
+      const wrongCase = (await chairSocket
+        .timeout(5000)
+        .emitWithAck('presenter:view', { sessionId: w.sessionId, ...view, caseId: w.cases[1] })) as {
+        error: { status: number };
+      };
+      expect(wrongCase.error.status).toBe(409);
+      const memberSays = (await late
+        .timeout(5000)
+        .emitWithAck('presenter:view', { sessionId: w.sessionId, ...view })) as { error: { status: number } };
+      expect(memberSays.error.status).toBe(403);
+      const halfOverSocket = (await chairSocket
+        .timeout(5000)
+        .emitWithAck('presenter:view', { sessionId: w.sessionId, ...view, pointerX: undefined })) as {
+        error: { status: number; errors: { field: string }[] };
+      };
+      expect(halfOverSocket.error.status).toBe(400);
+      expect(halfOverSocket.error.errors[0]?.field).toBe('pointerY');
+      const outcomes = await t.dataSource.query<{ outcome: string; n: number }[]>(
+        `SELECT outcome, count(*)::int AS n FROM audit_event WHERE action = 'board_session.presenter_view'
+         GROUP BY outcome ORDER BY outcome`,
+      );
+      expect(outcomes).toEqual(expect.arrayContaining([{ outcome: 'success', n: 2 }]));
+      // Give the connection slots back for the tests that follow.
       member.close();
       late.close();
+      chairSocket.close();
     });
 
     it('should answer a bad payload with a 400 naming the field, and keep the socket', async () => {

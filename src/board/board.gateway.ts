@@ -24,7 +24,7 @@ import { AppConfig } from '../config/app-config.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { BoardDispatcher } from './board-dispatcher.service.js';
 import { BoardSessionsService } from './board-sessions.service.js';
-import { JoinSessionMessage, LeaveSessionMessage, PostMessage } from './dto/board-session.dto.js';
+import { JoinSessionMessage, LeaveSessionMessage, PostMessage, PresenterViewMessage } from './dto/board-session.dto.js';
 import { accessVerdict, SocketAccessCache, type AccessGrant, type AccessVerdict } from './socket-access.js';
 import { UserMessageLimit } from './user-message-limit.js';
 import { UserSocketSlots } from './user-socket-slots.js';
@@ -58,7 +58,10 @@ const ACTIONS = new Map([
   ['session:join', 'board.session.join'],
   ['session:leave', 'board.session.leave'],
   ['message:post', 'board.message.post'],
+  ['presenter:view', 'board_session.presenter_view'],
 ]);
+/** Events counted against the user's message limit (people's messages; not where the presenter looks). */
+const USER_LIMITED = new Set(['message:post']);
 /** Events that read or write the log are checked against the database itself, not the cached grant. */
 const FRESH_CHECK = new Set(['session:join', 'message:post']);
 
@@ -157,6 +160,15 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     this.handle(socket, 'session:leave', LeaveSessionMessage, (dto) => this.leave(socket, state, dto.sessionId));
     this.handle(socket, 'message:post', PostMessage, (dto) =>
       this.audited(socket, 'board.message.post', () => this.boards.postMessage(socket.data.user, dto), true),
+    );
+    // The presenter's view over the socket: a tile-heavy page's HTTP queue never holds the pointer back.
+    this.handle(socket, 'presenter:view', PresenterViewMessage, (dto) =>
+      this.audited(
+        socket,
+        'board_session.presenter_view',
+        () => this.boards.presenterView(socket.data.user, dto.sessionId, dto),
+        true,
+      ),
     );
   }
 
@@ -274,7 +286,7 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       }
       const [verdict, limited] = await Promise.all([
         this.verify(socket, FRESH_CHECK.has(event)),
-        this.overUserLimit(socket, action),
+        USER_LIMITED.has(event) ? this.overUserLimit(socket, action) : undefined,
       ]);
       if (!verdict.ok) {
         refuse(toProblem(new HttpException(verdict.detail, verdict.status)));

@@ -342,6 +342,11 @@ export class PresenterViewDto {
   pointerY?: number | null;
 }
 
+/** `presenter:view` on the `/board` socket: the same view, on the connection the room already has open. */
+export class PresenterViewMessage extends PresenterViewDto {
+  @IsUUID() sessionId!: string;
+}
+
 export class PresenterViewAckDto {
   @ApiProperty({ description: 'the event log id of this view' }) eventId!: string;
 }

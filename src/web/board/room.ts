@@ -8,12 +8,20 @@ import { Button, ConfirmButton } from '../ui/button.js';
 import { LoadError, Loading } from '../ui/empty.js';
 import { clockTime, dateTime, plural, zoneLabel } from '../ui/format.js';
 import { html } from '../ui/html.js';
-import { CHANGE_TYPE_WORDS, DISCIPLINE_WORDS, INTENT_WORDS, MODALITY_WORDS, labelOf } from '../ui/labels.js';
+import {
+  CHANGE_TYPE_WORDS,
+  DISCIPLINE_WORDS,
+  FINDING_TYPE_WORDS,
+  INTENT_WORDS,
+  MODALITY_WORDS,
+  labelOf,
+} from '../ui/labels.js';
 import { PatientBanner } from '../ui/patient-banner.js';
 import { problemText } from '../ui/problem.js';
 import { toastError, toastSuccess } from '../ui/toast.js';
 import { useLoad } from '../ui/use-load.js';
 import { Agenda } from './agenda.js';
+import { RoomViewer } from './room-viewer.js';
 import { AttendancePanel } from './attendance.js';
 import { patientName, sessionStatusWords } from './words.js';
 
@@ -75,7 +83,14 @@ export function Room(props: { id: string; me: Me }) {
   const lastId = useRef('0');
   const pendingRef = useRef<Pending[]>([]);
   pendingRef.current = pending;
-  const changes = events.filter((e) => !e.type.startsWith('message.') && !e.type.startsWith('plan.')).length;
+  /** Events that change the session itself (not messages, votes, annotations or where the presenter looks). */
+  const changes = events.filter(
+    (e) =>
+      !e.type.startsWith('message.') &&
+      !e.type.startsWith('plan.') &&
+      e.type !== 'presenter.view' &&
+      e.type !== 'annotation.added',
+  ).length;
   const loaded = useLoad(
     () => ok(client.GET('/api/board-sessions/{id}', { params: { path: { id: props.id } } })),
     [props.id, changes],
@@ -215,6 +230,17 @@ export function Room(props: { id: string; me: Me }) {
               : null
         }
         ${presenting === undefined ? null : html`<${OnScreen} item=${presenting} events=${events} liveFrom=${liveFrom} tz=${tz} />`}
+        ${
+          presenting === undefined
+            ? null
+            : html`<${RoomViewer}
+                sessionId=${s.id}
+                caseId=${presenting.caseId}
+                events=${events}
+                presenter=${canPresent && open}
+                socket=${() => socket.current}
+              />`
+        }
         <section aria-labelledby="plan-h" class="room-plan">
           <h2 id="plan-h">Plan</h2>
           ${
@@ -248,7 +274,7 @@ export function Room(props: { id: string; me: Me }) {
         />
       </div>
       <${Discussion}
-        events=${events}
+        events=${events.filter((e) => e.type !== 'presenter.view')}
         pending=${pending}
         session=${s}
         tz=${tz}
@@ -537,6 +563,8 @@ function systemLine(e: BoardEvent, s: Session, nameOf: (id: string | null) => st
       return `A plan was proposed for ${who}`;
     case 'diagnosis.changed':
       return `The diagnosis changed for ${who}`;
+    case 'annotation.added':
+      return `${typeof p.authorDiscipline === 'string' ? discipline(p.authorDiscipline) : 'A reviewer'} ${Number(p.version) > 1 ? 'amended an annotation' : 'annotated a record'} for ${who}: ${labelOf(FINDING_TYPE_WORDS, String(p.findingType)).toLowerCase()}`;
     default:
       return `${e.type
         .split(/[._]/)

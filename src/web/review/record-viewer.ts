@@ -11,7 +11,7 @@ import { PdfView } from './pdf-view.js';
 
 type RecordRow = Schemas['RecordResponseDto'];
 
-const FILE_TYPE_WORDS: Record<string, string> = {
+export const FILE_TYPE_WORDS: Record<string, string> = {
   'application/pdf': 'PDF',
   'image/png': 'PNG image',
   'image/jpeg': 'JPEG image',

@@ -115,3 +115,15 @@ export const optionsOf = (list: Record<string, string>, only?: readonly string[]
 
 /** A code from one of the lists above, in words (or the code made readable when unknown). */
 export const labelOf = (list: Record<string, string>, code: string): string => list[code] ?? words(code);
+
+/** The kinds of finding a pathologist or radiologist attaches to an annotation. */
+export const FINDING_TYPE_WORDS: Record<string, string> = {
+  histologic_type: 'Histologic type',
+  grade: 'Grade',
+  margins: 'Margins',
+  lymph_nodes: 'Lymph nodes',
+  receptor_status: 'Receptor status',
+  tumor_size: 'Tumour size',
+  imaging_finding: 'Imaging finding',
+  other: 'Other finding',
+};

@@ -19,6 +19,7 @@ import { AccountSecurity1795724000000 } from './1795724000000-account-security.j
 import { RecordBlobs1795726240000 } from './1795726240000-record-blobs.js';
 import { CaseListNextVisit1795727000000 } from './1795727000000-case-list-next-visit.js';
 import { RecordTiles1795728000000 } from './1795728000000-record-tiles.js';
+import { AnnotationSelectors1795729000000 } from './1795729000000-annotation-selectors.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   RecordBlobs1795726240000,
   CaseListNextVisit1795727000000,
   RecordTiles1795728000000,
+  AnnotationSelectors1795729000000,
 ];

@@ -98,4 +98,57 @@ describe('Migrations carry data forward (patients and trials per clinic)', () =>
       ds.query(`UPDATE second_opinion_case SET patient_id = $1 WHERE id = $2`, [shared.id, inB.id]),
     ).rejects.toThrow(/another clinic/);
   });
+
+  it('should give existing annotations the W3C selector their anchor describes, changing nothing they say', async () => {
+    await revertMigrations(ds, 'AnnotationSelectors1795729000000');
+    const [c] = await ds.query<{ id: string }[]>(`SELECT id FROM second_opinion_case LIMIT 1`);
+    const [rec] = await ds.query<{ id: string }[]>(
+      `INSERT INTO case_record (case_id, type, kind, study_uid, dicomweb_url)
+       VALUES ($1, 'imaging_ct', 'dicomweb', '1.2.3', 'https://pacs.example.org/1') RETURNING id`,
+      [c!.id],
+    );
+    const annotate = async (anchor: object) =>
+      (
+        await ds.query<{ id: string }[]>(
+          `INSERT INTO annotation (case_id, record_id, anchor, finding_type, values, text, version, author_discipline)
+           VALUES ($1, $2, $3, 'other', '{}', 'as written', 1, 'pathology') RETURNING id`,
+          [c!.id, rec!.id, JSON.stringify(anchor)],
+        )
+      )[0]!.id;
+    const onPage = await annotate({ kind: 'page', page: 2, region: { x: 10, y: 20.5, width: 100, height: 50 } });
+    const wholePage = await annotate({ kind: 'page', page: 4 });
+    const point = await annotate({ kind: 'slide', x: 1200, y: 800 });
+    const wholeSlide = await annotate({ kind: 'slide', slide: 'A1' });
+
+    await ds.runMigrations({ transaction: 'each' });
+
+    const rows = await ds.query<{ id: string; selector: unknown; text: string; anchor: unknown }[]>(
+      `SELECT id, selector, text, anchor FROM annotation`,
+    );
+    const by = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(by[onPage]?.selector).toEqual({
+      type: 'FragmentSelector',
+      conformsTo: 'http://tools.ietf.org/rfc/rfc3778',
+      value: 'page=2',
+      refinedBy: {
+        type: 'FragmentSelector',
+        conformsTo: 'http://www.w3.org/TR/media-frags/',
+        value: 'xywh=pixel:10,20.5,100,50',
+      },
+    });
+    expect(by[wholePage]?.selector).toEqual({
+      type: 'FragmentSelector',
+      conformsTo: 'http://tools.ietf.org/rfc/rfc3778',
+      value: 'page=4',
+    });
+    expect(by[point]?.selector).toEqual({
+      type: 'SvgSelector',
+      value: '<svg><circle cx="1200" cy="800" r="6"></circle></svg>',
+    });
+    expect(by[wholeSlide]?.selector).toBeNull();
+    expect(rows.every((r) => r.text === 'as written')).toBe(true);
+    expect(by[point]?.anchor).toEqual({ kind: 'slide', x: 1200, y: 800 });
+    // Still immutable afterwards.
+    await expect(ds.query(`UPDATE annotation SET text = 'changed' WHERE id = $1`, [point])).rejects.toThrow();
+  });
 });

@@ -73,6 +73,73 @@ describe('Annotations, assessments and diagnosis changes', () => {
     await expect(sql('UPDATE annotation SET text = $1 WHERE id = $2', ['edited', first.body.id])).rejects.toThrow();
   });
 
+  it('should keep where each annotation points as a W3C Web Annotation selector, and refuse outlines that are not shapes', async () => {
+    const [pathologist] = w.doctors;
+    const url = `/api/cases/${w.cases[0]}/annotations`;
+    const base = { recordId, findingType: 'other', values: {}, text: 'Tumour focus.' };
+    // No selector sent: the anchor's page and region, as RFC 3778 refined by a media fragment.
+    const derived = await request(t.http)
+      .post(url)
+      .set(bearer(pathologist.tokens))
+      .send({ ...base, anchor: { kind: 'page', page: 3, region: { x: 72, y: 144, width: 200.5, height: 100 } } });
+    expect(derived.status).toBe(201);
+    expect(derived.body.target).toEqual({
+      source: `urn:uuid:${recordId}`,
+      selector: {
+        type: 'FragmentSelector',
+        conformsTo: 'http://tools.ietf.org/rfc/rfc3778',
+        value: 'page=3',
+        refinedBy: {
+          type: 'FragmentSelector',
+          conformsTo: 'http://www.w3.org/TR/media-frags/',
+          value: 'xywh=pixel:72,144,200.5,100',
+        },
+      },
+    });
+    // A freehand outline on a slide, as an SvgSelector path in image pixels.
+    const outline = '<svg><path d="M 10 10 L 200 15 L 180 190 Z"></path></svg>';
+    const drawn = await request(t.http)
+      .post(url)
+      .set(bearer(pathologist.tokens))
+      .send({
+        ...base,
+        anchor: { kind: 'slide', x: 105, y: 100, region: { x: 10, y: 10, width: 190, height: 180 } },
+        selector: { type: 'SvgSelector', value: outline },
+      });
+    expect(drawn.status).toBe(201);
+    expect(drawn.body.selector).toEqual({ type: 'SvgSelector', value: outline });
+    for (const [selector, anchor] of [
+      [
+        { type: 'SvgSelector', value: '<svg><script>alert(1)</script></svg>' },
+        { kind: 'slide', x: 1, y: 1 },
+      ],
+      [
+        { type: 'SvgSelector', value: '<svg><circle cx="1" cy="1" r="2" onload="x()"></circle></svg>' },
+        { kind: 'slide', x: 1, y: 1 },
+      ],
+      [
+        { type: 'FragmentSelector', conformsTo: 'http://www.w3.org/TR/media-frags/', value: 'xywh=1,2' },
+        { kind: 'slide', x: 1, y: 1 },
+      ],
+      // The selector's page must be the anchor's.
+      [
+        { type: 'FragmentSelector', conformsTo: 'http://tools.ietf.org/rfc/rfc3778', value: 'page=4' },
+        { kind: 'page', page: 3 },
+      ],
+    ]) {
+      const refused = await request(t.http)
+        .post(url)
+        .set(bearer(pathologist.tokens))
+        .send({ ...base, anchor, selector });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors[0].field).toBe('selector');
+    }
+    const stored = await t.dataSource.query<{ selector: unknown }[]>('SELECT selector FROM annotation WHERE id = $1', [
+      drawn.body.id,
+    ]);
+    expect(stored[0]?.selector).toEqual({ type: 'SvgSelector', value: outline });
+  });
+
   it("should classify the board's diagnosis against the referral and show it live in the board room", async () => {
     const [pathologist, chair] = w.doctors;
     const socket = await connectBoard(baseUrlOf(t.http), pathologist.tokens.accessToken);

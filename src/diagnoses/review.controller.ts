@@ -10,7 +10,13 @@ import {
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
-import { AnnotationInputDto, CreateAnnotationDto, RecordAssessmentDto, VerificationDto } from './dto/review.dto.js';
+import {
+  AnnotationInputDto,
+  AnnotationResponseDto,
+  CreateAnnotationDto,
+  RecordAssessmentDto,
+  VerificationDto,
+} from './dto/review.dto.js';
 import { ReviewService } from './review.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -75,16 +81,20 @@ export class ReviewController {
   @Get('annotations')
   @ApiOperation({ summary: "List a case's annotations" })
   @Audited('annotation.list', { entity: 'case', idParam: 'id' })
-  @ApiOkResponse({ description: 'every annotation version of the case, oldest first' })
-  annotations(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string) {
+  @ApiOkResponse({ type: [AnnotationResponseDto], description: 'every annotation version of the case, oldest first' })
+  annotations(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string): Promise<AnnotationResponseDto[]> {
     return this.review.annotations(user, id);
   }
 
   @Post('annotations')
   @ApiOperation({ summary: 'Annotate a record' })
   @Audited('annotation.add', { entity: 'annotation' })
-  @ApiCreatedResponse({ description: 'the annotation (version 1)' })
-  annotate(@CurrentUser() user: AuthenticatedUser, @Param('id', uuid) id: string, @Body() dto: CreateAnnotationDto) {
+  @ApiCreatedResponse({ type: AnnotationResponseDto, description: 'the annotation (version 1)' })
+  annotate(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', uuid) id: string,
+    @Body() dto: CreateAnnotationDto,
+  ): Promise<AnnotationResponseDto> {
     return this.review.annotate(user, id, dto);
   }
 
@@ -92,13 +102,13 @@ export class ReviewController {
   @ApiOperation({ summary: 'Amend an annotation' })
   @ApiConflictResponse({ description: 'a newer version exists: amend that one (latestId)' })
   @Audited('annotation.amend', { entity: 'annotation' })
-  @ApiCreatedResponse({ description: 'the new version; the old one is kept as it was' })
+  @ApiCreatedResponse({ type: AnnotationResponseDto, description: 'the new version; the old one is kept as it was' })
   amend(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', uuid) id: string,
     @Param('annotationId', uuid) annotationId: string,
     @Body() dto: AnnotationInputDto,
-  ) {
+  ): Promise<AnnotationResponseDto> {
     return this.review.amend(user, id, annotationId, dto);
   }
 }

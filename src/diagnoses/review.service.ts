@@ -1,3 +1,4 @@
+import { checkSelector, pageOf, selectorOfAnchor, type Selector } from './selector.js';
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditScope } from '../audit/audit-scope.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
@@ -13,7 +14,9 @@ import { compareDiagnoses } from '../cases/clinical/comparison.js';
 import type { PlanItem } from '../cases/clinical/management.js';
 import { asDiagnosis, codeNames, DiagnosesService, toAssessmentResponse } from './diagnoses.service.js';
 import type {
+  AnchorDto,
   AnnotationInputDto,
+  AnnotationResponseDto,
   CreateAnnotationDto,
   RecordAssessmentDto,
   VerificationDto,
@@ -56,14 +59,26 @@ export function toChangeResponse(
   };
 }
 
-function toAnnotationResponse(a: AnnotationEntity) {
+/** The annotation's selector: the one sent, checked and agreeing with the anchor's page, else the anchor's own. */
+function placeOf(dto: AnnotationInputDto): Selector | null {
+  if (dto.selector === undefined) return selectorOfAnchor(dto.anchor);
+  const selector = checkSelector(dto.selector, dto.anchor.kind);
+  if (dto.anchor.kind === 'page' && pageOf(selector) !== (dto.anchor.page ?? 1))
+    throw RequestValidationException.field('selector', "the selector's page is not the anchor's page");
+  return selector;
+}
+
+function toAnnotationResponse(a: AnnotationEntity): AnnotationResponseDto {
   return {
     id: a.id,
     caseId: a.caseId,
     recordId: a.recordId,
-    anchor: a.anchor,
+    anchor: a.anchor as unknown as AnchorDto,
+    selector: a.selector,
+    // The annotation's target as the Web Annotation model writes it.
+    target: { source: `urn:uuid:${a.recordId}`, ...(a.selector === null ? {} : { selector: a.selector }) },
     findingType: a.findingType,
-    values: a.values,
+    values: a.values as AnnotationResponseDto['values'],
     text: a.text,
     version: a.version,
     supersedesId: a.supersedesId,
@@ -239,11 +254,13 @@ export class ReviewService {
     previous: AnnotationEntity | null,
   ) {
     validateFinding(dto);
+    const selector = placeOf(dto);
     const saved = await this.tx.manager.save(
       this.tx.manager.create(AnnotationEntity, {
         caseId: c.id,
         recordId,
         anchor: { ...dto.anchor },
+        selector,
         findingType: dto.findingType,
         values: dto.values,
         text: dto.text,
@@ -261,10 +278,15 @@ export class ReviewService {
       payload: {
         annotationId: saved.id,
         recordId,
+        anchor: saved.anchor,
+        selector: saved.selector,
         findingType: saved.findingType,
         values: saved.values,
+        text: saved.text,
         version: saved.version,
         supersedesId: saved.supersedesId,
+        authorDiscipline: saved.authorDiscipline,
+        createdAt: saved.createdAt.toISOString(),
       },
     });
     return toAnnotationResponse(saved);

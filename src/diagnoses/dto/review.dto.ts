@@ -1,3 +1,4 @@
+import type { Selector } from '../selector.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -97,6 +98,20 @@ export class AnchorDto {
 
 export class AnnotationInputDto {
   @ApiProperty({ type: AnchorDto }) @IsObject() @ValidateNested() @Type(() => AnchorDto) anchor!: AnchorDto;
+  @ApiPropertyOptional({
+    description:
+      'the place as a W3C Web Annotation selector: on an image a FragmentSelector (media fragments, ' +
+      '"xywh=pixel:x,y,w,h") or an SvgSelector (one circle, polygon or path, image pixels); on a PDF a ' +
+      'FragmentSelector (RFC 3778, "page=N") refinedBy the region in PDF units. Derived from the anchor when omitted.',
+    example: {
+      type: 'FragmentSelector',
+      conformsTo: 'http://www.w3.org/TR/media-frags/',
+      value: 'xywh=pixel:120,80,400,300',
+    },
+  })
+  @IsOptional()
+  @IsObject()
+  selector?: Record<string, unknown>;
   @ApiProperty({ enum: FINDING_TYPES }) @IsIn(FINDING_TYPES) findingType!: FindingType;
   @ApiProperty({
     example: { histology: '8520/3' },
@@ -114,6 +129,33 @@ export class AnnotationInputDto {
 
 export class CreateAnnotationDto extends AnnotationInputDto {
   @ApiProperty() @IsUUID() recordId!: string;
+}
+
+/** An annotation's target as the Web Annotation model writes it: the record, and where on it. */
+export class AnnotationTargetDto {
+  @ApiProperty({ example: 'urn:uuid:5b0c…', description: 'the record' }) source!: string;
+  @ApiPropertyOptional({ type: Object, description: 'absent: the whole record' }) selector?: Selector;
+}
+
+/** One version of an annotation (amendments are new versions; none is ever changed). */
+export class AnnotationResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() caseId!: string;
+  @ApiProperty() recordId!: string;
+  @ApiProperty({ type: AnchorDto }) anchor!: AnchorDto;
+  @ApiProperty({ type: Object, nullable: true, description: 'W3C Web Annotation selector; null: the whole record' })
+  selector!: Selector | null;
+  @ApiProperty({ type: AnnotationTargetDto }) target!: AnnotationTargetDto;
+  @ApiProperty({ enum: FINDING_TYPES }) findingType!: FindingType;
+  @ApiProperty({ type: Object, description: 'the coded values of the finding' })
+  values!: Record<string, string | number | boolean>;
+  @ApiProperty() text!: string;
+  @ApiProperty({ description: '1 for the first, then each amendment' }) version!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'the version this one amends' }) supersedesId!:
+    string | null;
+  @ApiProperty({ type: String, nullable: true }) authorId!: string | null;
+  @ApiProperty({ enum: DISCIPLINES }) authorDiscipline!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
 export class ReportQuery {

@@ -1,3 +1,4 @@
+import type { Selector } from '../selector.js';
 import {
   Check,
   Column,
@@ -196,6 +197,10 @@ export class AnnotationEntity {
   /** `{ kind: 'page', page, region? }` or `{ kind: 'slide', slide?, x, y, zoom? }`. */
   @Column({ type: 'jsonb' })
   anchor!: Record<string, unknown>;
+
+  /** The same place as a W3C Web Annotation selector (see src/diagnoses/selector.ts); null: the whole record. */
+  @Column({ type: 'jsonb', nullable: true })
+  selector!: Selector | null;
 
   @Column({ name: 'finding_type', type: 'text' })
   findingType!: FindingType;

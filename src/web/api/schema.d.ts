@@ -1404,6 +1404,15 @@ export interface components {
             anchor: components["schemas"]["AnchorDto"];
             /** @enum {string} */
             findingType: "histologic_type" | "grade" | "margins" | "lymph_nodes" | "receptor_status" | "tumor_size" | "imaging_finding" | "other";
+            /**
+             * @description the place as a W3C Web Annotation selector: on an image a FragmentSelector (media fragments, "xywh=pixel:x,y,w,h") or an SvgSelector (one circle, polygon or path, image pixels); on a PDF a FragmentSelector (RFC 3778, "page=N") refinedBy the region in PDF units. Derived from the anchor when omitted.
+             * @example {
+             *       "type": "FragmentSelector",
+             *       "conformsTo": "http://www.w3.org/TR/media-frags/",
+             *       "value": "xywh=pixel:120,80,400,300"
+             *     }
+             */
+            selector?: Record<string, never>;
             text: string;
             /**
              * @description coded values: histologic_type {histology}, grade {grade}, receptor_status {marker, value}, …
@@ -1412,6 +1421,38 @@ export interface components {
              *     }
              */
             values: Record<string, never>;
+        };
+        AnnotationResponseDto: {
+            anchor: components["schemas"]["AnchorDto"];
+            /** @enum {string} */
+            authorDiscipline: "medical_oncology" | "surgical_oncology" | "radiation_oncology" | "pathology" | "radiology" | "genetic_counseling" | "nurse_navigation" | "palliative_care" | "other";
+            authorId: string | null;
+            caseId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            findingType: "histologic_type" | "grade" | "margins" | "lymph_nodes" | "receptor_status" | "tumor_size" | "imaging_finding" | "other";
+            id: string;
+            recordId: string;
+            /** @description W3C Web Annotation selector; null: the whole record */
+            selector: Record<string, never> | null;
+            /** @description the version this one amends */
+            supersedesId: string | null;
+            target: components["schemas"]["AnnotationTargetDto"];
+            text: string;
+            /** @description the coded values of the finding */
+            values: Record<string, never>;
+            /** @description 1 for the first, then each amendment */
+            version: number;
+        };
+        AnnotationTargetDto: {
+            /** @description absent: the whole record */
+            selector?: Record<string, never>;
+            /**
+             * @description the record
+             * @example urn:uuid:5b0c…
+             */
+            source: string;
         };
         AppointmentDto: {
             discipline: string;
@@ -1816,6 +1857,15 @@ export interface components {
             findingType: "histologic_type" | "grade" | "margins" | "lymph_nodes" | "receptor_status" | "tumor_size" | "imaging_finding" | "other";
             /** Format: uuid */
             recordId: string;
+            /**
+             * @description the place as a W3C Web Annotation selector: on an image a FragmentSelector (media fragments, "xywh=pixel:x,y,w,h") or an SvgSelector (one circle, polygon or path, image pixels); on a PDF a FragmentSelector (RFC 3778, "page=N") refinedBy the region in PDF units. Derived from the anchor when omitted.
+             * @example {
+             *       "type": "FragmentSelector",
+             *       "conformsTo": "http://www.w3.org/TR/media-frags/",
+             *       "value": "xywh=pixel:120,80,400,300"
+             *     }
+             */
+            selector?: Record<string, never>;
             text: string;
             /**
              * @description coded values: histologic_type {histology}, grade {grade}, receptor_status {marker, value}, …
@@ -3077,6 +3127,8 @@ export type SchemaAgendaPatientDto = components['schemas']['AgendaPatientDto'];
 export type SchemaAllergyDto = components['schemas']['AllergyDto'];
 export type SchemaAnchorDto = components['schemas']['AnchorDto'];
 export type SchemaAnnotationInputDto = components['schemas']['AnnotationInputDto'];
+export type SchemaAnnotationResponseDto = components['schemas']['AnnotationResponseDto'];
+export type SchemaAnnotationTargetDto = components['schemas']['AnnotationTargetDto'];
 export type SchemaAppointmentDto = components['schemas']['AppointmentDto'];
 export type SchemaAssessmentDto = components['schemas']['AssessmentDto'];
 export type SchemaAttendanceDto = components['schemas']['AttendanceDto'];
@@ -5053,7 +5105,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AnnotationResponseDto"][];
+                };
             };
             /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
             400: {
@@ -5124,7 +5178,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AnnotationResponseDto"];
+                };
             };
             /** @description Invalid request (path, body): `errors` names each field and what is wrong; nothing is written */
             400: {
@@ -5214,7 +5270,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AnnotationResponseDto"];
+                };
             };
             /** @description Invalid request (path, body): `errors` names each field and what is wrong; nothing is written */
             400: {

@@ -66,8 +66,8 @@ function checkSvg(value: string): void {
   const m = SHAPE.exec(value.trim());
   if (m === null) bad('an SVG selector holds one circle, ellipse, rect, polygon, polyline or path in an <svg> element');
   for (const a of (m![2] ?? '').matchAll(/([a-z]+)="([^"]*)"/g)) {
-    const rule = ATTRS[a[1]!];
-    if (rule === undefined || !rule.test(a[2]!)) bad(`the outline's "${a[1]}" is not a shape coordinate`);
+    const rule = ATTRS[a[1]];
+    if (rule === undefined || !rule.test(a[2])) bad(`the outline's "${a[1]}" is not a shape coordinate`);
   }
 }
 

@@ -18,7 +18,50 @@ const out = path.resolve(here, '../../dist/web');
 // Old hashed files would pile up (and be served) otherwise.
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
+/**
+ * Annotorious draws annotations on OpenSeadragon with a copy of PixiJS built
+ * into its bundle, which compiles its uniform setters with `new Function`; the
+ * app's Content-Security-Policy allows no eval. @pixi/unsafe-eval is Pixi's own
+ * answer (static setters), but it patches the separate @pixi/core package,
+ * not the copy inside Annotorious: this applies the same patch to that copy.
+ * The build fails if Annotorious no longer has the class the patch is for.
+ */
+const pixiWithoutEval = {
+  name: 'pixi-without-eval',
+  setup(b) {
+    b.onLoad(
+      { filter: /@annotorious[\\/]openseadragon[\\/]dist[\\/]annotorious-openseadragon\.es\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        const shaderSystem =
+          /class (\w+) \{\s*\/\*\* @param renderer - The renderer this System works for\. \*\/\s*constructor\(\w+\) \{\s*this\.destroyed = !1, this\.renderer = \w+, this\.systemCheck\(\)/.exec(
+            source,
+          );
+        if (shaderSystem === null)
+          throw new Error(
+            "Annotorious's bundled PixiJS ShaderSystem was not found: revisit the pixi-without-eval patch",
+          );
+        const setters = path.resolve(here, '../../node_modules/@pixi/unsafe-eval/lib/syncUniforms.mjs');
+        return {
+          contents: `${source}
+import { syncUniforms as consiliumSyncUniforms } from ${JSON.stringify(setters)};
+Object.assign(${shaderSystem[1]}.prototype, {
+  systemCheck() {},
+  syncUniforms(group, glProgram) {
+    const { shader, renderer } = this;
+    consiliumSyncUniforms(group, shader.program.uniformData, glProgram.uniformData, group.uniforms, renderer);
+  },
+});
+`,
+          loader: 'js',
+        };
+      },
+    );
+  },
+};
+
 const result = await build({
+  plugins: [pixiWithoutEval],
   entryPoints: [path.join(here, 'main.ts'), path.join(here, 'app.css')],
   entryNames: '[name]-[hash]',
   bundle: true,

@@ -108,12 +108,16 @@ export class AnnotationInputDto {
       conformsTo: 'http://www.w3.org/TR/media-frags/',
       value: 'xywh=pixel:120,80,400,300',
     },
+    type: 'object',
+    additionalProperties: {},
   })
   @IsOptional()
   @IsObject()
   selector?: Record<string, unknown>;
   @ApiProperty({ enum: FINDING_TYPES }) @IsIn(FINDING_TYPES) findingType!: FindingType;
   @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
     example: { histology: '8520/3' },
     description: 'coded values: histologic_type {histology}, grade {grade}, receptor_status {marker, value}, …',
   })
@@ -134,7 +138,8 @@ export class CreateAnnotationDto extends AnnotationInputDto {
 /** An annotation's target as the Web Annotation model writes it: the record, and where on it. */
 export class AnnotationTargetDto {
   @ApiProperty({ example: 'urn:uuid:5b0c…', description: 'the record' }) source!: string;
-  @ApiPropertyOptional({ type: Object, description: 'absent: the whole record' }) selector?: Selector;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'absent: the whole record' })
+  selector?: Selector;
 }
 
 /** One version of an annotation (amendments are new versions; none is ever changed). */
@@ -143,11 +148,20 @@ export class AnnotationResponseDto {
   @ApiProperty() caseId!: string;
   @ApiProperty() recordId!: string;
   @ApiProperty({ type: AnchorDto }) anchor!: AnchorDto;
-  @ApiProperty({ type: Object, nullable: true, description: 'W3C Web Annotation selector; null: the whole record' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'W3C Web Annotation selector; null: the whole record',
+  })
   selector!: Selector | null;
   @ApiProperty({ type: AnnotationTargetDto }) target!: AnnotationTargetDto;
   @ApiProperty({ enum: FINDING_TYPES }) findingType!: FindingType;
-  @ApiProperty({ type: Object, description: 'the coded values of the finding' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    description: 'the coded values of the finding',
+  })
   values!: Record<string, string | number | boolean>;
   @ApiProperty() text!: string;
   @ApiProperty({ description: '1 for the first, then each amendment' }) version!: number;

@@ -1412,7 +1412,9 @@ export interface components {
              *       "value": "xywh=pixel:120,80,400,300"
              *     }
              */
-            selector?: Record<string, never>;
+            selector?: {
+                [key: string]: unknown;
+            };
             text: string;
             /**
              * @description coded values: histologic_type {histology}, grade {grade}, receptor_status {marker, value}, …
@@ -1420,7 +1422,9 @@ export interface components {
              *       "histology": "8520/3"
              *     }
              */
-            values: Record<string, never>;
+            values: {
+                [key: string]: string | number | boolean;
+            };
         };
         AnnotationResponseDto: {
             anchor: components["schemas"]["AnchorDto"];
@@ -1435,19 +1439,25 @@ export interface components {
             id: string;
             recordId: string;
             /** @description W3C Web Annotation selector; null: the whole record */
-            selector: Record<string, never> | null;
+            selector: {
+                [key: string]: unknown;
+            } | null;
             /** @description the version this one amends */
             supersedesId: string | null;
             target: components["schemas"]["AnnotationTargetDto"];
             text: string;
             /** @description the coded values of the finding */
-            values: Record<string, never>;
+            values: {
+                [key: string]: string | number | boolean;
+            };
             /** @description 1 for the first, then each amendment */
             version: number;
         };
         AnnotationTargetDto: {
             /** @description absent: the whole record */
-            selector?: Record<string, never>;
+            selector?: {
+                [key: string]: unknown;
+            };
             /**
              * @description the record
              * @example urn:uuid:5b0c…
@@ -1865,7 +1875,9 @@ export interface components {
              *       "value": "xywh=pixel:120,80,400,300"
              *     }
              */
-            selector?: Record<string, never>;
+            selector?: {
+                [key: string]: unknown;
+            };
             text: string;
             /**
              * @description coded values: histologic_type {histology}, grade {grade}, receptor_status {marker, value}, …
@@ -1873,7 +1885,9 @@ export interface components {
              *       "histology": "8520/3"
              *     }
              */
-            values: Record<string, never>;
+            values: {
+                [key: string]: string | number | boolean;
+            };
         };
         CreateBoardSessionDto: {
             /**

@@ -8,8 +8,7 @@ import { html } from '../ui/html.js';
 import { RECORD_TYPE_WORDS, labelOf } from '../ui/labels.js';
 import { toastError } from '../ui/toast.js';
 import { useLoad } from '../ui/use-load.js';
-import { ImageView } from '../review/image-view.js';
-import { PdfView } from '../review/pdf-view.js';
+import { AnnotatedRecord } from '../review/annotated-record.js';
 import { FILE_TYPE_WORDS } from '../review/record-viewer.js';
 import type { ViewerView } from '../review/view-state.js';
 
@@ -92,12 +91,21 @@ export function RoomViewer(props: {
   caseId: string;
   events: readonly RoomEvent[];
   presenter: boolean;
+  timeZone: string;
+  /** The member's discipline when they mark findings (pathology, radiology). */
+  discipline: string | undefined;
+  nameOf: (userId: string | null) => string;
   /** The room's `/board` socket, when connected. */
   socket?: () => Socket | undefined;
 }) {
   const records = useLoad(
     () => ok(client.GET('/api/cases/{id}/records', { params: { path: { id: props.caseId } } })),
     [props.caseId, props.events.filter((e) => e.type === 'record.added' && e.caseId === props.caseId).length],
+  );
+  // The case's findings, read again as each new one is announced in the room (live, and replayed on reconnecting).
+  const annotations = useLoad(
+    () => ok(client.GET('/api/cases/{id}/annotations', { params: { path: { id: props.caseId } } })),
+    [props.caseId, props.events.filter((e) => e.type === 'annotation.added' && e.caseId === props.caseId).length],
   );
   const shared = presenterViewOf(props.events, props.caseId);
   const [following, setFollowing] = useState(true);
@@ -221,11 +229,16 @@ export function RoomViewer(props: {
         ? null
         : html`<div class="room-record" data-testid="room-record" data-record-id=${open.id}>
             <h3>${recordWords(open)}</h3>
-            ${
-              open.mediaType === 'application/pdf'
-                ? html`<${PdfView} key=${open.id} recordId=${open.id} ...${viewerProps} />`
-                : html`<${ImageView} key=${open.id} recordId=${open.id} ...${viewerProps} />`
-            }
+            <${AnnotatedRecord}
+              key=${open.id}
+              record=${open}
+              annotations=${annotations.data ?? []}
+              timeZone=${props.timeZone}
+              discipline=${props.discipline}
+              nameOf=${props.nameOf}
+              onSaved=${annotations.reload}
+              ...${viewerProps}
+            />
           </div>`
     }
   </section>`;

@@ -238,6 +238,11 @@ export function Room(props: { id: string; me: Me }) {
                 caseId=${presenting.caseId}
                 events=${events}
                 presenter=${canPresent && open}
+                timeZone=${tz}
+                discipline=${['pathology', 'radiology'].find((d) =>
+                  people.find((p) => p.userId === props.me.id)?.disciplines.includes(d as never),
+                )}
+                nameOf=${nameOf}
                 socket=${() => socket.current}
               />`
         }

@@ -27,7 +27,7 @@ export interface RenderedPage {
   /** The page's box in CSS pixels, inside `layer`. */
   width: number;
   height: number;
-  /** An element over the page, the page's size, for overlays. */
+  /** An element over the page, the page's size, for overlays (the app renders nothing into it). */
   layer: HTMLDivElement;
 }
 
@@ -41,6 +41,8 @@ export interface PdfViewProps {
   /** Open at this page (a link to an annotation). */
   initialPage?: number | undefined;
   onPage?: ((p: RenderedPage | undefined) => void) | undefined;
+  /** Turn to this page (an annotation shown); `seq` lets the same page be asked for again. */
+  goTo?: { page: number; seq: number } | undefined;
 }
 
 const nearestZoom = (factor: number): number => {
@@ -61,6 +63,7 @@ export function PdfView(props: PdfViewProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const frame = useRef<HTMLDivElement>(null);
   const layer = useRef<HTMLDivElement>(null);
+  const annoHost = useRef<HTMLDivElement>(null);
   const latest = useRef(props);
   latest.current = props;
   const pointer = useRef<ViewerView['pointer']>(null);
@@ -134,7 +137,7 @@ export function PdfView(props: PdfViewProps) {
       }
       task = p.render({ canvas: target, viewport });
       await task.promise.catch(() => undefined);
-      if (!live || layer.current === null) return;
+      if (!live || annoHost.current === null) return;
       setRendered((n) => n + 1);
       tell.current();
       latest.current.onPage?.({
@@ -143,7 +146,7 @@ export function PdfView(props: PdfViewProps) {
         scale,
         width: cssWidth,
         height: cssHeight,
-        layer: layer.current,
+        layer: annoHost.current,
       });
     })();
     return () => {
@@ -151,6 +154,10 @@ export function PdfView(props: PdfViewProps) {
       task?.cancel();
     };
   }, [doc, page, zoom]);
+
+  useEffect(() => {
+    if (props.goTo !== undefined) setPage(props.goTo.page);
+  }, [props.goTo?.seq]);
 
   // Follow the presenter: page and zoom, then the same centre once the page is drawn.
   useEffect(() => {
@@ -213,6 +220,7 @@ export function PdfView(props: PdfViewProps) {
           aria-label=${pages === 0 ? 'Document page' : `Page ${page} of ${pages}`}
         ></canvas>
         <div class="pdf-layer" ref=${layer}>
+          <div class="pdf-anno" ref=${annoHost}></div>
           ${
             fp === null
               ? null

@@ -6,8 +6,8 @@ import { html } from '../ui/html.js';
 import { RECORD_TYPE_WORDS, labelOf } from '../ui/labels.js';
 import { bannerOf, PatientBanner } from '../ui/patient-banner.js';
 import { useLoad } from '../ui/use-load.js';
-import { ImageView } from './image-view.js';
-import { PdfView } from './pdf-view.js';
+import type { Me } from '../router.js';
+import { AnnotatedRecord, isImage, isPdf } from './annotated-record.js';
 
 type RecordRow = Schemas['RecordResponseDto'];
 
@@ -34,7 +34,7 @@ export function bearer(): Record<string, string> {
 }
 
 /** One record of a case, read in the app: PDF page by page, images in deep zoom, studies by link. */
-export function RecordViewer(props: { caseId: string; recordId: string }) {
+export function RecordViewer(props: { caseId: string; recordId: string; me: Me; annotationId?: string }) {
   const data = useLoad(async () => {
     const path = { params: { path: { id: props.caseId } } };
     // One round of requests before the viewer starts (a large image's first tiles come after two more).
@@ -43,11 +43,17 @@ export function RecordViewer(props: { caseId: string; recordId: string }) {
       ok(client.GET('/api/cases/{id}/records', path)),
       ok(client.GET('/api/clinics', { params: { query: { limit: 100 } } })),
     ]);
+    // Who may mark findings, and the names of those who did.
+    const specialists = ok(client.GET('/api/specialists', { params: { query: { clinicId: c.clinicId } } }));
     const clinic =
       clinics.items.find((k) => k.id === c.clinicId) ??
       (await ok(client.GET('/api/clinics/{id}', { params: { path: { id: c.clinicId } } })));
-    return { c, clinic, record: records.find((r) => r.id === props.recordId) };
+    return { c, clinic, specialists: await specialists, record: records.find((r) => r.id === props.recordId) };
   }, [props.caseId, props.recordId]);
+  const annotations = useLoad(
+    () => ok(client.GET('/api/cases/{id}/annotations', { params: { path: { id: props.caseId } } })),
+    [props.caseId],
+  );
   if (data.error !== undefined)
     return html`<main>
       <h1>Record</h1>
@@ -58,7 +64,12 @@ export function RecordViewer(props: { caseId: string; recordId: string }) {
       <h1>Record</h1>
       <${Loading} what="the record" />
     </main>`;
-  const { c, clinic, record } = data.data;
+  const { c, clinic, record, specialists } = data.data;
+  const me = specialists.find((s) => s.userId === props.me.id);
+  // Pathologists and radiologists mark findings (the server holds the same rule).
+  const discipline = ['pathology', 'radiology'].find((d) => me?.disciplines.includes(d as never));
+  const nameOf = (userId: string | null): string =>
+    specialists.find((s) => s.userId === userId)?.displayName ?? 'a reviewer';
   return html`<main class="record-viewer">
     <${PatientBanner} patient=${bannerOf(c, clinic.name)} />
     <p><a href=${`#/case/${c.id}`}>Back to the case</a></p>
@@ -66,7 +77,20 @@ export function RecordViewer(props: { caseId: string; recordId: string }) {
       record === undefined
         ? html`<h1>Record</h1>
             <div class="alert alert-danger" role="alert">This case has no such record.</div>`
-        : html`<${RecordFacts} record=${record} timeZone=${clinic.timeZone} /> <${RecordBody} record=${record} />`
+        : html`<${RecordFacts} record=${record} timeZone=${clinic.timeZone} /> ${
+              isPdf(record) || isImage(record)
+                ? html`<${AnnotatedRecord}
+                    caseId=${c.id}
+                    record=${record}
+                    annotations=${annotations.data ?? []}
+                    timeZone=${clinic.timeZone}
+                    discipline=${discipline}
+                    nameOf=${nameOf}
+                    focusId=${props.annotationId}
+                    onSaved=${annotations.reload}
+                  />`
+                : html`<${RecordBody} record=${record} />`
+            }`
     }
   </main>`;
 }
@@ -120,9 +144,6 @@ function RecordBody(props: { record: RecordRow }) {
             </p>`
       }
     </section>`;
-  if (r.mediaType === 'application/pdf') return html`<${PdfView} caseId=${r.caseId} recordId=${r.id} />`;
-  if (r.mediaType === 'image/png' || r.mediaType === 'image/jpeg' || r.mediaType === 'image/tiff')
-    return html`<${ImageView} caseId=${r.caseId} recordId=${r.id} />`;
   return html`<section class="card">
     <p>This file cannot be shown here. Download it from the case page.</p>
   </section>`;

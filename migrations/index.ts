@@ -20,6 +20,7 @@ import { RecordBlobs1795726240000 } from './1795726240000-record-blobs.js';
 import { CaseListNextVisit1795727000000 } from './1795727000000-case-list-next-visit.js';
 import { RecordTiles1795728000000 } from './1795728000000-record-tiles.js';
 import { AnnotationSelectors1795729000000 } from './1795729000000-annotation-selectors.js';
+import { AssessmentEvidence1795730000000 } from './1795730000000-assessment-evidence.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   CaseListNextVisit1795727000000,
   RecordTiles1795728000000,
   AnnotationSelectors1795729000000,
+  AssessmentEvidence1795730000000,
 ];

@@ -336,4 +336,36 @@ describe('Annotations, assessments and diagnosis changes', () => {
       caseVolume: { cases: 1, caseload: 20, pct: 5, targetPct: 15, met: false },
     });
   });
+
+  it('should record a pathology review resting on annotations of the case, and refuse evidence from elsewhere', async () => {
+    const [pathologist] = w.doctors;
+    const [first] = (await request(t.http).get(`/api/cases/${w.cases[0]}/annotations`).set(bearer(pathologist.tokens)))
+      .body as { id: string }[];
+    const review = {
+      source: 'pathology_review',
+      primarySite: 'C50.4',
+      histology: '8520/3',
+      laterality: 'left',
+      grade: 'G2',
+      malignant: true,
+      evidenceAnnotationIds: [first.id],
+    };
+    const ok = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/diagnoses`)
+      .set(bearer(pathologist.tokens))
+      .send(review);
+    expect(ok.status).toBe(201);
+    expect(ok.body.assessment.evidenceAnnotationIds).toEqual([first.id]);
+    const listed = await request(t.http).get(`/api/cases/${w.cases[0]}/diagnoses`).set(bearer(pathologist.tokens));
+    expect((listed.body as { source: string; evidenceAnnotationIds: string[] }[]).pop()).toMatchObject({
+      source: 'pathology_review',
+      evidenceAnnotationIds: [first.id],
+    });
+    const foreign = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/diagnoses`)
+      .set(bearer(pathologist.tokens))
+      .send({ ...review, evidenceAnnotationIds: ['00000000-0000-4000-8000-000000000000'] });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors[0].field).toBe('evidenceAnnotationIds');
+  });
 });

@@ -68,6 +68,7 @@ export class DiagnosesService {
     dto: AssessmentDto,
     authorId: string | null,
     fieldPrefix = '',
+    evidenceAnnotationIds: string[] = [],
   ): Promise<DiagnosisAssessmentEntity> {
     const site = checkDiagnosis(dto, fieldPrefix);
     const previous = await this.current(caseId, source, manager);
@@ -92,6 +93,7 @@ export class DiagnosesService {
         depthMm: dto.depthMm ?? null,
         ajccEdition: dto.ajccEdition ?? null,
         biomarkers: (dto.biomarkers ?? []).map((b) => ({ ...b })),
+        evidenceAnnotationIds,
         additionalCancers: (dto.additionalCancers ?? []).map((c) => ({ ...c })),
         malignant: dto.malignant,
         ecog: dto.ecog ?? null,
@@ -167,6 +169,7 @@ export function toAssessmentResponse(a: DiagnosisAssessmentEntity): Record<strin
     depthMm: a.depthMm,
     ajccEdition: a.ajccEdition,
     biomarkers: a.biomarkers,
+    evidenceAnnotationIds: a.evidenceAnnotationIds,
     // Each result with its canonical marker and category (ASCO/CAP), computed by today's rules.
     biomarkerResults: a.biomarkers.map((b) => {
       const r = normaliseBiomarker(b);

@@ -136,7 +136,19 @@ export class ReviewService {
         'source',
         'managementImpact and evidenceSources belong to the board assessment',
       );
-    const assessment = await this.diagnoses.record(this.tx.manager, c.id, dto.source, dto, user.id);
+    const evidence = dto.evidenceAnnotationIds ?? [];
+    if (evidence.length > 0) {
+      const found = await this.tx.query<{ id: string }>(
+        'SELECT id FROM annotation WHERE case_id = $1 AND id = ANY($2::uuid[])',
+        [c.id, evidence],
+      );
+      if (found.length !== evidence.length)
+        throw RequestValidationException.field(
+          'evidenceAnnotationIds',
+          'each piece of evidence must be an annotation of this case',
+        );
+    }
+    const assessment = await this.diagnoses.record(this.tx.manager, c.id, dto.source, dto, user.id, '', evidence);
     AuditScope.describe({ entityId: assessment.id });
     await this.events.append({
       type: 'diagnosis.recorded',

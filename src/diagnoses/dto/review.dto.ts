@@ -2,6 +2,7 @@ import type { Selector } from '../selector.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayUnique,
   IsArray,
   IsIn,
@@ -57,6 +58,17 @@ export class RecordAssessmentDto extends AssessmentDto {
   @IsOptional()
   @IsIn(MANAGEMENT_IMPACTS)
   managementImpact?: ManagementImpact;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: "the annotations (findings marked on the case's records) the review rests on",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  evidenceAnnotationIds?: string[];
 }
 
 export class VerificationDto {

@@ -99,6 +99,10 @@ export class DiagnosisAssessmentEntity {
   @Column({ type: 'jsonb' })
   biomarkers!: BiomarkerInput[];
 
+  /** A review's evidence: the annotations (findings marked on the records) it rests on. */
+  @Column({ name: 'evidence_annotation_ids', type: 'uuid', array: true, default: () => "'{}'" })
+  evidenceAnnotationIds!: string[];
+
   @Column({ name: 'additional_cancers', type: 'jsonb' })
   additionalCancers!: AdditionalCancer[];
 

@@ -2677,6 +2677,8 @@ export interface components {
             drivingDiscipline?: "medical_oncology" | "surgical_oncology" | "radiation_oncology" | "pathology" | "radiology" | "genetic_counseling" | "nurse_navigation" | "palliative_care" | "other";
             /** @description ECOG performance status */
             ecog?: number;
+            /** @description the annotations (findings marked on the case's records) the review rests on */
+            evidenceAnnotationIds?: string[];
             /** @description board: what the change rests on */
             evidenceSources?: ("slide_review" | "image_review" | "new_imaging" | "new_biopsy" | "genetic_test" | "molecular_test" | "clinical_review")[];
             gleason?: components["schemas"]["GleasonDto"];
@@ -5580,7 +5582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
+            /** @description Not found: id, evidenceAnnotationIds names nothing you may see (another clinic's resources are not found either) */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -184,6 +184,36 @@ describe('Marking findings on a record, and seeing them live in the board room',
     expect(onSlide.selector?.value).toMatch(/^<svg><polygon points="[\d., ]+"><\/polygon><\/svg>$/);
     await checkView(page, 'record-slide-annotated');
 
+    // The pathology review beside the viewer, resting on both findings.
+    const review = page.getByRole('form', { name: 'Record the pathology review' });
+    await review.scrollIntoViewIfNeeded();
+    expect(await review.getByLabel('Primary site (ICD-O-3 topography)').inputValue()).toBe('C50.4'); // from the referral
+    await review.getByLabel('Histology (ICD-O-3 morphology)').fill('8520/3');
+    await review.getByLabel('Grade').selectOption('G2');
+    await review.getByLabel('Laterality').selectOption({ label: 'Left' });
+    await review.getByLabel('pT', { exact: true }).fill('T2');
+    await review.getByLabel('HER2', { exact: true }).fill('3+');
+    // The evidence: both findings, ticked by the pathologist.
+    await review.getByRole('checkbox', { name: /^Histologic type: Histology 8522\/3/ }).check();
+    await review.getByRole('checkbox', { name: /^Receptor status: Marker HER2/ }).check();
+    await checkView(page, 'record-review-form');
+    await review.getByRole('button', { name: 'Record the review' }).click();
+    await page.getByTestId('review-recorded').filter({ hasText: 'resting on 2 findings' }).waitFor();
+    const diagnoses = (await request(t.http).get(`/api/cases/${caseId}/diagnoses`).set(bearer(w.doctors[0]!.tokens)))
+      .body as { source: string; histology: string; evidenceAnnotationIds: string[] }[];
+    const pathReview = diagnoses.filter((d) => d.source === 'pathology_review').pop();
+    expect(pathReview?.histology).toBe('8520/3');
+    expect([...(pathReview?.evidenceAnnotationIds ?? [])].sort()).toEqual([saved[1]!.id, onSlide.id].sort());
+
+    // The case page shows the review and the findings, each linking to its place.
+    await page.goto(`${base}/#/case/${caseId}`);
+    await page.getByRole('heading', { name: 'Pathology review' }).waitFor();
+    const findings = page.locator('section', { has: page.getByRole('heading', { name: 'Findings on the records' }) });
+    await findings.getByText(/Histology 8522\/3/).waitFor();
+    await findings.getByText(/page 1 · evidence for: Pathology review/).waitFor();
+    await findings.getByText(/Marker HER2 · Result 3\+/).waitFor();
+    await checkView(page, 'case-findings-and-review');
+
     // A finding's link opens the record at its place (the PDF at its page, the finding selected).
     await page.goto(`${base}/#/case/${caseId}/record/${ids.pdf}/annotation/${saved[1].id}`);
     await page.getByText('Page 1 of 2').waitFor();

@@ -55,7 +55,7 @@ describe('The record viewer in the browser', () => {
       await page.goto(`${base}/#/case/${caseId}`);
       await page.getByRole('heading', { name: 'Records' }).waitFor();
 
-      await page.getByRole('link', { name: 'Open Pathology report of 14 Oct 2026' }).click();
+      await page.getByRole('link', { name: 'Open Pathology report, PDF, of 14 Oct 2026' }).click();
       await page.getByRole('heading', { name: 'Pathology report', level: 1 }).waitFor();
       const facts = page.locator('.record-facts');
       expect(await facts.textContent()).toContain('St Mary pathology');
@@ -73,7 +73,7 @@ describe('The record viewer in the browser', () => {
       await page.getByRole('heading', { name: 'Records' }).waitFor();
       const firstTile = page.waitForResponse((r) => /\/tiles\/\d+\/\d+_\d+$/.test(r.url()) && r.status() === 200);
       const opened = Date.now();
-      await page.getByRole('link', { name: 'Open Other imaging of 15 Oct 2026' }).click();
+      await page.getByRole('link', { name: 'Open Other imaging, JPEG image, of 15 Oct 2026' }).click();
       await firstTile;
       const ms = Date.now() - opened;
       // eslint-disable-next-line no-console -- the figure the issue asks for

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { FILE_TYPE_WORDS, fileSize } from '../review/record-viewer.js';
 import { client, download, ok, type Schemas } from '../api/client.js';
 import { api } from '../api/session.js';
 import { CaseBoardPanel } from '../board/case-board-panel.js';
@@ -200,6 +201,16 @@ function ReadinessPanel(props: {
   </section>`;
 }
 
+/** File name endings for a downloaded record, by media type. */
+const FILE_EXTENSIONS: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/tiff': 'tif',
+  'application/dicom': 'dcm',
+  'text/plain': 'txt',
+};
+
 function Records(props: { caseId: string; records: RecordRow[]; timeZone: string; onChange: () => void }) {
   const [type, setType] = useState('');
   const [documentDate, setDocumentDate] = useState('');
@@ -261,7 +272,9 @@ function Records(props: { caseId: string; records: RecordRow[]; timeZone: string
                     html`<tr key=${r.id}>
                       <td>
                         ${labelOf(RECORD_TYPE_WORDS, r.type)}
-                        ${r.source === null ? null : html`<div class="muted">${r.source}</div>`}
+                        <div class="muted">
+                          ${r.kind === 'dicomweb' ? 'Imaging study (DICOMweb)' : labelOf(FILE_TYPE_WORDS, r.mediaType ?? '')}${r.sizeBytes === null ? '' : `, ${fileSize(r.sizeBytes)}`}${r.source === null ? '' : ` · from ${r.source}`}
+                        </div>
                       </td>
                       <td>
                         ${r.documentDate === null ? html`<span class="muted">Not dated</span>` : calendarDate(r.documentDate)}
@@ -271,7 +284,7 @@ function Records(props: { caseId: string; records: RecordRow[]; timeZone: string
                         <a
                           class="btn btn-quiet"
                           href=${`#/case/${props.caseId}/record/${r.id}`}
-                          aria-label=${`Open ${labelOf(RECORD_TYPE_WORDS, r.type)}${r.documentDate === null ? '' : ` of ${calendarDate(r.documentDate)}`}`}
+                          aria-label=${`Open ${labelOf(RECORD_TYPE_WORDS, r.type)}, ${r.kind === 'dicomweb' ? 'imaging study' : labelOf(FILE_TYPE_WORDS, r.mediaType ?? '')}${r.documentDate === null ? '' : `, of ${calendarDate(r.documentDate)}`}`}
                           >Open</a
                         >
                         ${
@@ -282,7 +295,7 @@ function Records(props: { caseId: string; records: RecordRow[]; timeZone: string
                                 onClick=${() =>
                                   download(
                                     `/api/cases/${props.caseId}/records/${r.id}/content`,
-                                    `record-${r.id}`,
+                                    `${labelOf(RECORD_TYPE_WORDS, r.type)}${r.documentDate === null ? '' : ` ${r.documentDate}`}.${FILE_EXTENSIONS[r.mediaType ?? ''] ?? 'bin'}`,
                                   ).catch(toastError)}
                                 >Download<//
                               >`

@@ -4,6 +4,8 @@ import { html } from '../ui/html.js';
 import { Loading } from '../ui/empty.js';
 import { download } from '../api/client.js';
 import { toastError } from '../ui/toast.js';
+import { DISCIPLINE_WORDS, FINDING_TYPE_WORDS, labelOf } from '../ui/labels.js';
+import { currentVersions, pageOfAnnotation, valuesInWords, type AnnotationRow } from '../review/annotations.js';
 
 // Views carried over from the first version of the app (untyped JSON); each is
 // replaced by typed views of its area as the area is rebuilt.
@@ -148,6 +150,56 @@ export function Diagnosis(props: { title: string; d: Json | undefined; changed: 
 }
 
 /**
+ * The findings marked on the case's records: each with its place (record and
+ * page), author's discipline, version, and the reviews that rest on it; each
+ * opens its record at its place.
+ */
+const SOURCE_NAMES: Record<string, string> = {
+  pathology_review: 'Pathology review',
+  radiology_review: 'Radiology review',
+  board: "the board's diagnosis",
+};
+
+function CaseFindings(props: { caseId: string; annotations: AnnotationRow[]; diagnoses: Json[] }) {
+  const current = currentVersions(props.annotations);
+  const restingOn = (id: string): string[] =>
+    props.diagnoses
+      .filter((d) => ((d.evidenceAnnotationIds as string[] | undefined) ?? []).includes(id))
+      .map((d) => SOURCE_NAMES[String(d.source)] ?? words(String(d.source)));
+  return html`<section aria-labelledby="case-findings-h">
+    <h3 id="case-findings-h">Findings on the records</h3>
+    ${
+      current.length === 0
+        ? html`<p class="muted">No findings marked on the records yet.</p>`
+        : html`<ul class="annotation-list">
+            ${current.map((a) => {
+              const page = pageOfAnnotation(a);
+              const cited = [...new Set(restingOn(a.id))];
+              return html`<li class="annotation-item">
+                <p>
+                  <strong>${labelOf(FINDING_TYPE_WORDS, a.findingType)}</strong
+                  >${Object.keys(a.values).length === 0 ? '' : ` — ${valuesInWords(a)}`}
+                </p>
+                <p>${a.text}</p>
+                <p class="muted">
+                  ${[
+                    labelOf(DISCIPLINE_WORDS, a.authorDiscipline),
+                    `version ${a.version}`,
+                    page === undefined ? 'on the image' : `page ${page}`,
+                    ...(cited.length === 0 ? [] : [`evidence for: ${cited.join(', ')}`]),
+                  ].join(' · ')}
+                </p>
+                <p>
+                  <a href=${`#/case/${props.caseId}/record/${a.recordId}/annotation/${a.id}`}>Open the record here</a>
+                </p>
+              </li>`;
+            })}
+          </ul>`
+    }
+  </section>`;
+}
+
+/**
  * The clinical part of the case page carried over from the first app: the
  * referring and board diagnoses, what changed, annotations, plans and the
  * letter. Issue 18 (review on the document, the board room) rebuilds it typed.
@@ -184,19 +236,20 @@ export function ClinicalPanel(props: { id: string }) {
             ${(change.details as string[]).map((l) => html`<li>${l}</li>`)}
           </ul>`
     }
-    <h3>Annotations</h3>
-    <ul>
-      ${data.annotations.map(
-        (a) =>
-          html`<li>
-            v${String(a.version)} ${words(String(a.findingType))}
-            ${Object.entries(a.values as Json)
-              .map(([k, v]) => `${k} ${String(v)}`)
-              .join(', ')}
-            — ${String(a.text)} <span class="pill">${words(String(a.authorDiscipline))}</span>
-          </li>`,
-      )}
-    </ul>
+    ${
+      last('pathology_review') === undefined && last('radiology_review') === undefined
+        ? null
+        : html`<h3>Reviews</h3>
+            <div class="grid">
+              ${last('pathology_review') === undefined ? null : Diagnosis({ title: 'Pathology review', d: last('pathology_review'), changed: [] })}
+              ${last('radiology_review') === undefined ? null : Diagnosis({ title: 'Radiology review', d: last('radiology_review'), changed: [] })}
+            </div>`
+    }
+    <${CaseFindings}
+      caseId=${props.id}
+      annotations=${data.annotations as unknown as AnnotationRow[]}
+      diagnoses=${data.diagnoses}
+    />
     <h3>Plans</h3>
     ${data.plans.map(
       (p) =>

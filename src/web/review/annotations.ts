@@ -23,7 +23,7 @@ export function currentVersions(all: readonly AnnotationRow[]): AnnotationRow[] 
 export const pageOfAnnotation = (a: AnnotationRow): number | undefined =>
   pageOfSelector(a.selector as W3CSelector | null) ?? a.anchor.page;
 
-const GRADES = ['G1', 'G2', 'G3', 'G4', 'GX', 'low', 'high', 'GG1', 'GG2', 'GG3', 'GG4', 'GG5'];
+export const GRADES = ['G1', 'G2', 'G3', 'G4', 'GX', 'low', 'high', 'GG1', 'GG2', 'GG3', 'GG4', 'GG5'];
 const MARGINS: Record<string, string> = {
   negative: 'Negative (clear)',
   close: 'Close',

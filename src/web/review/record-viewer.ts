@@ -8,6 +8,7 @@ import { bannerOf, PatientBanner } from '../ui/patient-banner.js';
 import { useLoad } from '../ui/use-load.js';
 import type { Me } from '../router.js';
 import { AnnotatedRecord, isImage, isPdf } from './annotated-record.js';
+import { ReviewPanel } from './review-form.js';
 
 type RecordRow = Schemas['RecordResponseDto'];
 
@@ -67,7 +68,7 @@ export function RecordViewer(props: { caseId: string; recordId: string; me: Me; 
   const { c, clinic, record, specialists } = data.data;
   const me = specialists.find((s) => s.userId === props.me.id);
   // Pathologists and radiologists mark findings (the server holds the same rule).
-  const discipline = ['pathology', 'radiology'].find((d) => me?.disciplines.includes(d as never));
+  const discipline = (['pathology', 'radiology'] as const).find((d) => me?.disciplines.includes(d));
   const nameOf = (userId: string | null): string =>
     specialists.find((s) => s.userId === userId)?.displayName ?? 'a reviewer';
   return html`<main class="record-viewer">
@@ -90,6 +91,16 @@ export function RecordViewer(props: { caseId: string; recordId: string; me: Me; 
                     onSaved=${annotations.reload}
                   />`
                 : html`<${RecordBody} record=${record} />`
+            }
+            ${
+              discipline === undefined
+                ? null
+                : html`<${ReviewPanel}
+                    caseId=${c.id}
+                    discipline=${discipline}
+                    annotations=${annotations.data ?? []}
+                    timeZone=${clinic.timeZone}
+                  />`
             }`
     }
   </main>`;

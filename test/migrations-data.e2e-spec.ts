@@ -105,16 +105,16 @@ describe('Migrations carry data forward (patients and trials per clinic)', () =>
     const [rec] = await ds.query<{ id: string }[]>(
       `INSERT INTO case_record (case_id, type, kind, study_uid, dicomweb_url)
        VALUES ($1, 'imaging_ct', 'dicomweb', '1.2.3', 'https://pacs.example.org/1') RETURNING id`,
-      [c!.id],
+      [c.id],
     );
     const annotate = async (anchor: object) =>
       (
         await ds.query<{ id: string }[]>(
           `INSERT INTO annotation (case_id, record_id, anchor, finding_type, values, text, version, author_discipline)
            VALUES ($1, $2, $3, 'other', '{}', 'as written', 1, 'pathology') RETURNING id`,
-          [c!.id, rec!.id, JSON.stringify(anchor)],
+          [c.id, rec.id, JSON.stringify(anchor)],
         )
-      )[0]!.id;
+      )[0].id;
     const onPage = await annotate({ kind: 'page', page: 2, region: { x: 10, y: 20.5, width: 100, height: 50 } });
     const wholePage = await annotate({ kind: 'page', page: 4 });
     const point = await annotate({ kind: 'slide', x: 1200, y: 800 });

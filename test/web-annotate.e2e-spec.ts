@@ -199,11 +199,11 @@ describe('Marking findings on a record, and seeing them live in the board room',
     await checkView(page, 'record-review-form');
     await review.getByRole('button', { name: 'Record the review' }).click();
     await page.getByTestId('review-recorded').filter({ hasText: 'resting on 2 findings' }).waitFor();
-    const diagnoses = (await request(t.http).get(`/api/cases/${caseId}/diagnoses`).set(bearer(w.doctors[0]!.tokens)))
+    const diagnoses = (await request(t.http).get(`/api/cases/${caseId}/diagnoses`).set(bearer(w.doctors[0].tokens)))
       .body as { source: string; histology: string; evidenceAnnotationIds: string[] }[];
     const pathReview = diagnoses.filter((d) => d.source === 'pathology_review').pop();
     expect(pathReview?.histology).toBe('8520/3');
-    expect([...(pathReview?.evidenceAnnotationIds ?? [])].sort()).toEqual([saved[1]!.id, onSlide.id].sort());
+    expect([...(pathReview?.evidenceAnnotationIds ?? [])].sort()).toEqual([saved[1].id, onSlide.id].sort());
 
     // The case page shows the review and the findings, each linking to its place.
     await page.goto(`${base}/#/case/${caseId}`);

@@ -245,11 +245,7 @@ export function ClinicalPanel(props: { id: string }) {
               ${last('radiology_review') === undefined ? null : Diagnosis({ title: 'Radiology review', d: last('radiology_review'), changed: [] })}
             </div>`
     }
-    <${CaseFindings}
-      caseId=${props.id}
-      annotations=${data.annotations as unknown as AnnotationRow[]}
-      diagnoses=${data.diagnoses}
-    />
+    <${CaseFindings} caseId=${props.id} annotations=${data.annotations} diagnoses=${data.diagnoses} />
     <h3>Plans</h3>
     ${data.plans.map(
       (p) =>

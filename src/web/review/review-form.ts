@@ -77,7 +77,7 @@ export function ReviewPanel(props: {
   annotations: readonly AnnotationRow[];
   timeZone: string;
 }) {
-  const source = REVIEW_SOURCE[props.discipline]!;
+  const source = REVIEW_SOURCE[props.discipline];
   const all = useLoad(() => api<Assessment[]>(`/api/cases/${props.caseId}/diagnoses`), [props.caseId]);
   if (all.error !== undefined) return html`<${LoadError} text=${all.error} retry=${all.reload} />`;
   if (all.data === undefined) return html`<${Loading} what="the reviews" />`;
@@ -88,7 +88,7 @@ export function ReviewPanel(props: {
     ${
       mine === undefined
         ? html`<p class="muted">
-            No ${REVIEW_WORDS[source]!.toLowerCase()} recorded yet. It starts from the referring diagnosis.
+            No ${REVIEW_WORDS[source].toLowerCase()} recorded yet. It starts from the referring diagnosis.
           </p>`
         : html`<p data-testid="review-recorded">
             Recorded ${dateTime(mine.recordedAt, props.timeZone)}:
@@ -177,7 +177,7 @@ function ReviewForm(props: {
     }
   };
   return html`<form
-    aria-label=${`Record the ${REVIEW_WORDS[props.source]!.toLowerCase()}`}
+    aria-label=${`Record the ${REVIEW_WORDS[props.source].toLowerCase()}`}
     onSubmit=${(e: Event) => {
       e.preventDefault();
       void save();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { bigImage, twoPagePdf } from './bench/viewer-images.js';
-import { baseUrlOf, boardWorld, type BoardWorld } from './utils/board-fixtures.js';
+import { addSpecialist, baseUrlOf, boardWorld, uploadRecord, type BoardWorld } from './utils/board-fixtures.js';
 import { launchChromium } from './utils/browser.js';
 import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
 import { checkView, signedIn } from './utils/web-app.js';
@@ -39,29 +39,19 @@ describe('Marking findings on a record, and seeing them live in the board room',
     const admin = await login(t, await createUser(t, 'admin'));
     w = await boardWorld(t.http, admin, (q, p) => t.dataSource.query(q, p), { cases: 1 });
     caseId = w.cases[0]!;
-    const r = await createUser(t, 'clinician');
-    radiologist = await login(t, r);
-    expect((await request(t.http).put(`/api/clinics/${w.clinicId}/members/${r.id}`).set(bearer(admin))).status).toBe(
-      204,
-    );
-    const spec = await request(t.http)
-      .post('/api/specialists')
-      .set(bearer(admin))
-      .send({ userId: r.id, disciplines: ['radiology'], clinicIds: [w.clinicId] });
-    expect(spec.status).toBe(201);
-    for (const [key, type, date, file, name] of [
-      ['pdf', 'pathology_report', '2026-10-14', await twoPagePdf(), 'report.pdf'],
-      ['slide', 'pathology_report', '2026-10-15', await bigImage(), 'slide.jpg'],
-    ] as const) {
-      const up = await request(t.http)
-        .post(`/api/cases/${caseId}/records`)
-        .set(bearer(w.coord.tokens))
-        .field('type', type)
-        .field('documentDate', date)
-        .attach('file', file, name);
-      expect(up.status).toBe(201);
-      ids[key] = up.body.id as string;
-    }
+    radiologist = (await addSpecialist(t.http, admin, w, 'radiology')).tokens;
+    ids.pdf = await uploadRecord(t.http, w.coord.tokens, caseId, {
+      type: 'pathology_report',
+      documentDate: '2026-10-14',
+      file: await twoPagePdf(),
+      filename: 'report.pdf',
+    });
+    ids.slide = await uploadRecord(t.http, w.coord.tokens, caseId, {
+      type: 'pathology_report',
+      documentDate: '2026-10-15',
+      file: await bigImage(),
+      filename: 'slide.jpg',
+    });
     browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import request from 'supertest';
 import { bigImage, twoPagePdf } from './bench/viewer-images.js';
-import { baseUrlOf, boardWorld, type BoardWorld } from './utils/board-fixtures.js';
+import { addSpecialist, baseUrlOf, boardWorld, uploadRecord, type BoardWorld } from './utils/board-fixtures.js';
 import { launchChromium } from './utils/browser.js';
-import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
+import { createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
 import { checkView, signedIn } from './utils/web-app.js';
 
 // "Follow the presenter": the chair opens a record in the board room and moves
@@ -25,29 +24,12 @@ describe("Following the presenter's view in the board room", () => {
     const admin = await login(t, await createUser(t, 'admin'));
     w = await boardWorld(t.http, admin, (q, p) => t.dataSource.query(q, p), { cases: 1 });
     const caseId = w.cases[0];
-    const r = await createUser(t, 'clinician');
-    radiologist = await login(t, r);
-    const rid = r.id;
-    expect((await request(t.http).put(`/api/clinics/${w.clinicId}/members/${rid}`).set(bearer(admin))).status).toBe(
-      204,
-    );
-    const spec = await request(t.http)
-      .post('/api/specialists')
-      .set(bearer(admin))
-      .send({ userId: rid, disciplines: ['radiology'], clinicIds: [w.clinicId] });
-    expect(spec.status).toBe(201);
-    for (const [type, date, file, name] of [
+    radiologist = (await addSpecialist(t.http, admin, w, 'radiology')).tokens;
+    for (const [type, documentDate, file, filename] of [
       ['pathology_report', '2026-10-14', await twoPagePdf(), 'report.pdf'],
       ['imaging_other', '2026-10-15', await bigImage(), 'slide.jpg'],
-    ] as const) {
-      const up = await request(t.http)
-        .post(`/api/cases/${caseId}/records`)
-        .set(bearer(w.coord.tokens))
-        .field('type', type)
-        .field('documentDate', date)
-        .attach('file', file, name);
-      expect(up.status).toBe(201);
-    }
+    ] as const)
+      await uploadRecord(t.http, w.coord.tokens, caseId, { type, documentDate, file, filename });
     browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {

@@ -53,6 +53,41 @@ async function ok(
   return r;
 }
 
+/** A clinician added to the world's clinic as a specialist of `discipline` (say, a radiologist). */
+export async function addSpecialist(target: Target, admin: Tokens, w: BoardWorld, discipline: string): Promise<Member> {
+  const m = await user(target, admin, 'clinician');
+  await ok(request(target).put(`/api/clinics/${w.clinicId}/members/${m.id}`).set(bearer(admin)), 204, 'member');
+  await ok(
+    request(target)
+      .post('/api/specialists')
+      .set(bearer(admin))
+      .send({ userId: m.id, disciplines: [discipline], clinicIds: [w.clinicId] }),
+    201,
+    'specialist',
+  );
+  return m;
+}
+
+/** A file record uploaded to a case by `tokens` (a coordinator); its id. */
+export async function uploadRecord(
+  target: Target,
+  tokens: Tokens,
+  caseId: string,
+  record: { type: string; documentDate: string; file: Buffer; filename: string },
+): Promise<string> {
+  const up = await ok(
+    request(target)
+      .post(`/api/cases/${caseId}/records`)
+      .set(bearer(tokens))
+      .field('type', record.type)
+      .field('documentDate', record.documentDate)
+      .attach('file', record.file, record.filename),
+    201,
+    'upload',
+  );
+  return up.body.id as string;
+}
+
 /**
  * A clinic with a coordinator and two specialist clinicians, an outsider,
  * `cases` ready cases (set ready directly: readiness is tested elsewhere)

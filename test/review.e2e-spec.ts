@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
 import request from 'supertest';
-import { baseUrlOf, boardWorld, collect, connectBoard, until, type BoardWorld } from './utils/board-fixtures.js';
+import {
+  addSpecialist,
+  baseUrlOf,
+  boardWorld,
+  collect,
+  connectBoard,
+  until,
+  type BoardWorld,
+} from './utils/board-fixtures.js';
 import { bearer, createTestApp, createUser, login, type TestApp, type Tokens } from './utils/test-app.js';
 
 describe('Annotations, assessments and diagnosis changes', () => {
@@ -65,6 +73,13 @@ describe('Annotations, assessments and diagnosis changes', () => {
       .set(bearer(pathologist.tokens))
       .send({ ...body, recordId: undefined });
     expect(fork.status).toBe(409);
+    // Amended within its discipline: a radiologist may not rewrite the pathologist's finding.
+    const radiologist = await addSpecialist(t.http, admin, w, 'radiology');
+    const byRadiologist = await request(t.http)
+      .post(`/api/cases/${w.cases[0]}/annotations/${amended.body.id}/amendments`)
+      .set(bearer(radiologist.tokens))
+      .send({ ...body, recordId: undefined });
+    expect(byRadiologist.status).toBe(403);
     const all = await request(t.http).get(`/api/cases/${w.cases[0]}/annotations`).set(bearer(oncologist.tokens));
     expect((all.body as { version: number; values: unknown }[]).map((a) => [a.version, a.values])).toEqual([
       [1, { histology: '8520/3' }],

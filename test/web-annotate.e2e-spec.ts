@@ -150,6 +150,28 @@ describe('Marking findings on a record, and seeing them live in the board room',
     expect(saved[1].supersedesId).toBe(saved[0].id);
     expect(saved[1].selector).toEqual(saved[0].selector);
 
+    // A point on page 2: "Tumour size" 22 mm.
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2 of 2').waitFor();
+    await page.locator('.pdf-anno[data-annotations="0"]').waitFor();
+    await page.getByRole('button', { name: 'Point' }).click();
+    await page.locator('.pdf-anno').scrollIntoViewIfNeeded();
+    const pageBox = (await page.locator('.pdf-anno').boundingBox())!;
+    // A place on the page that is on the screen (the page at this zoom is taller than the window).
+    await page.mouse.click(pageBox.x + pageBox.width * 0.5, Math.max(pageBox.y, 0) + 120);
+    const pointForm = page.getByRole('form', { name: 'The finding here' });
+    await pointForm.getByLabel('Finding').selectOption({ label: 'Tumour size' });
+    await pointForm.getByLabel('Size (mm)').fill('22');
+    await pointForm.getByLabel('Note').fill('Largest focus measured here.');
+    await pointForm.getByRole('button', { name: 'Save finding' }).click();
+    await list.getByText(/Tumour size — Size \(mm\) 22/).waitFor();
+    await list.getByText(/version 1 · page 2/).waitFor();
+    const point = (await annotations()).find((a) => a.findingType === 'tumor_size');
+    expect(point?.selector).toMatchObject({ value: 'page=2', refinedBy: { type: 'SvgSelector' } });
+    expect(point?.selector?.refinedBy?.value).toMatch(
+      /^<svg><circle cx="[\d.]+" cy="[\d.]+" r="[\d.]+"><\/circle><\/svg>$/,
+    );
+
     // The slide: a freehand outline, "Receptor status" HER2 3+.
     await page.goto(`${base}/#/case/${caseId}/record/${ids.slide}`);
     await page.locator('.osd-frame[data-open=true]').waitFor();
@@ -260,6 +282,9 @@ describe('Marking findings on a record, and seeing them live in the board room',
     await rad.page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
     await rad.page.locator('[data-testid=room-record] .osd-frame[data-annotations="2"]').waitFor();
     await rad.page.getByTestId('room-record').getByText('Lymphovascular invasion here.').waitFor();
+    // The radiologist may mark findings of her own, not amend the pathologist's.
+    await rad.page.getByTestId('room-record').getByRole('button', { name: 'Freehand' }).waitFor();
+    expect(await rad.page.getByTestId('room-record').getByRole('button', { name: 'Amend' }).count()).toBe(0);
     await checkView(rad.page, 'room-annotations-tablet');
     for (const c of [chair, rad]) await c.context.close();
   }, 120_000);

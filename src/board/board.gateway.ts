@@ -46,6 +46,8 @@ interface JoinedSession {
 /** What this instance keeps about one of its sockets. */
 interface LocalSocket {
   joined: Map<string, JoinedSession>;
+  /** The session last joined, kept after leaving it: what a cut-off is audited against. */
+  lastJoined?: string;
   /** Unsubscribes it everywhere and gives the user's connection slot back (idempotent). */
   dispose: () => void;
 }
@@ -347,6 +349,7 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         const session = await this.boards.member(socket.data.user, dto.sessionId);
         const isNew = !state.joined.has(session.id);
         if (isNew) state.joined.set(session.id, { clinicId: session.clinicId, cases: new Set() });
+        state.lastJoined = session.id;
         try {
           await socket.join(room(session.id));
           const events = await this.dispatcher.subscribe(session.id, socket.id, dto.afterId ?? '0');
@@ -655,9 +658,11 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       .catch((error: unknown) => this.log.error(`could not record a board socket refusal: ${String(error)}`));
   }
 
+  /** The session a socket's refusal is about: the first it is in, else the one it was last in. */
   private firstJoined(socket: BoardSocket): string | null {
-    const joined = this.local.get(socket.id)?.joined.keys().next();
-    return joined === undefined || joined.done === true ? null : joined.value;
+    const state = this.local.get(socket.id);
+    const joined = state?.joined.keys().next();
+    return joined === undefined || joined.done === true ? (state?.lastJoined ?? null) : joined.value;
   }
 
   /** Sends the reason and disconnects; false when the socket was gone already. */

@@ -251,6 +251,11 @@ export class ReviewService {
     const discipline = await this.reviewerDiscipline(user);
     const old = await this.tx.manager.findOneBy(AnnotationEntity, { id: annotationId, caseId: c.id });
     if (old === null) throw new NotFoundException('Annotation not found');
+    // A finding is amended within its discipline: a radiologist does not rewrite a pathologist's reading.
+    if (old.authorDiscipline !== discipline)
+      throw new ForbiddenException(
+        `Only ${old.authorDiscipline === 'pathology' ? 'a pathologist' : 'a radiologist'} amends this finding`,
+      );
     const newer = await this.tx.manager.findOneBy(AnnotationEntity, { supersedesId: old.id });
     if (newer !== null)
       throw new ConflictException({ message: 'A newer version exists: amend that one', latestId: newer.id });

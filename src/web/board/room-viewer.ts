@@ -27,6 +27,36 @@ interface PresenterView extends ViewerView {
   recordId: string | null;
 }
 
+/**
+ * The presenter's latest view per case, kept apart from the room's event list:
+ * a pointer moving several times a second re-renders the viewer only, not the
+ * whole room (agenda, discussion, plan) on every member's screen.
+ */
+export class PresenterViews {
+  private readonly latest = new Map<string, RoomEvent>();
+  private readonly listeners = new Set<() => void>();
+  /** Takes the room's events in log order: `presenter.view` kept per case, reset when a case is presented again. */
+  take(events: readonly RoomEvent[]): void {
+    let changed = false;
+    for (const e of events) {
+      if (e.caseId === null) continue;
+      if (e.type === 'presenter.view') this.latest.set(e.caseId, e);
+      else if (e.type === 'case.presenting') this.latest.delete(e.caseId);
+      else continue;
+      changed = true;
+    }
+    if (changed) for (const l of this.listeners) l();
+  }
+  of(caseId: string): PresenterView | undefined {
+    const e = this.latest.get(caseId);
+    return e === undefined ? undefined : presenterViewOf([e], caseId);
+  }
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
 /** The presenter's latest view of the case on screen, from the log (live, or replayed on joining). */
 export function presenterViewOf(events: readonly RoomEvent[], caseId: string): PresenterView | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
@@ -90,6 +120,8 @@ export function RoomViewer(props: {
   sessionId: string;
   caseId: string;
   events: readonly RoomEvent[];
+  /** Where the presenter is looking (kept apart from `events`). */
+  views: PresenterViews;
   presenter: boolean;
   timeZone: string;
   /** The member's discipline when they mark findings (pathology, radiology). */
@@ -107,7 +139,9 @@ export function RoomViewer(props: {
     () => ok(client.GET('/api/cases/{id}/annotations', { params: { path: { id: props.caseId } } })),
     [props.caseId, props.events.filter((e) => e.type === 'annotation.added' && e.caseId === props.caseId).length],
   );
-  const shared = presenterViewOf(props.events, props.caseId);
+  const [, redraw] = useState(0);
+  useEffect(() => props.views.subscribe(() => redraw((n) => n + 1)), [props.views]);
+  const shared = props.views.of(props.caseId);
   const [following, setFollowing] = useState(true);
   const [own, setOwn] = useState<string | null>(null);
   const [mine, setMine] = useState<string | null>(null);

@@ -21,7 +21,7 @@ import { problemText } from '../ui/problem.js';
 import { toastError, toastSuccess } from '../ui/toast.js';
 import { useLoad } from '../ui/use-load.js';
 import { Agenda } from './agenda.js';
-import { RoomViewer } from './room-viewer.js';
+import { PresenterViews, RoomViewer } from './room-viewer.js';
 import { AttendancePanel } from './attendance.js';
 import { patientName, sessionStatusWords } from './words.js';
 
@@ -80,6 +80,7 @@ export function Room(props: { id: string; me: Me }) {
   const [text, setText] = useState('');
   const [liveFrom, setLiveFrom] = useState<string>();
   const socket = useRef<Socket | undefined>(undefined);
+  const views = useRef(new PresenterViews());
   const lastId = useRef('0');
   const pendingRef = useRef<Pending[]>([]);
   pendingRef.current = pending;
@@ -122,8 +123,12 @@ export function Room(props: { id: string; me: Me }) {
   useEffect(() => {
     const s = io('/board', { auth: (cb) => cb({ token: tokens()?.accessToken }), transports: ['websocket'] });
     socket.current = s;
-    const add = (incoming: BoardEvent[]): void => {
-      for (const e of incoming) if (BigInt(e.id) > BigInt(lastId.current)) lastId.current = e.id;
+    const add = (all: BoardEvent[]): void => {
+      for (const e of all) if (BigInt(e.id) > BigInt(lastId.current)) lastId.current = e.id;
+      // Where the presenter looks goes to the viewer alone; the room re-renders for everything else.
+      views.current.take(all);
+      const incoming = all.filter((e) => e.type !== 'presenter.view');
+      if (incoming.length === 0) return;
       const sent = new Set(incoming.map((e) => e.payload.clientMsgId));
       setPending((prev) => prev.filter((p) => !sent.has(p.clientMsgId)));
       setEvents((prev) => {
@@ -237,6 +242,7 @@ export function Room(props: { id: string; me: Me }) {
                 sessionId=${s.id}
                 caseId=${presenting.caseId}
                 events=${events}
+                views=${views.current}
                 presenter=${canPresent && open}
                 timeZone=${tz}
                 discipline=${['pathology', 'radiology'].find((d) =>

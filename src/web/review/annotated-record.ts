@@ -145,6 +145,7 @@ export function AnnotatedRecord(props: {
         selected=${selected}
         nameOf=${props.nameOf}
         onShow=${show}
+        canAmend=${(a: AnnotationRow) => a.authorDiscipline === props.discipline}
         onAmend=${
           props.discipline === undefined
             ? undefined

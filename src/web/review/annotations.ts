@@ -319,6 +319,8 @@ export function AnnotationList(props: {
   nameOf?: (userId: string | null) => string;
   onShow: (a: AnnotationRow) => void;
   onAmend?: ((a: AnnotationRow) => void) | undefined;
+  /** Whether this reviewer may amend it (within the author's discipline). */
+  canAmend?: (a: AnnotationRow) => boolean;
 }) {
   const current = currentVersions(props.all);
   if (current.length === 0)
@@ -351,7 +353,7 @@ export function AnnotationList(props: {
             label=${`Show on the record: ${labelOf(FINDING_TYPE_WORDS, a.findingType)}, version ${a.version}`}
             >Show<//
           >
-          ${props.onAmend === undefined ? null : html`<${Button} variant="quiet" onClick=${() => props.onAmend?.(a)}>Amend<//>`}
+          ${props.onAmend === undefined || props.canAmend?.(a) === false ? null : html`<${Button} variant="quiet" onClick=${() => props.onAmend?.(a)}>Amend<//>`}
         </div>
       </li>`;
     })}

@@ -55,7 +55,7 @@ export function withBusy(input: SolverInput, taken: readonly Appointment[]): Sol
 }
 
 /** Small seeded generator (mulberry32) so a plan is reproducible. */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -122,7 +122,7 @@ export class DayPlanner {
     private readonly patients: readonly DayPatient[],
     seed = 1,
   ) {
-    this.next = random(seed);
+    this.next = seededRandom(seed);
     for (const p of patients) {
       const alone = solveItinerary(this.inputFor(p, input));
       if (alone.ok) this.solo.set(p.id, alone.timeInClinic);

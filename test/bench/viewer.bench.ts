@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../utils/free-port.js';
 import { signInAdmin } from '../utils/second-factor.js';
+import { seededRandom } from '../../src/scheduling/day-planner.js';
+import { breastClinicBody, referralBody } from '../utils/factories.js';
 import { openBenchDatabase } from './bench-database.js';
 import { bigImage } from './viewer-images.js';
 
@@ -125,19 +127,7 @@ async function api<T>(base: string, method: string, route: string, token: string
 /** A clinic, a coordinator and four clinician members, and one case, through the API. */
 async function world(base: string): Promise<{ coordinator: string; tokens: string[]; caseId: string }> {
   const admin = (await signInAdmin(base, ADMIN)).accessToken;
-  const clinic = await api<{ id: string }>(base, 'POST', '/api/clinics', admin, {
-    name: 'Bench breast MDC',
-    timeZone: 'America/Denver',
-    dayStart: '08:00',
-    dayEnd: '17:00',
-    cancerTypes: ['C50'],
-    requiredDisciplines: [{ discipline: 'pathology', minutes: 30, patientAttends: false }],
-    precedence: [],
-    requiredRecordTypes: [],
-    readinessRules: [],
-    quorumDisciplines: [],
-    consensusRule: 'majority_without_required_dissent',
-  });
+  const clinic = await api<{ id: string }>(base, 'POST', '/api/clinics', admin, breastClinicBody('Bench breast MDC'));
   const member = async (role: string, i: number): Promise<string> => {
     const email = `${role}-${i}@bench.example.org`;
     const user = await api<{ id: string; setPasswordLink: { token: string } }>(base, 'POST', '/api/users', admin, {
@@ -153,49 +143,8 @@ async function world(base: string): Promise<{ coordinator: string; tokens: strin
   const coordinator = await member('coordinator', 0);
   const tokens = [coordinator];
   for (let i = 0; i < 4; i++) tokens.push(await member('clinician', i));
-  const created = await api<{ id: string }>(base, 'POST', '/api/cases', coordinator, {
-    clinicId: clinic.id,
-    patient: {
-      mrn: 'BENCH-VIEWER-1',
-      familyName: 'Benchpatient',
-      givenName: 'Synthetic',
-      birthDate: '1968-04-12',
-      sex: 'female',
-      consentToRecord: true,
-    },
-    referringClinician: 'Dr. R. Referrer',
-    referringInstitution: 'Community Hospital',
-    reason: 'patient_request',
-    initiator: 'patient',
-    urgency: 'routine',
-    referringDiagnosis: {
-      primarySite: 'C50.4',
-      histology: '8500/3',
-      laterality: 'left',
-      grade: 'G2',
-      clinicalStage: { t: 'T2', n: 'N0', m: 'M0', stageGroup: 'IIA' },
-      ajccEdition: 8,
-      biomarkers: [{ name: 'ER', value: 'positive (90%)', method: 'IHC' }],
-      malignant: true,
-      ecog: 0,
-    },
-    referringRecommendation: {
-      items: [{ modality: 'surgery', intent: 'curative', sequence: 1, description: 'lumpectomy' }],
-    },
-  });
+  const created = await api<{ id: string }>(base, 'POST', '/api/cases', coordinator, referralBody(clinic.id));
   return { coordinator, tokens, caseId: created.id };
-}
-
-/** mulberry32: the same seed gives the same viewer on both servers. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -205,7 +154,8 @@ function random(seed: number): () => number {
  * 12–14 around random points, each followed by 1–3 random pans, until `count` tiles.
  */
 function session(dzi: Dzi, seed: number, count: number): string[][] {
-  const next = random(seed);
+  // The same seed gives the same viewer on both servers.
+  const next = seededRandom(seed);
   const seen = new Set<string>();
   const views: string[][] = [];
   let total = 0;

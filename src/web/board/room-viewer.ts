@@ -49,7 +49,7 @@ export class PresenterViews {
   }
   of(caseId: string): PresenterView | undefined {
     const e = this.latest.get(caseId);
-    return e === undefined ? undefined : presenterViewOf([e], caseId);
+    return e === undefined ? undefined : viewOf(e);
   }
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -57,26 +57,17 @@ export class PresenterViews {
   }
 }
 
-/** The presenter's latest view of the case on screen, from the log (live, or replayed on joining). */
-export function presenterViewOf(events: readonly RoomEvent[], caseId: string): PresenterView | undefined {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i];
-    if (e === undefined) continue;
-    if (e.caseId !== caseId) continue;
-    // Presenting the case again starts from its overview.
-    if (e.type === 'case.presenting') return undefined;
-    if (e.type !== 'presenter.view') continue;
-    const p = e.payload as Partial<PresenterView>;
-    return {
-      recordId: typeof p.recordId === 'string' ? p.recordId : null,
-      page: typeof p.page === 'number' ? p.page : null,
-      zoom: typeof p.zoom === 'number' ? p.zoom : 1,
-      x: typeof p.x === 'number' ? p.x : 0.5,
-      y: typeof p.y === 'number' ? p.y : 0.5,
-      pointer: p.pointer ?? null,
-    };
-  }
-  return undefined;
+/** A `presenter.view` event's payload as a view (defaults for anything missing). */
+function viewOf(e: RoomEvent): PresenterView {
+  const p = e.payload as Partial<PresenterView>;
+  return {
+    recordId: typeof p.recordId === 'string' ? p.recordId : null,
+    page: typeof p.page === 'number' ? p.page : null,
+    zoom: typeof p.zoom === 'number' ? p.zoom : 1,
+    x: typeof p.x === 'number' ? p.x : 0.5,
+    y: typeof p.y === 'number' ? p.y : 0.5,
+    pointer: p.pointer ?? null,
+  };
 }
 
 /** "Pathology report, PDF, 3 Nov 2026": enough to tell two records apart. */

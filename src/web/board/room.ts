@@ -84,13 +84,9 @@ export function Room(props: { id: string; me: Me }) {
   const lastId = useRef('0');
   const pendingRef = useRef<Pending[]>([]);
   pendingRef.current = pending;
-  /** Events that change the session itself (not messages, votes, annotations or where the presenter looks). */
+  /** Events that change the session itself (not messages, votes or annotations; where the presenter looks is not in `events`). */
   const changes = events.filter(
-    (e) =>
-      !e.type.startsWith('message.') &&
-      !e.type.startsWith('plan.') &&
-      e.type !== 'presenter.view' &&
-      e.type !== 'annotation.added',
+    (e) => !e.type.startsWith('message.') && !e.type.startsWith('plan.') && e.type !== 'annotation.added',
   ).length;
   const loaded = useLoad(
     () => ok(client.GET('/api/board-sessions/{id}', { params: { path: { id: props.id } } })),
@@ -285,7 +281,7 @@ export function Room(props: { id: string; me: Me }) {
         />
       </div>
       <${Discussion}
-        events=${events.filter((e) => e.type !== 'presenter.view')}
+        events=${events}
         pending=${pending}
         session=${s}
         tz=${tz}

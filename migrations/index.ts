@@ -21,6 +21,11 @@ import { CaseListNextVisit1795727000000 } from './1795727000000-case-list-next-v
 import { RecordTiles1795728000000 } from './1795728000000-record-tiles.js';
 import { AnnotationSelectors1795729000000 } from './1795729000000-annotation-selectors.js';
 import { AssessmentEvidence1795730000000 } from './1795730000000-assessment-evidence.js';
+import { IdentityProviders1795731000000 } from './1795731000000-identity-providers.js';
+import { AttendanceCme1795732000000 } from './1795732000000-attendance-cme.js';
+import { NotificationsOutbox1795733000000 } from './1795733000000-notifications-outbox.js';
+import { FollowUp1795734000000 } from './1795734000000-follow-up.js';
+import { GuestInvitations1795735000000 } from './1795735000000-guest-invitations.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -47,4 +52,9 @@ export const MIGRATIONS = [
   RecordTiles1795728000000,
   AnnotationSelectors1795729000000,
   AssessmentEvidence1795730000000,
+  IdentityProviders1795731000000,
+  AttendanceCme1795732000000,
+  NotificationsOutbox1795733000000,
+  FollowUp1795734000000,
+  GuestInvitations1795735000000,
 ];

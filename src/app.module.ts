@@ -15,7 +15,9 @@ import { AppConfigModule } from './config/config.module.js';
 import type { Env } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ReviewModule } from './diagnoses/review.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { PlansModule } from './plans/plans.module.js';
+import { FollowUpModule } from './follow-up/follow-up.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TrialsModule } from './trials/trials.module.js';
 import { FhirModule } from './fhir/fhir.module.js';
@@ -38,6 +40,7 @@ export class AppModule {
         DatabaseModule,
         AuditModule,
         AuthModule,
+        NotificationsModule,
         HealthModule.forRoot(),
         ClinicsModule,
         SpecialistsModule,
@@ -47,6 +50,7 @@ export class AppModule {
         ReviewModule,
         ReportsModule,
         PlansModule,
+        FollowUpModule,
         TrialsModule,
         FhirModule,
         CaseReportModule,

@@ -80,8 +80,8 @@ describe('The OpenAPI document', () => {
       expect(op).toBeDefined();
       return Object.keys(op.responses);
     };
-    // Public, no input beyond the body, throttled: no 401/403/404.
-    expect(statuses('POST /api/auth/login')).toEqual(['200', '400', '401', '413', '415', '429', '503']);
+    // Public, no input beyond the body, throttled: no 404; 403 only when password sign-in is turned off.
+    expect(statuses('POST /api/auth/login')).toEqual(['200', '400', '401', '403', '413', '415', '429', '503']);
     // An enrolment route with no roles and no input: only the token can fail.
     expect(statuses('GET /api/users/me')).toEqual(['200', '401', '503']);
     // Roles, a path id, a body, a required If-Match, a declared conflict.

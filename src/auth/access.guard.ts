@@ -10,7 +10,8 @@ import type { FastifyRequest } from 'fastify';
 import { AUDIT, type AuditDeclaration } from '../audit/audit.decorators.js';
 import { AuditService } from '../audit/audit.service.js';
 import { auditMeta } from '../audit/request-meta.js';
-import { DURING_ENROLMENT, IS_PUBLIC, ROLES } from '../common/auth.decorators.js';
+import { DURING_ENROLMENT, GUEST_ALLOWED, IS_PUBLIC, ROLES } from '../common/auth.decorators.js';
+import { TransactionContext } from '../database/transaction-context.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import type { Role } from './roles.js';
 import { SessionsService } from './sessions.service.js';
@@ -20,8 +21,9 @@ type AuthRequest = FastifyRequest & { user?: AuthenticatedUser };
 /**
  * Global guard: every route needs a live session unless marked `@Public()`,
  * and `@Roles(...)` narrows who may call it. A session restricted to
- * second-factor enrolment reaches only `@DuringEnrolment()` routes. Every
- * denial is audited.
+ * second-factor enrolment reaches only `@DuringEnrolment()` routes, and a
+ * guest only `@GuestAllowed()` ones while the invitation holds. Every denial
+ * is audited.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -29,6 +31,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly tx: TransactionContext,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -60,6 +63,24 @@ export class AccessGuard implements CanActivate {
           'Enrol a second factor first: POST /api/users/me/totp, then confirm a code at POST /api/users/me/totp/confirm',
         code: 'second_factor_enrolment_required',
       });
+    }
+
+    if (user.role === 'guest') {
+      // A guest reaches only the routes made for them, and only while their invitation holds.
+      if (this.reflector.get<boolean | undefined>(GUEST_ALLOWED, context.getHandler()) !== true) {
+        await this.deny(request, action, 403, 'guest_not_allowed');
+        throw new ForbiddenException('Guests of a board session can only take part in its live room');
+      }
+      const [active] = await this.tx.query<{ ok: boolean }>(
+        `SELECT true AS ok FROM guest_invitation
+          WHERE guest_user_id = $1 AND revoked_at IS NULL AND access_until > now() LIMIT 1`,
+        [user.id],
+      );
+      if (active === undefined) {
+        await this.deny(request, action, 401, 'guest_invitation_ended');
+        throw new UnauthorizedException('The invitation was withdrawn or has ended');
+      }
+      return true;
     }
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -11,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Audited, AuditedByService } from '../audit/audit.decorators.js';
-import { CurrentUser, DuringEnrolment, Public } from '../common/auth.decorators.js';
+import { CurrentUser, DuringEnrolment, GuestAllowed, Public } from '../common/auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { LoginDto, RefreshDto, SetPasswordDto, SetPasswordResultDto, TokenPairDto } from './dto/auth.dto.js';
@@ -34,6 +35,10 @@ export class AuthController {
   @ApiUnauthorizedResponse({
     description:
       'Invalid email or password; or (code second_factor_required / second_factor_invalid) the TOTP code is missing or wrong',
+  })
+  @ApiForbiddenResponse({
+    description:
+      'code password_login_disabled: password sign-in is turned off for the address (PASSWORD_LOGIN_ENABLED, or its hospital sign-in); admins are let through',
   })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts; see Retry-After' })
   login(@Body() dto: LoginDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
@@ -66,6 +71,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign out' })
   @HttpCode(204)
   @DuringEnrolment()
+  @GuestAllowed()
   @ApiBearerAuth()
   @Audited('auth.logout', { entity: 'auth_session' })
   @ApiNoContentResponse({ description: 'The session is ended' })

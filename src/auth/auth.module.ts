@@ -4,12 +4,17 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { BootstrapAdmin } from './bootstrap-admin.js';
 import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
 import { LoginThrottle } from './login-throttle.js';
+import { IdentityProvidersController } from './oidc/identity-providers.controller.js';
+import { IdentityProvidersService } from './oidc/identity-providers.service.js';
+import { OidcController } from './oidc/oidc.controller.js';
+import { OidcSignInService } from './oidc/oidc-sign-in.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PublicRateLimitGuard } from './public-rate-limit.guard.js';
 import { SessionsService } from './sessions.service.js';
@@ -21,6 +26,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [
     DatabaseModule,
+    NotificationsModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -32,7 +38,7 @@ import { UsersService } from './users.service.js';
       }),
     }),
   ],
-  controllers: [AuthController, UsersController],
+  controllers: [AuthController, UsersController, OidcController, IdentityProvidersController],
   providers: [
     AuthService,
     SessionsService,
@@ -43,6 +49,8 @@ import { UsersService } from './users.service.js';
     SetPasswordLinksService,
     TotpService,
     BootstrapAdmin,
+    IdentityProvidersService,
+    OidcSignInService,
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_GUARD, useClass: PublicRateLimitGuard },
   ],

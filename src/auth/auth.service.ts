@@ -1,10 +1,11 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AuditService, type AuditEntry } from '../audit/audit.service.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import type { SetPasswordResultDto, TokenPairDto } from './dto/auth.dto.js';
 import { UserEntity } from './entities/user.entity.js';
 import { LoginThrottle, TooManyAttemptsException } from './login-throttle.js';
+import { IdentityProvidersService } from './oidc/identity-providers.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SessionsService } from './sessions.service.js';
 import { SetPasswordLinksService } from './set-password-links.service.js';
@@ -29,6 +30,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly totp: TotpService,
     private readonly links: SetPasswordLinksService,
+    private readonly identityProviders: IdentityProvidersService,
   ) {}
 
   /**
@@ -53,6 +55,20 @@ export class AuthService {
         ip: meta.ip,
         ...extra,
       });
+    // Password sign-in turned off (for everyone, or for the address's hospital): only an
+    // active admin with the right password goes on, to the second factor. Everyone else is
+    // refused alike, so the answer tells nothing about the account without its password.
+    const passwordOff = await this.identityProviders.passwordLoginOff(normalised);
+    if (passwordOff !== undefined && !(user !== null && valid && user.active && user.role === 'admin')) {
+      await fail('password_login_disabled', 403, { outcome: 'denied' });
+      throw new ForbiddenException({
+        message:
+          passwordOff.scope === 'domain'
+            ? `Password sign-in is turned off for ${passwordOff.domain}: use "Sign in with ${passwordOff.providerName}"`
+            : 'Password sign-in is turned off: use the sign-in button of your hospital',
+        code: 'password_login_disabled',
+      });
+    }
     if (user === null || !valid || !user.active) {
       await fail(user === null ? 'unknown_account' : !valid ? 'wrong_password' : 'account_disabled', 401);
       // One message for every cause: the response must not reveal which accounts exist.

@@ -5,6 +5,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { RequestValidationException } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
 import { TransactionContext } from '../database/transaction-context.js';
+import { setPasswordMail, utcMinute } from '../notifications/mail-templates.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import type { RequestMeta } from './auth.service.js';
 import type { SetPasswordResultDto } from './dto/auth.dto.js';
 import type { SetPasswordLinkDto } from './dto/user.dto.js';
@@ -30,7 +32,7 @@ interface TokenRow {
  * One-time, expiring links to set a password: how a new account gets its
  * first password (an admin never chooses it) and how an admin resets a
  * forgotten one. Only the token's SHA-256 is stored; the token itself is
- * shown once to the admin who issued it, and the audit row records that a
+ * shown once to the admin who issued it and mailed to the user, and the audit row records that a
  * link was issued, never the token.
  */
 @Injectable()
@@ -41,6 +43,7 @@ export class SetPasswordLinksService {
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** A new link for the user; any earlier unused link stops working. */
@@ -57,6 +60,19 @@ export class SetPasswordLinksService {
       expiresAt,
       usedAt: null,
     });
+    // The user gets it by mail too (kept in the outbox for the admin when no mail server is set).
+    await this.notifications.toUsers(
+      'account_link',
+      [userId],
+      (u) =>
+        setPasswordMail({
+          displayName: u.displayName,
+          link: this.notifications.appLink(`/set-password/${token}`),
+          expiresAt: utcMinute(expiresAt),
+          purpose,
+        }),
+      manager,
+    );
     // A fragment: browsers do not send it to the server, so it stays out of access logs.
     return { token, path: `/#/set-password/${token}`, expiresAt: expiresAt.toISOString() };
   }

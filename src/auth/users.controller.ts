@@ -28,7 +28,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
-import { CurrentUser, DuringEnrolment, Roles } from '../common/auth.decorators.js';
+import { CurrentUser, DuringEnrolment, GuestAllowed, Roles } from '../common/auth.decorators.js';
 import type { Page } from '../common/pagination.js';
 import { parseIfMatch } from '../common/if-match.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
@@ -60,6 +60,7 @@ export class UsersController {
   @Get('me')
   @ApiOperation({ summary: 'Read the signed-in user' })
   @DuringEnrolment()
+  @GuestAllowed()
   @Audited('user.read_self', { entity: 'user' })
   @ApiOkResponse({ type: UserResponseDto })
   me(@CurrentUser() user: AuthenticatedUser, @Res({ passthrough: true }) reply: FastifyReply): UserResponseDto {

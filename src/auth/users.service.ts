@@ -73,7 +73,8 @@ export class UsersService {
   async resetSecondFactor(id: string): Promise<UserResponseDto> {
     const manager = this.tx.manager;
     const user = await manager.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (user === null) throw new NotFoundException('User not found');
+    // A guest account is its invitation's: withdrawn there, never given a staff role here.
+    if (user === null || user.role === 'guest') throw new NotFoundException('User not found');
     await this.totp.reset(manager, id);
     await this.sessions.revokeAllForUser(manager, id, 'second_factor_reset');
     AuditScope.describe({ entityId: id, severity: 'high', reason: 'second_factor_reset' });
@@ -130,7 +131,8 @@ export class UsersService {
   }
 
   async list(query: ListUsersQuery): Promise<Page<UserResponseDto>> {
-    const qb = this.tx.manager.createQueryBuilder(UserEntity, 'u');
+    // Guest accounts (invited outside doctors) are the board sessions' to show, not the staff list's.
+    const qb = this.tx.manager.createQueryBuilder(UserEntity, 'u').where(`u.role <> 'guest'`);
     if (query.role !== undefined) qb.andWhere('u.role = :role', { role: query.role });
     if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
     if (query.cursor !== undefined) {
@@ -153,7 +155,7 @@ export class UsersService {
   async update(id: string, expectedVersion: number, dto: UpdateUserDto): Promise<UserResponseDto> {
     const manager = this.tx.manager;
     const user = await manager.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (user === null) throw new NotFoundException('User not found');
+    if (user === null || user.role === 'guest') throw new NotFoundException('User not found');
     if (user.version !== expectedVersion) {
       throw new PreconditionFailedException(
         `The user was changed by someone else (version ${user.version}); reload and retry`,
@@ -191,7 +193,7 @@ export class UsersService {
 
   private async find(id: string): Promise<UserEntity> {
     const user = await this.tx.manager.findOne(UserEntity, { where: { id } });
-    if (user === null) throw new NotFoundException('User not found');
+    if (user === null || user.role === 'guest') throw new NotFoundException('User not found');
     return user;
   }
 }

@@ -112,17 +112,31 @@ export class BoardSessionsService {
   async member(
     user: Pick<AuthenticatedUser, 'id' | 'role'>,
     id: string,
-  ): Promise<{ id: string; clinicId: string; status: SessionStatus }> {
-    const rows = await this.tx.query<{ clinic_id: string; status: SessionStatus; member: boolean }>(
+  ): Promise<{ id: string; clinicId: string; status: SessionStatus; guestCaseId?: string }> {
+    const guest = user.role === 'guest';
+    const rows = await this.tx.query<{
+      clinic_id: string;
+      status: SessionStatus;
+      member: boolean;
+      guest_case: string | null;
+    }>(
       `SELECT s.clinic_id, s.status,
-              EXISTS (SELECT 1 FROM clinic_member m WHERE m.clinic_id = s.clinic_id AND m.user_id = $2) AS member
+              EXISTS (SELECT 1 FROM clinic_member m WHERE m.clinic_id = s.clinic_id AND m.user_id = $2) AS member,
+              CASE WHEN $3::boolean THEN
+                (SELECT g.case_id FROM guest_invitation g
+                  WHERE g.session_id = s.id AND g.guest_user_id = $2 AND g.revoked_at IS NULL AND g.access_until > now()
+                  LIMIT 1)
+              END AS guest_case
          FROM board_session s WHERE s.id = $1`,
-      [id, user.id],
+      [id, user.id, guest],
     );
     const row = rows[0];
     if (row === undefined) throw new NotFoundException('Board session not found');
     AuditScope.describe({ entityId: id });
-    if (user.role === 'admin' || !row.member) throw new HiddenResourceException('Board session');
+    // A guest is a member of the one session they were invited to, for the one case.
+    if (guest && row.guest_case !== null)
+      return { id, clinicId: row.clinic_id, status: row.status, guestCaseId: row.guest_case };
+    if (user.role === 'admin' || guest || !row.member) throw new HiddenResourceException('Board session');
     return { id, clinicId: row.clinic_id, status: row.status };
   }
 
@@ -228,7 +242,11 @@ export class BoardSessionsService {
       if (dto.status === 'closed' || dto.status === 'cancelled') session.presentingCaseId = null;
     }
     if (dto.title !== undefined) session.title = dto.title;
-    if (dto.startsAt !== undefined) session.startsAt = new Date(dto.startsAt);
+    if (dto.startsAt !== undefined && Date.parse(dto.startsAt) !== session.startsAt.getTime()) {
+      session.startsAt = new Date(dto.startsAt);
+      // A moved session's members get the packet again, ahead of the new time.
+      session.packetQueuedAt = null;
+    }
     if (dto.endsAt !== undefined) session.endsAt = new Date(dto.endsAt);
     if (session.endsAt <= session.startsAt)
       throw RequestValidationException.field('endsAt', 'endsAt must be after startsAt');
@@ -439,6 +457,19 @@ export class BoardSessionsService {
     const session = await this.member(user, msg.sessionId);
     if (session.status === 'closed' || session.status === 'cancelled')
       throw new ConflictException(`The session is ${session.status}`);
+    if (session.guestCaseId !== undefined) {
+      // A guest speaks about the invited case, while the board has it on screen.
+      if (msg.caseId !== session.guestCaseId)
+        throw RequestValidationException.field('caseId', 'a guest posts about the case they were invited for');
+      const [on] = await this.tx.query<{ presenting: boolean }>(
+        `SELECT presenting_case_id IS NOT DISTINCT FROM $2::uuid AS presenting FROM board_session WHERE id = $1`,
+        [session.id, msg.caseId],
+      );
+      if (on?.presenting !== true)
+        throw new ConflictException(
+          'The board is not discussing your case at the moment; you can post while it is presented',
+        );
+    }
     let patientId: string | undefined;
     if (msg.caseId !== undefined) {
       const rows = await this.tx.query<{ patient_id: string }>(
@@ -455,7 +486,13 @@ export class BoardSessionsService {
       sessionId: session.id,
       caseId: msg.caseId ?? null,
       actorId: user.id,
-      payload: { body: msg.body, clientMsgId: msg.clientMsgId, author: user.displayName },
+      payload: {
+        body: msg.body,
+        clientMsgId: msg.clientMsgId,
+        // A guest's words are marked as a guest's wherever the discussion is shown or transcribed.
+        author: session.guestCaseId === undefined ? user.displayName : `${user.displayName} (guest)`,
+        ...(session.guestCaseId === undefined ? {} : { guest: true }),
+      },
     });
   }
 
@@ -533,7 +570,8 @@ export class BoardSessionsService {
     return userId;
   }
 
-  private async agendaChanged(
+  /** Logs an agenda change with the agenda as it is now (also used by postponements); the agenda, in order. */
+  async agendaChanged(
     user: AuthenticatedUser,
     session: BoardSessionEntity,
     change: Record<string, unknown>,

@@ -39,6 +39,8 @@ interface SocketData {
 
 interface JoinedSession {
   clinicId: string;
+  /** A guest's socket: the one case whose events it may have. */
+  onlyCase?: string;
   /** Cases whose events this socket has been shown, each already named in an audit row for it. */
   cases: Set<string>;
 }
@@ -62,6 +64,8 @@ const ACTIONS = new Map([
   ['message:post', 'board.message.post'],
   ['presenter:view', 'board_session.presenter_view'],
 ]);
+/** What a guest's socket may do: be in the room, and talk about the invited case (no presenter's controls). */
+const GUEST_ACTIONS = new Set(['session:join', 'session:leave', 'message:post']);
 /** Events counted against the user's message limit (people's messages; not where the presenter looks). */
 const USER_LIMITED = new Set(['message:post']);
 /** Events that read or write the log are checked against the database itself, not the cached grant. */
@@ -286,6 +290,17 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         );
         return false;
       }
+      if (socket.data.user.role === 'guest' && !GUEST_ACTIONS.has(event)) {
+        await this.record(socket, {
+          action,
+          entityId: this.firstJoined(socket),
+          outcome: 'denied',
+          statusCode: 403,
+          reason: 'guest_not_allowed',
+        });
+        refuse(toProblem(new HttpException('A guest takes part in the discussion only', 403)));
+        return false;
+      }
       const [verdict, limited] = await Promise.all([
         this.verify(socket, FRESH_CHECK.has(event)),
         USER_LIMITED.has(event) ? this.overUserLimit(socket, action) : undefined,
@@ -348,13 +363,17 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       async () => {
         const session = await this.boards.member(socket.data.user, dto.sessionId);
         const isNew = !state.joined.has(session.id);
-        if (isNew) state.joined.set(session.id, { clinicId: session.clinicId, cases: new Set() });
+        const onlyCase = session.guestCaseId;
+        if (isNew) state.joined.set(session.id, { clinicId: session.clinicId, cases: new Set(), onlyCase });
         state.lastJoined = session.id;
         try {
           await socket.join(room(session.id));
-          const events = await this.dispatcher.subscribe(session.id, socket.id, dto.afterId ?? '0');
-          // Shown now: the agenda's cases, and any other case the replay names.
+          const all = await this.dispatcher.subscribe(session.id, socket.id, dto.afterId ?? '0');
+          // A guest's replay holds the invited case's events only.
+          const events = onlyCase === undefined ? all : all.filter((e) => e.caseId === onlyCase);
+          // Shown now: the agenda's cases (a guest's one case), and any other case the replay names.
           const patients = await this.boards.agendaPatients(session.id);
+          if (onlyCase !== undefined) for (const c of [...patients.keys()]) if (c !== onlyCase) patients.delete(c);
           const others = events.flatMap(casesNamedBy).filter((c) => !patients.has(c));
           for (const [c, p] of await this.boards.patientsOfCases(others)) patients.set(c, p);
           AuditScope.describe({ disclosedPatientIds: [...patients.values()] });
@@ -419,8 +438,12 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
           continue;
         }
         const verdict = this.verdictOf(s, entry.grant);
-        if (verdict.ok) allowed.push(s);
-        else void this.deny(s, verdict);
+        if (!verdict.ok) {
+          void this.deny(s, verdict);
+          continue;
+        }
+        const only = event.sessionId === null ? undefined : this.local.get(s.id)?.joined.get(event.sessionId)?.onlyCase;
+        if (only === undefined || event.caseId === only) allowed.push(s);
       }
       const named = event.sessionId === null ? [] : casesNamedBy(event);
       const send = named.length === 0 ? allowed : await this.firstSight(allowed, event.sessionId!, named);
@@ -515,7 +538,11 @@ export class BoardGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     }>(
       `SELECT s.id AS session_id, s.user_id, u.role,
               (s.revoked_at IS NULL AND s.expires_at > now() AND u.active) AS live,
-              ARRAY(SELECT m.clinic_id::text FROM clinic_member m WHERE m.user_id = s.user_id) AS clinics
+              ARRAY(SELECT m.clinic_id::text FROM clinic_member m WHERE m.user_id = s.user_id
+                    UNION
+                    -- A guest belongs to the invited session's clinic while the invitation holds (join checks the session).
+                    SELECT b.clinic_id::text FROM guest_invitation g JOIN board_session b ON b.id = g.session_id
+                     WHERE g.guest_user_id = s.user_id AND g.revoked_at IS NULL AND g.access_until > now()) AS clinics
          FROM auth_session s JOIN app_user u ON u.id = s.user_id
         WHERE s.id = ANY($1::uuid[])`,
       [sessionIds],

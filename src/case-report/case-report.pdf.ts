@@ -28,7 +28,7 @@ interface EmbeddedFontInternals {
   unicode?: (number[] | undefined)[];
 }
 
-class LetterWriter {
+export class LetterWriter {
   constructor(readonly doc: Doc) {
     for (const face of FACES)
       for (const weight of ['regular', 'bold'] as const)
@@ -297,7 +297,7 @@ function furniture(w: LetterWriter, m: ReportModel): void {
  * inside out. Writing those multi-character glyphs reversed makes the
  * extracted text the logical string.
  */
-function fixRtlLigatures(doc: Doc): void {
+export function fixRtlLigatures(doc: Doc): void {
   const families = (doc as unknown as { _fontFamilies?: Record<string, EmbeddedFontInternals> })._fontFamilies ?? {};
   for (const weight of ['regular', 'bold'] as const)
     for (const face of ['arabic', 'hebrew'] as const) {

@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { GoneException, Injectable, NotFoundException } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CaseAccessService } from '../cases/case-access.service.js';
+import { CaseEntity } from '../cases/entities/case.entity.js';
+import { LetterLinksService } from '../plans/letter-links.service.js';
 import { TransactionContext } from '../database/transaction-context.js';
 import { DiagnosesService } from '../diagnoses/diagnoses.service.js';
 import { TrialsService } from '../trials/trials.service.js';
@@ -169,10 +172,63 @@ export class CaseReportService {
     private readonly access: CaseAccessService,
     private readonly diagnoses: DiagnosesService,
     private readonly trials: TrialsService,
+    private readonly letters: LetterLinksService,
+    private readonly audit: AuditService,
   ) {}
 
   async report(user: AuthenticatedUser, caseId: string): Promise<CaseReport> {
-    const c = await this.access.load(user, caseId);
+    return this.build(await this.access.load(user, caseId));
+  }
+
+  /**
+   * The letter for the referring doctor's mailed link: the link is the
+   * authority (time-limited, replaced when a newer plan is signed), and each
+   * download is audited against the case, as is every refused link.
+   */
+  async reportByLetterLink(token: string, meta: { requestId: string; ip: string }): Promise<CaseReport> {
+    const outcome = await this.tx.run(async (manager) => {
+      const link = await this.letters.redeem(token);
+      if (!link.ok) return link;
+      const c = await manager.findOneByOrFail(CaseEntity, { id: link.caseId });
+      await this.audit.record(
+        {
+          action: 'letter.download',
+          entityType: 'case',
+          entityId: c.id,
+          caseId: c.id,
+          patientId: c.patientId,
+          outcome: 'success',
+          statusCode: 200,
+          reason: 'referring_doctor_link',
+          requestId: meta.requestId,
+          ip: meta.ip,
+        },
+        manager,
+      );
+      return { ok: true as const, report: await this.build(c) };
+    });
+    if (outcome.ok) return outcome.report;
+    await this.audit.record({
+      action: 'letter.download',
+      entityType: 'case',
+      entityId: outcome.caseId,
+      caseId: outcome.caseId,
+      outcome: 'denied',
+      statusCode: outcome.reason === 'unknown_link' ? 404 : 410,
+      reason: outcome.reason,
+      requestId: meta.requestId,
+      ip: meta.ip,
+    });
+    if (outcome.reason === 'unknown_link')
+      throw new NotFoundException('This letter link is unknown; check that the whole link was copied');
+    throw new GoneException(
+      outcome.reason === 'link_expired'
+        ? 'This letter link has expired; ask the clinic for a new one'
+        : 'This letter link was replaced by a newer letter; use the link in the latest mail',
+    );
+  }
+
+  private async build(c: CaseEntity): Promise<CaseReport> {
     const [who] = await this.tx.query<{
       family_name: string;
       given_name: string;
@@ -228,7 +284,7 @@ export class CaseReportService {
               WHERE plan_version_id = $1 AND vote IN ('disagree', 'agree_with_reservations') ORDER BY cast_at`,
             [plan.id],
           );
-    const matches = await this.trials.matches(user, c.id);
+    const matches = await this.trials.matchesFor(c);
     // The board's diagnosis as it stands: what the board restated over what the reviews and the referral said.
     const { latest, standing } = await this.diagnoses.caseAssessments(c.id);
     const boardAssessment = latest.get('board') ?? null;

@@ -109,6 +109,18 @@ export class CaseAccessService {
     });
     if (found === null) throw new NotFoundException('Case not found');
     AuditScope.describe({ entityId: found.id, caseId: found.id, patientId: found.patientId });
+    if (user.role === 'guest') {
+      // A guest reads the one case they were invited for, while the invitation holds; never writes.
+      const [invited] = await manager.query<{ ok: boolean }[]>(
+        `SELECT true AS ok FROM guest_invitation
+          WHERE guest_user_id = $1 AND case_id = $2 AND revoked_at IS NULL AND access_until > now() LIMIT 1`,
+        [user.id, found.id],
+      );
+      if (invited === undefined || options.write === true || options.lock === true)
+        throw new HiddenResourceException('Case');
+      AuditScope.describe({ reason: 'guest_invitation' });
+      return found;
+    }
     if (user.role === 'admin') {
       // Admins read patient data only under break-glass, and only to read.
       if (

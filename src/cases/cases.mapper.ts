@@ -71,6 +71,7 @@ export function toCaseDetail(
     initiator: c.initiator,
     referringClinician: c.referringClinician,
     referringInstitution: c.referringInstitution,
+    referringEmail: c.referringEmail,
     firstTreatmentDate: c.firstTreatmentDate,
     siteOverride: c.siteOverrideReason === null ? null : { reason: c.siteOverrideReason },
     referringRecommendation: c.referringRecommendation,

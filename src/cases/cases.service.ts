@@ -90,6 +90,7 @@ export class CasesService {
           urgency: dto.urgency,
           referringClinician: dto.referringClinician,
           referringInstitution: dto.referringInstitution,
+          referringEmail: dto.referringEmail ?? null,
           referringRecommendation: dto.referringRecommendation.items,
           firstTreatmentDate,
           siteOverrideReason: dto.siteOverride?.reason ?? null,

@@ -22,7 +22,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { CurrentUser, Roles } from '../common/auth.decorators.js';
+import { CurrentUser, GuestAllowed, Roles } from '../common/auth.decorators.js';
 import {
   ImagingReferenceDto,
   ReadinessReportDto,
@@ -77,6 +77,7 @@ export class RecordsController {
   }
 
   @Get('records')
+  @GuestAllowed()
   @ApiOperation({ summary: "List a case's records" })
   @Roles('coordinator', 'clinician', 'admin')
   @Audited('record.list', { entity: 'record' })
@@ -89,6 +90,7 @@ export class RecordsController {
   }
 
   @Get('records/:recordId/content')
+  @GuestAllowed()
   @ApiOperation({ summary: "Download a record's file" })
   @ApiConflictResponse({ description: 'the record is an imaging reference: open its DICOMweb URL' })
   @Roles('coordinator', 'clinician', 'admin')
@@ -111,6 +113,7 @@ export class RecordsController {
   }
 
   @Get('records/:recordId/dzi')
+  @GuestAllowed()
   @ApiOperation({ summary: "Read an image record's Deep Zoom descriptor" })
   @ApiConflictResponse({ description: 'the record is not an image' })
   @Roles('coordinator', 'clinician', 'admin')
@@ -125,6 +128,7 @@ export class RecordsController {
   }
 
   @Get('records/:recordId/tiles/:level/:tile')
+  @GuestAllowed()
   @ApiOperation({ summary: 'Read one Deep Zoom tile of an image record (tile is col_row)' })
   @ApiConflictResponse({ description: 'the record is not an image' })
   @Roles('coordinator', 'clinician', 'admin')

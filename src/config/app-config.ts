@@ -89,6 +89,38 @@ export class AppConfig {
     };
   }
 
+  /** CME certificates: the credit designation statement (none: attendance only) and the issuer. */
+  get cme(): { creditDesignation: string | null; provider: string | null } {
+    return { creditDesignation: this.env.CME_CREDIT_DESIGNATION ?? null, provider: this.env.CME_PROVIDER ?? null };
+  }
+
+  /** The base of links in mails, without a trailing slash. */
+  get publicUrl(): string {
+    return (this.env.PUBLIC_URL ?? `http://localhost:${this.env.PORT}`).replace(/\/+$/, '');
+  }
+
+  /** Mail: the SMTP server (none: kept in the outbox), the sender, and how the outbox is worked. */
+  get mail(): {
+    smtpUrl: string | undefined;
+    from: string;
+    pollMs: number;
+    retryBaseSeconds: number;
+    maxAttempts: number;
+    casePacketLeadHours: number;
+    letterLinkTtlDays: number;
+  } {
+    const e = this.env;
+    return {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      pollMs: e.OUTBOX_POLL_MS,
+      retryBaseSeconds: e.OUTBOX_RETRY_BASE_SECONDS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      casePacketLeadHours: e.CASE_PACKET_LEAD_HOURS,
+      letterLinkTtlDays: e.LETTER_LINK_TTL_DAYS,
+    };
+  }
+
   /** Accreditation targets for the conference report, in per cent. */
   get reportTargets(): { prospectivePct: number; caseVolumePct: number } {
     return {
@@ -154,6 +186,25 @@ export class AppConfig {
     }
     return this.totpKeyCache;
   }
+
+  /**
+   * Hospital sign-in (OpenID Connect): whether password sign-in is on for
+   * non-admins, whether providers may be reached over plain http (never in
+   * production), and the AES-256-GCM key for client secrets at rest (HKDF,
+   * like totpKey, with its own "info").
+   */
+  get oidc(): { passwordLoginEnabled: boolean; allowInsecureHttp: boolean; secretKey: Buffer } {
+    this.oidcKeyCache ??= Buffer.from(
+      hkdfSync('sha256', this.env.TOTP_ENCRYPTION_KEY ?? this.auth.accessSecret, 'consilium', 'oidc-client-secret', 32),
+    );
+    return {
+      passwordLoginEnabled: this.env.PASSWORD_LOGIN_ENABLED,
+      allowInsecureHttp: this.env.OIDC_ALLOW_INSECURE_HTTP && this.env.NODE_ENV !== 'production',
+      secretKey: this.oidcKeyCache,
+    };
+  }
+
+  private oidcKeyCache?: Buffer;
 
   /** Break-glass grants one admin may take for one case within 24 hours, after the first. */
   get breakGlassMaxRenewals(): number {

@@ -205,6 +205,24 @@ export class EnvSchema {
   @Max(100, { message: 'REPORT_CASE_VOLUME_TARGET_PCT must be an integer from 0 to 100' })
   REPORT_CASE_VOLUME_TARGET_PCT = 15;
 
+  /**
+   * The CME credit designation statement printed on certificates of
+   * attendance, word for word as the accredited provider gives it. Unset: the
+   * certificate states attendance only and claims no credit.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000, { message: 'CME_CREDIT_DESIGNATION must be at most 2000 characters' })
+  CME_CREDIT_DESIGNATION?: string;
+
+  /** Who issues the certificates (the accredited provider or the institution); unset: the clinic's name. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200, { message: 'CME_PROVIDER must be at most 200 characters' })
+  CME_PROVIDER?: string;
+
   // Login throttling counts failed attempts only (a success gives its attempt back).
   @Type(() => Number)
   @IsInt({ message: 'LOGIN_IP_LIMIT must be an integer from 1 to 100000' })
@@ -269,6 +287,16 @@ export class EnvSchema {
   @MinLength(32, { message: 'TOTP_ENCRYPTION_KEY must be at least 32 characters' })
   TOTP_ENCRYPTION_KEY?: string;
 
+  /** false: only admins (password + second factor) sign in with a password; everyone else through hospital sign-in. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'PASSWORD_LOGIN_ENABLED must be true or false' })
+  PASSWORD_LOGIN_ENABLED = true;
+
+  /** Lets hospital sign-in reach an OpenID provider over plain http (tests and development only; ignored in production). */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'OIDC_ALLOW_INSECURE_HTTP must be true or false' })
+  OIDC_ALLOW_INSECURE_HTTP = false;
+
   @Transform(toBoolean)
   @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
   TRUST_PROXY = false;
@@ -288,6 +316,56 @@ export class EnvSchema {
   @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer from 0 to 60000' })
   @Max(60000, { message: 'SHUTDOWN_GRACE_MS must be an integer from 0 to 60000' })
   SHUTDOWN_GRACE_MS = 1000;
+
+  /** Where users reach the app: the base of every link in a mail. Unset: http://localhost:PORT. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'PUBLIC_URL must be an http(s) URL without query or fragment, e.g. https://consilium.hospital.org',
+  })
+  PUBLIC_URL?: string;
+
+  /** The mail server (smtp:// or smtps://, credentials in the URL). Unset: mail stays in the outbox for admins. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString()
+  @MinLength(3, { message: 'MAIL_FROM must be a sender address, e.g. "Consilium <no-reply@hospital.org>"' })
+  MAIL_FROM = 'Consilium <no-reply@localhost>';
+
+  @Type(() => Number)
+  @IsInt({ message: 'OUTBOX_POLL_MS must be an integer from 50 to 600000' })
+  @Min(50, { message: 'OUTBOX_POLL_MS must be an integer from 50 to 600000' })
+  @Max(600000, { message: 'OUTBOX_POLL_MS must be an integer from 50 to 600000' })
+  OUTBOX_POLL_MS = 2000;
+
+  @Type(() => Number)
+  @IsInt({ message: 'OUTBOX_RETRY_BASE_SECONDS must be an integer from 1 to 3600' })
+  @Min(1, { message: 'OUTBOX_RETRY_BASE_SECONDS must be an integer from 1 to 3600' })
+  @Max(3600, { message: 'OUTBOX_RETRY_BASE_SECONDS must be an integer from 1 to 3600' })
+  OUTBOX_RETRY_BASE_SECONDS = 30;
+
+  @Type(() => Number)
+  @IsInt({ message: 'OUTBOX_MAX_ATTEMPTS must be an integer from 1 to 100' })
+  @Min(1, { message: 'OUTBOX_MAX_ATTEMPTS must be an integer from 1 to 100' })
+  @Max(100, { message: 'OUTBOX_MAX_ATTEMPTS must be an integer from 1 to 100' })
+  OUTBOX_MAX_ATTEMPTS = 12;
+
+  /** How long before a board session its members get the case packet. */
+  @Type(() => Number)
+  @IsInt({ message: 'CASE_PACKET_LEAD_HOURS must be an integer from 0 to 336' })
+  @Min(0, { message: 'CASE_PACKET_LEAD_HOURS must be an integer from 0 to 336' })
+  @Max(336, { message: 'CASE_PACKET_LEAD_HOURS must be an integer from 0 to 336' })
+  CASE_PACKET_LEAD_HOURS = 24;
+
+  /** How long the referring doctor's letter link works. */
+  @Type(() => Number)
+  @IsInt({ message: 'LETTER_LINK_TTL_DAYS must be an integer from 1 to 90' })
+  @Min(1, { message: 'LETTER_LINK_TTL_DAYS must be an integer from 1 to 90' })
+  @Max(90, { message: 'LETTER_LINK_TTL_DAYS must be an integer from 1 to 90' })
+  LETTER_LINK_TTL_DAYS = 14;
 
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -5,8 +5,11 @@ import { RateLimitEntity } from '../auth/entities/rate-limit.entity.js';
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
 import { SetPasswordTokenEntity } from '../auth/entities/set-password-token.entity.js';
 import { UserEntity } from '../auth/entities/user.entity.js';
+import { IdentityProviderEntity, OidcLoginStateEntity } from '../auth/oidc/entities/identity-provider.entity.js';
 import { BoardEventEntity } from '../events/entities/board-event.entity.js';
 import { AgendaItemEntity, AttendanceEntity, BoardSessionEntity } from '../board/entities/board-session.entity.js';
+import { CasePostponementEntity } from '../board/entities/case-postponement.entity.js';
+import { ActionItemEntity, RecommendationOutcomeEntity } from '../follow-up/entities/follow-up.entity.js';
 import { BreakGlassGrantEntity } from '../cases/entities/break-glass.entity.js';
 import { CaseEntity } from '../cases/entities/case.entity.js';
 import { CaseHistoryEntity } from '../cases/history/entities/case-history.entity.js';
@@ -25,6 +28,9 @@ import { ClinicMemberEntity } from '../clinics/entities/clinic-member.entity.js'
 import { ClinicEntity } from '../clinics/entities/clinic.entity.js';
 import { RoomEntity } from '../clinics/entities/room.entity.js';
 import { PlanVersionEntity, PlanVoteEntity, ThirdOpinionRequestEntity } from '../plans/entities/plan.entity.js';
+import { LetterLinkEntity } from '../plans/entities/letter-link.entity.js';
+import { NotificationPreferenceEntity, OutboxMessageEntity } from '../notifications/entities/outbox-message.entity.js';
+import { GuestInvitationEntity } from '../board/entities/guest-invitation.entity.js';
 import { TrialEntity } from '../trials/entities/trial.entity.js';
 import { AppointmentEntity, ItineraryEntity } from '../scheduling/entities/appointment.entity.js';
 import { AvailabilityEntity, AvailabilityExceptionEntity } from '../specialists/entities/availability.entity.js';
@@ -58,10 +64,17 @@ export const ENTITIES = [
   PlanVoteEntity,
   ThirdOpinionRequestEntity,
   TrialEntity,
+  GuestInvitationEntity,
+  OutboxMessageEntity,
+  NotificationPreferenceEntity,
+  LetterLinkEntity,
   BoardEventEntity,
   BoardSessionEntity,
   AgendaItemEntity,
   AttendanceEntity,
+  CasePostponementEntity,
+  ActionItemEntity,
+  RecommendationOutcomeEntity,
   RecordEntity,
   RecordBlobEntity,
   RecordBlobChunkEntity,
@@ -72,4 +85,6 @@ export const ENTITIES = [
   ItineraryEntity,
   AppointmentEntity,
   FhirReferralEntity,
+  IdentityProviderEntity,
+  OidcLoginStateEntity,
 ];

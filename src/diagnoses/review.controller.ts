@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { Audited } from '../audit/audit.decorators.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { CurrentUser, Roles } from '../common/auth.decorators.js';
+import { CurrentUser, GuestAllowed, Roles } from '../common/auth.decorators.js';
 import {
   AnnotationInputDto,
   AnnotationResponseDto,
@@ -79,6 +79,7 @@ export class ReviewController {
   }
 
   @Get('annotations')
+  @GuestAllowed()
   @ApiOperation({ summary: "List a case's annotations" })
   @Audited('annotation.list', { entity: 'case', idParam: 'id' })
   @ApiOkResponse({ type: [AnnotationResponseDto], description: 'every annotation version of the case, oldest first' })

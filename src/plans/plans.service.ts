@@ -17,6 +17,7 @@ import { TransactionContext } from '../database/transaction-context.js';
 import { ReviewService } from '../diagnoses/review.service.js';
 import { evaluateConsensus, type ConsensusRule, type ConsensusState } from './consensus.js';
 import type { PlanBodyDto, ThirdOpinionDto, VoteDto } from './dto/plan.dto.js';
+import { LetterLinksService } from './letter-links.service.js';
 import { PlanVersionEntity, PlanVoteEntity, ThirdOpinionRequestEntity, type PlanItem } from './entities/plan.entity.js';
 
 /** Where a case is discussed now: an open session with it on the agenda. */
@@ -40,6 +41,7 @@ export class PlansService {
     private readonly cases: CasesService,
     private readonly review: ReviewService,
     private readonly events: EventLogService,
+    private readonly letters: LetterLinksService,
   ) {}
 
   async list(user: AuthenticatedUser, caseId: string) {
@@ -167,6 +169,7 @@ export class PlansService {
       payload: { planId: saved.id, number: saved.number, consensus: view.consensus },
     });
     await this.review.reclassifyForSignedPlan(user, c, saved.items);
+    await this.letters.issueOnSign(c, saved.id);
     return this.view(saved);
   }
 

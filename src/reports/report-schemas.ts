@@ -1,4 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
+import { FOLLOW_UP_FIGURES_SCHEMA } from './follow-up-figures.js';
 
 // The reports' JSON as the OpenAPI document describes it (the interfaces in
 // reports.service.ts), so the browser app's client is typed from it.
@@ -85,6 +86,7 @@ export const CONFERENCE_REPORT_SCHEMA: SchemaObject = {
     'presentations',
     'prospective',
     'caseVolume',
+    'followUp',
   ],
   properties: {
     clinicId: { type: 'string', format: 'uuid' },
@@ -137,5 +139,6 @@ export const CONFERENCE_REPORT_SCHEMA: SchemaObject = {
         met: { type: 'boolean', nullable: true },
       },
     },
+    followUp: FOLLOW_UP_FIGURES_SCHEMA,
   },
 };

@@ -6,6 +6,7 @@ import { TransactionContext } from '../database/transaction-context.js';
 import { CHANGE_TYPES } from '../cases/clinical/comparison.js';
 import { PRESENTATION_REASONS, type PresentationReason } from '../board/entities/board-session.entity.js';
 import { tallyPresentations, treatmentTimingSql, type PresentationGroup } from '../board/presentation.js';
+import { followUpFigures, type FollowUpFigures } from './follow-up-figures.js';
 
 const pct = (n: number, of: number): number => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
 
@@ -67,6 +68,8 @@ export interface ConferenceReport {
   };
   /** Distinct cases presented ÷ the annual analytic caseload. */
   caseVolume: { cases: number; caseload: number | null; pct: number | null; targetPct: number; met: boolean | null };
+  /** What happened after the board (action items, times, postponements, outcomes). */
+  followUp: FollowUpFigures;
 }
 
 /**
@@ -244,6 +247,7 @@ export class ReportsService {
         targetPct: targets.caseVolumePct,
         met: volumePct === null ? null : volumePct >= targets.caseVolumePct,
       },
+      followUp: await followUpFigures(this.tx, clinicId, year, zone),
     };
   }
 }

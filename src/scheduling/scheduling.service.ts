@@ -14,6 +14,8 @@ import { minutesOfDay } from '../common/clinical-codes.js';
 import { RequestValidationException } from '../common/problem.js';
 import { hhmm } from '../common/transforms.js';
 import { TransactionContext } from '../database/transaction-context.js';
+import { appointmentMail, disciplineWords } from '../notifications/mail-templates.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { SpecialistsService } from '../specialists/specialists.service.js';
 import type { DayPlanDto, DayViewDto, EditedAppointmentDto, ItineraryDto, RepairDto } from './dto/itinerary.dto.js';
 import { AppointmentEntity, ItineraryEntity } from './entities/appointment.entity.js';
@@ -75,6 +77,7 @@ export class SchedulingService {
     private readonly specialists: SpecialistsService,
     private readonly events: EventLogService,
     private readonly clinicAccess: ClinicAccessService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
@@ -107,6 +110,7 @@ export class SchedulingService {
           actorId: user.id,
           payload: { itineraryId: dto.id, date },
         });
+        await this.mailSpecialists(clinic, [dto.id], 'booked');
         AuditScope.describe({ entityId: dto.id });
         return dto;
       } catch (error) {
@@ -140,6 +144,7 @@ export class SchedulingService {
     if (itinerary === null) throw new NotFoundException('This case has no booked itinerary');
     await manager.update(AppointmentEntity, { itineraryId: itinerary.id }, { status: 'cancelled' });
     await manager.update(ItineraryEntity, { id: itinerary.id }, { status: 'cancelled' });
+    await this.mailSpecialists(await this.clinics.find(c.clinicId), [itinerary.id], 'cancelled');
     if (c.status === 'scheduled')
       await this.cases.move(c, 'ready', user.id, { itineraryId: itinerary.id, cancelled: true });
     await this.events.append({
@@ -225,6 +230,7 @@ export class SchedulingService {
         const after = await this.planAndInsert(user, c, clinic, date);
         await this.tx.manager.query('RELEASE SAVEPOINT repair_itinerary');
         moved.push({ caseId: c.id, before: before.appointments, after: after.appointments });
+        await this.mailSpecialists(clinic, [after.id], 'moved', [itineraryId]);
         await this.events.append({
           type: 'itinerary.repaired',
           caseId: c.id,
@@ -235,10 +241,74 @@ export class SchedulingService {
         if (!(error instanceof ConflictException)) throw error;
         await this.tx.manager.query('ROLLBACK TO SAVEPOINT repair_itinerary');
         await this.cases.move(c, 'ready', user.id, { itineraryId, unplacedBy: 'repair' });
+        await this.mailSpecialists(clinic, [itineraryId], 'cancelled');
         unplaced.push({ caseId: c.id, reason: error.message });
       }
     }
     return { date, clinicId, moved, unplaced };
+  }
+
+  /**
+   * Tells each specialist of the itineraries what changed for them, in the
+   * transaction of the change. `dropped`: itineraries replaced by these ones,
+   * whose specialists who are not in the new ones hear of a cancellation.
+   */
+  private async mailSpecialists(
+    clinic: ClinicEntity,
+    itineraryIds: string[],
+    change: 'booked' | 'cancelled' | 'moved',
+    dropped: string[] = [],
+  ): Promise<void> {
+    const rows = await this.tx.manager.query<
+      {
+        itinerary_id: string;
+        case_id: string;
+        user_id: string;
+        discipline: string;
+        room: string | null;
+        starts_at: Date;
+        ends_at: Date;
+      }[]
+    >(
+      `SELECT a.itinerary_id, a.case_id, s.user_id, a.discipline, r.name AS room, a.starts_at, a.ends_at
+         FROM appointment a JOIN specialist s ON s.id = a.specialist_id LEFT JOIN room r ON r.id = a.room_id
+        WHERE a.itinerary_id = ANY($1::uuid[]) ORDER BY a.starts_at`,
+      [[...itineraryIds, ...dropped]],
+    );
+    const when = (from: Date, to: Date): string => {
+      const start = DateTime.fromJSDate(from, { zone: clinic.timeZone });
+      const end = DateTime.fromJSDate(to, { zone: clinic.timeZone });
+      return `${start.toFormat('ccc d LLL yyyy, HH:mm')}–${end.toFormat('HH:mm')} (${clinic.timeZone})`;
+    };
+    const current = rows.filter((r) => itineraryIds.includes(r.itinerary_id));
+    const byUser = (list: typeof rows): Map<string, typeof rows> => {
+      const map = new Map<string, typeof rows>();
+      for (const r of list) map.set(r.user_id, [...(map.get(r.user_id) ?? []), r]);
+      return map;
+    };
+    const send = async (list: typeof rows, kind: 'booked' | 'cancelled' | 'moved'): Promise<void> => {
+      const mine = byUser(list);
+      await this.notifications.toUsers('appointment', [...mine.keys()], (u) =>
+        appointmentMail({
+          displayName: u.displayName,
+          clinicName: clinic.name,
+          change: kind,
+          lines: (mine.get(u.id) ?? []).map((r) => ({
+            when: when(r.starts_at, r.ends_at),
+            discipline: disciplineWords(r.discipline),
+            room: r.room,
+            caseId: r.case_id,
+          })),
+          link: this.notifications.appLink('/day'),
+        }),
+      );
+    };
+    await send(current, change);
+    const still = new Set(current.map((r) => r.user_id));
+    await send(
+      rows.filter((r) => dropped.includes(r.itinerary_id) && !still.has(r.user_id)),
+      'cancelled',
+    );
   }
 
   /** Booked appointments of the day whose specialist is no longer free at that time. */

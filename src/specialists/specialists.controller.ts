@@ -64,7 +64,7 @@ export class SpecialistsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: "Change a specialist's disciplines" })
+  @ApiOperation({ summary: "Change a specialist's disciplines, profession or credentials" })
   @Roles('admin')
   @Audited('specialist.update', { entity: 'specialist', idParam: 'id', severity: 'high' })
   @ApiOkResponse({ type: SpecialistResponseDto })

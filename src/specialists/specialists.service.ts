@@ -31,6 +31,8 @@ interface SpecialistRow {
   display_name: string;
   disciplines: string[];
   clinic_ids: string[];
+  profession: SpecialistResponseDto['profession'];
+  credentials: string | null;
 }
 
 @Injectable()
@@ -86,14 +88,18 @@ export class SpecialistsService {
     return toResponse(row);
   }
 
-  /** Changes the disciplines (admins only, never one's own, as at creation). */
+  /** Changes the disciplines, profession or credentials (admins only, never one's own, as at creation). */
   async update(user: AuthenticatedUser, id: string, dto: UpdateSpecialistDto): Promise<SpecialistResponseDto> {
     if (user.role !== 'admin') throw new ForbiddenException('Disciplines are assigned by an administrator');
+    if (dto.disciplines === undefined && dto.profession === undefined && dto.credentials === undefined)
+      throw RequestValidationException.field('disciplines', 'give disciplines, profession or credentials');
     const manager = this.tx.manager;
     const specialist = await manager.findOne(SpecialistEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
     if (specialist === null) throw new NotFoundException('Specialist not found');
     if (specialist.userId === user.id) throw new ForbiddenException('Nobody assigns a discipline to themselves');
-    specialist.disciplines = dto.disciplines;
+    if (dto.disciplines !== undefined) specialist.disciplines = dto.disciplines;
+    if (dto.profession !== undefined) specialist.profession = dto.profession;
+    if (dto.credentials !== undefined) specialist.credentials = dto.credentials;
     await manager.save(specialist);
     return this.get(user, id);
   }
@@ -264,7 +270,7 @@ export class SpecialistsService {
 
   private rows(where: string, params: unknown[]): Promise<SpecialistRow[]> {
     return this.tx.manager.query<SpecialistRow[]>(
-      `SELECT s.id, s.user_id, u.display_name, s.disciplines,
+      `SELECT s.id, s.user_id, u.display_name, s.disciplines, s.profession, s.credentials,
               array(SELECT sc.clinic_id FROM specialist_clinic sc WHERE sc.specialist_id = s.id ORDER BY sc.clinic_id) AS clinic_ids
          FROM specialist s
          JOIN app_user u ON u.id = s.user_id
@@ -282,5 +288,7 @@ function toResponse(row: SpecialistRow): SpecialistResponseDto {
     displayName: row.display_name,
     disciplines: row.disciplines as SpecialistResponseDto['disciplines'],
     clinicIds: row.clinic_ids,
+    profession: row.profession,
+    credentials: row.credentials,
   };
 }

@@ -1,3 +1,4 @@
+import type { CaseEntity } from '../cases/entities/case.entity.js';
 import {
   ConflictException,
   ForbiddenException,
@@ -176,7 +177,11 @@ export class TrialsService {
 
   /** Open trials ranked for the case: each with every criterion met, failed or unknown. */
   async matches(user: AuthenticatedUser, caseId: string) {
-    const c = await this.access.load(user, caseId);
+    return this.matchesFor(await this.access.load(user, caseId));
+  }
+
+  /** The trials matched to a case its caller may already read. */
+  async matchesFor(c: CaseEntity) {
     // The merged facts: the board's, with what it does not restate from the reviews and the referral.
     const standing = await this.diagnoses.standingAt(c.id);
     const dx = standing?.diagnosis ?? null;

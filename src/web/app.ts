@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Account, SetPassword, SignIn } from './account/account.js';
+import { HospitalReturn, pendingHospitalReturn, type HospitalReturnParams } from './account/hospital-sign-in.js';
 import { client, ok } from './api/client.js';
 import { enrolmentRequired, onAuthChange, signOut, tokens } from './api/session.js';
 import * as admin from './admin/index.js';
@@ -9,14 +10,18 @@ import * as reports from './reports/index.js';
 import * as review from './review/index.js';
 import { ALL_ROLES, match, type Me, type NavItem, type Route, useHashPath } from './router.js';
 import * as scheduling from './scheduling/index.js';
+import * as tasks from './tasks/index.js';
 import { LoadError, Loading } from './ui/empty.js';
 import { html } from './ui/html.js';
 import { ToastRegion } from './ui/toast.js';
+import { LetterDownload } from './letter/letter.js';
+import { GuestInvite, GuestRoom } from './guest/guest.js';
 
-const AREAS = [cases, scheduling, board, review, reports, admin];
+const AREAS = [cases, tasks, scheduling, board, review, reports, admin];
 const ROUTES: Route[] = [
   ...AREAS.flatMap((a) => a.routes),
   { path: '/account', roles: ALL_ROLES, view: () => html`<${Account} />` },
+  { path: '/guest-room', roles: ['guest'], view: () => html`<${GuestRoom} />` },
 ];
 const NAV: NavItem[] = [
   ...AREAS.flatMap((a) => a.nav),
@@ -24,7 +29,12 @@ const NAV: NavItem[] = [
 ].sort((a, b) => a.order - b.order);
 
 /** Where a role starts. */
-const HOME: Record<Me['role'], string> = { admin: '/admin', coordinator: '/cases', clinician: '/cases' };
+const HOME: Record<Me['role'], string> = {
+  admin: '/admin',
+  coordinator: '/cases',
+  clinician: '/cases',
+  guest: '/guest-room',
+};
 
 function Shell(props: { me: Me; path: string }) {
   const { me, path } = props;
@@ -91,6 +101,9 @@ export function App() {
   const [restricted, setRestricted] = useState(enrolmentRequired());
   const [me, setMe] = useState<Me>();
   const [meError, setMeError] = useState<string>();
+  // Back from a hospital sign-in (PUBLIC_URL/?code=…&state=…), and why it failed if it did.
+  const [hospitalReturn, setHospitalReturn] = useState<HospitalReturnParams | undefined>(pendingHospitalReturn);
+  const [refused, setRefused] = useState<string>();
   useEffect(
     () =>
       onAuthChange(() => {
@@ -107,7 +120,19 @@ export function App() {
   const parts = path.split('/');
   // A set-password link works signed in or not.
   if (parts[1] === 'set-password' && parts[2] !== undefined) return html`<${SetPassword} token=${parts[2]} />`;
-  if (!signedIn) return html`<${SignIn} /><${ToastRegion} />`;
+  // An invitation link opens before any sign-in (a guest has no password).
+  if (parts[1] === 'guest' && parts[2] !== undefined) return html`<${GuestInvite} token=${parts[2]} />`;
+  // The referring doctor's mailed link needs no account.
+  if (parts[1] === 'letter' && parts[2] !== undefined) return html`<${LetterDownload} token=${parts[2]} />`;
+  if (hospitalReturn !== undefined)
+    return html`<${HospitalReturn}
+      params=${hospitalReturn}
+      onDone=${(refusal?: string) => {
+        setRefused(refusal);
+        setHospitalReturn(undefined);
+      }}
+    />`;
+  if (!signedIn) return html`<${SignIn} refused=${refused} /><${ToastRegion} />`;
   // An admin without a second factor can only enrol one.
   if (restricted) return html`<${Account} /><${ToastRegion} />`;
   if (me === undefined)

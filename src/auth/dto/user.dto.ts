@@ -12,7 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { ROLES, type Role } from '../roles.js';
+import { ALL_ROLES, ROLES, type Role } from '../roles.js';
 import { IsOmittable, SingleLine, trim } from '../../common/transforms.js';
 
 export class CreateUserDto {
@@ -118,7 +118,7 @@ export class UserResponseDto {
   @ApiProperty() id!: string;
   @ApiProperty() email!: string;
   @ApiProperty() displayName!: string;
-  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty({ enum: ALL_ROLES }) role!: Role;
   @ApiProperty() active!: boolean;
   @ApiProperty({ description: 'A TOTP second factor is active' }) totpEnabled!: boolean;
   @ApiProperty({ description: 'false until the user sets a password from their link' }) passwordSet!: boolean;

@@ -13,7 +13,7 @@ import type { Role } from '../roles.js';
 @Entity({ name: 'app_user' })
 @Unique('UQ_app_user_email', ['email'])
 @Check('CHK_app_user_email_lower', `"email" = lower("email")`)
-@Check('CHK_app_user_role', `"role" IN ('admin', 'coordinator', 'clinician')`)
+@Check('CHK_app_user_role', `"role" IN ('admin', 'coordinator', 'clinician', 'guest')`)
 @Check('CHK_app_user_totp_enabled', `"totp_enabled_at" IS NULL OR "totp_secret" IS NOT NULL`)
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_app_user' })

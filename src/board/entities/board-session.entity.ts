@@ -51,6 +51,10 @@ export class BoardSessionEntity {
   @Column({ name: 'starts_at', type: 'timestamptz' })
   startsAt!: Date;
 
+  /** When its members' case packets were put in the outbox; null until then. */
+  @Column({ name: 'packet_queued_at', type: 'timestamptz', nullable: true })
+  packetQueuedAt!: Date | null;
+
   @Column({ name: 'ends_at', type: 'timestamptz' })
   endsAt!: Date;
 

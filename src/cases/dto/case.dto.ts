@@ -115,6 +115,8 @@ export class CaseDetailDto extends CaseCoreDto {
   @ApiProperty() initiator!: string;
   @ApiProperty() referringClinician!: string;
   @ApiProperty() referringInstitution!: string;
+  @ApiProperty({ type: String, nullable: true, description: "where the signed letter's link is mailed" })
+  referringEmail!: string | null;
   @ApiProperty({ nullable: true, type: String }) firstTreatmentDate!: string | null;
   @ApiProperty({
     type: SiteOverrideResponseDto,

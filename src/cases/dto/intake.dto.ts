@@ -134,6 +134,16 @@ export class CreateCaseDto {
 
   @ApiProperty() @Transform(trim) @IsString() @SingleLine() @MinLength(1) @MaxLength(200) referringClinician!: string;
   @ApiProperty() @Transform(trim) @IsString() @SingleLine() @MinLength(1) @MaxLength(200) referringInstitution!: string;
+
+  @ApiPropertyOptional({
+    example: 'dr.jones@hospital.org',
+    description:
+      "the referring doctor's e-mail: the signed letter's download link is mailed there (never the letter itself)",
+  })
+  @IsOptional()
+  @IsEmail({}, { message: "referringEmail must be the referring doctor's e-mail address" })
+  @MaxLength(254)
+  referringEmail?: string;
   @ApiProperty({ enum: REASONS }) @IsIn(REASONS) reason!: Reason;
   @ApiProperty({ enum: INITIATORS }) @IsIn(INITIATORS) initiator!: Initiator;
   @ApiProperty({ enum: URGENCIES }) @IsIn(URGENCIES) urgency!: Urgency;

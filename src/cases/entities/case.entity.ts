@@ -107,6 +107,10 @@ export class CaseEntity {
   @Column({ name: 'referring_institution', type: 'text' })
   referringInstitution!: string;
 
+  /** Where the signed letter's link is mailed; null when the referral gave none. */
+  @Column({ name: 'referring_email', type: 'text', nullable: true })
+  referringEmail!: string | null;
+
   @Column({ name: 'referring_recommendation', type: 'jsonb' })
   referringRecommendation!: TreatmentItem[];
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -15,10 +15,12 @@ import {
   Max,
   MaxLength,
   Min,
+  MinLength,
   ValidateNested,
 } from 'class-validator';
 import { CLOCK_TIME, DISCIPLINES, type Discipline } from '../../common/clinical-codes.js';
-import { IsOmittable, SingleLine } from '../../common/transforms.js';
+import { IsOmittable, SingleLine, trim } from '../../common/transforms.js';
+import { PROFESSIONS, type Profession } from '../professions.js';
 
 export class CreateSpecialistDto {
   @ApiProperty() @IsUUID() userId!: string;
@@ -90,6 +92,8 @@ export class SpecialistResponseDto {
   @ApiProperty() displayName!: string;
   @ApiProperty({ enum: DISCIPLINES, isArray: true }) disciplines!: Discipline[];
   @ApiProperty({ type: [String] }) clinicIds!: string[];
+  @ApiProperty({ enum: PROFESSIONS, nullable: true, description: 'null: not recorded' }) profession!: Profession | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null: not recorded' }) credentials!: string | null;
 }
 
 export class IntervalDto {
@@ -104,12 +108,33 @@ export class DayAvailabilityDto {
 }
 
 export class UpdateSpecialistDto {
-  @ApiProperty({ enum: DISCIPLINES, isArray: true })
+  @ApiPropertyOptional({ enum: DISCIPLINES, isArray: true })
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsIn(DISCIPLINES, { each: true })
-  disciplines!: Discipline[];
+  disciplines?: Discipline[];
+
+  @ApiPropertyOptional({ enum: PROFESSIONS, nullable: true, description: 'for CME rosters; null: not recorded' })
+  @IsOptional()
+  @IsIn(PROFESSIONS)
+  profession?: Profession | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 100,
+    example: 'MD, PhD',
+    description: 'post-nominal credentials; null: not recorded',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @SingleLine()
+  credentials?: string | null;
 }
 
 export class WeeklyAvailabilityQuery {

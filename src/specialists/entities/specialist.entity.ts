@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -10,9 +11,15 @@ import {
 } from 'typeorm';
 import { UserEntity } from '../../auth/entities/user.entity.js';
 import type { Discipline } from '../../common/clinical-codes.js';
+import type { Profession } from '../professions.js';
 
 @Entity({ name: 'specialist' })
 @Unique('UQ_specialist_user', ['userId'])
+@Check(
+  'CHK_specialist_profession',
+  `"profession" IS NULL OR "profession" IN ('physician', 'nurse', 'nurse_practitioner', 'physician_assistant', 'genetic_counselor', 'medical_physicist', 'pharmacist', 'social_worker', 'dietitian', 'other')`,
+)
+@Check('CHK_specialist_credentials', `"credentials" IS NULL OR char_length("credentials") BETWEEN 1 AND 100`)
 export class SpecialistEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_specialist' })
   id!: string;
@@ -22,6 +29,14 @@ export class SpecialistEntity {
 
   @Column({ type: 'text', array: true })
   disciplines!: Discipline[];
+
+  /** For CME rosters and certificates; null: not recorded. */
+  @Column({ type: 'text', nullable: true })
+  profession!: Profession | null;
+
+  /** Post-nominal credentials as the person writes them ("MD, PhD"); null: not recorded. */
+  @Column({ type: 'text', nullable: true })
+  credentials!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -12,14 +12,20 @@ import {
   signIn,
 } from '../api/session.js';
 import { Field } from '../ui/field.js';
+import { HospitalSignIn } from './hospital-sign-in.js';
+import { NotificationSettings } from './notifications.js';
 
 const html = htm.bind(h);
 
 const messageOf = (err: unknown, fallback: string): string =>
   err instanceof ApiError ? (err.problem.detail ?? fallback) : fallback;
 
-/** Sign-in: e-mail and password, then the authenticator code when the account has a second factor. */
-export function SignIn() {
+/**
+ * Sign-in: the hospitals' sign-in buttons, then e-mail and password, then the
+ * authenticator code when the account has a second factor. `refused` says why
+ * a hospital sign-in just failed.
+ */
+export function SignIn(props: { refused?: string } = {}) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -44,6 +50,8 @@ export function SignIn() {
   };
   return html`<main>
     <h1>Sign in to Consilium</h1>
+    ${props.refused === undefined ? null : html`<p class="error" role="alert">${props.refused}</p>`}
+    <${HospitalSignIn} />
     <form onSubmit=${submit} aria-label="Sign in">
       ${Field({ label: 'Email', name: 'email', value: email, onInput: setEmail, type: 'email', autocomplete: 'username' })}
       ${Field({
@@ -263,6 +271,7 @@ export function Account() {
     }
     ${me === undefined ? html`<p>Loading…</p>` : html`<p>${me.displayName} (${me.email}), ${me.role}</p>`}
     ${me === undefined ? null : html`<${SecondFactor} enabled=${me.totpEnabled} onEnabled=${() => setN(n + 1)} />`}
+    ${enrolmentRequired() ? null : html`<${NotificationSettings} />`}
     <${ChangePassword} />
   </main>`;
 }

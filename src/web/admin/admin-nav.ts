@@ -14,6 +14,16 @@ export const SECTIONS = [
     text: 'Who sits on each board, their disciplines, weekly hours and time away.',
   },
   {
+    href: '#/admin/outbox',
+    label: 'Outbox',
+    text: 'Every mail the platform wrote: sent, waiting, failed and why.',
+  },
+  {
+    href: '#/admin/sign-in',
+    label: 'Hospital sign-in',
+    text: 'Hospitals whose staff sign in with their hospital account; whether passwords still work.',
+  },
+  {
     href: '#/admin/audit',
     label: 'Audit trail',
     text: 'Who did what and when; who saw a patient; break-glass access.',

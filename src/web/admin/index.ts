@@ -2,6 +2,8 @@ import type { NavItem, Route } from '../router.js';
 import { html } from '../ui/html.js';
 import { AdminHome } from './admin-nav.js';
 import { Audit } from './audit.js';
+import { IdentityProviderPage, IdentityProviders, NewIdentityProvider } from './identity-providers.js';
+import { Outbox } from './outbox.js';
 import { ClinicPage } from './clinic.js';
 import { Clinics, NewClinic } from './clinics.js';
 import { SpecialistPage } from './specialist.js';
@@ -22,6 +24,11 @@ export const routes: Route[] = [
   { path: '/admin/specialists', roles: ADMIN, view: () => html`<${Specialists} />` },
   { path: '/admin/specialists/:id', roles: ADMIN, view: (p) => html`<${SpecialistPage} id=${p.id} />` },
   { path: '/admin/audit', roles: ADMIN, view: () => html`<${Audit} />` },
+  { path: '/admin/sign-in', roles: ADMIN, view: () => html`<${IdentityProviders} />` },
+  // Before /:id, which would take "new" for an id.
+  { path: '/admin/sign-in/new', roles: ADMIN, view: () => html`<${NewIdentityProvider} />` },
+  { path: '/admin/sign-in/:id', roles: ADMIN, view: (p) => html`<${IdentityProviderPage} id=${p.id} />` },
+  { path: '/admin/outbox', roles: ADMIN, view: () => html`<${Outbox} />` },
   { path: '/admin/users/:id', roles: ADMIN, view: (p, me) => html`<${UserPage} id=${p.id} me=${me} />` },
 ];
 

@@ -12,6 +12,7 @@ import { useLoad } from '../ui/use-load.js';
 import { AdminNav } from './admin-nav.js';
 import { errorsUnder } from './clinic-form.js';
 import { allClinics, type Clinic } from './data.js';
+import { ProfessionForm } from './specialist-profession.js';
 import { DisciplineChoice } from './specialists.js';
 import { disciplineWords, WEEKDAYS, type Discipline } from './words.js';
 
@@ -346,6 +347,7 @@ export function SpecialistPage(props: { id: string }) {
               ${s.disciplines.map(disciplineWords).join(', ')}. <a href=${`#/admin/users/${s.userId}`}>Their account</a>
             </p>
             <${Disciplines} key=${s.disciplines.join()} specialist=${s} onSaved=${data.reload} />
+            <${ProfessionForm} key=${`${s.profession}|${s.credentials}`} specialist=${s} onSaved=${data.reload} />
             ${
               clinic === undefined
                 ? null

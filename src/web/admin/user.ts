@@ -11,9 +11,9 @@ import { AdminNav } from './admin-nav.js';
 import { ifMatch, localZone, type User } from './data.js';
 import { LinkPanel } from './link-panel.js';
 import { secondFactorWords, UserStatus } from './users.js';
-import { ROLE_WORDS, type Role } from './words.js';
+import { ROLE_WORDS, STAFF_ROLES, type StaffRole } from './words.js';
 
-const ROLE_OPTIONS = (Object.keys(ROLE_WORDS) as Role[]).map((r) => ({ value: r, label: ROLE_WORDS[r] }));
+const ROLE_OPTIONS = STAFF_ROLES.map((r) => ({ value: r, label: ROLE_WORDS[r] }));
 
 /** One account: its role, enabling and disabling, its second factor, a new set-password link. */
 export function UserPage(props: { id: string; me: User }) {
@@ -34,7 +34,7 @@ export function UserPage(props: { id: string; me: User }) {
       <h1>User</h1>
       <${Loading} />
     </main>`;
-  const chosenRole = role === '' ? u.role : (role as Role);
+  const chosenRole = (role === '' ? u.role : role) as StaffRole;
   const self = u.id === props.me.id;
   const patch = async (body: Schemas['UpdateUserDto'], done: string): Promise<void> => {
     await ok(client.PATCH('/api/users/{id}', { params: { path: { id }, header: ifMatch(u.version) }, body }));

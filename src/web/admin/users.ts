@@ -11,9 +11,9 @@ import { useLoad } from '../ui/use-load.js';
 import { AdminNav } from './admin-nav.js';
 import type { User } from './data.js';
 import { LinkPanel } from './link-panel.js';
-import { ROLE_WORDS, type Role } from './words.js';
+import { ROLE_WORDS, STAFF_ROLES, type StaffRole } from './words.js';
 
-const ROLE_OPTIONS = (Object.keys(ROLE_WORDS) as Role[]).map((r) => ({ value: r, label: ROLE_WORDS[r] }));
+const ROLE_OPTIONS = STAFF_ROLES.map((r) => ({ value: r, label: ROLE_WORDS[r] }));
 
 /** A user's account state in words, each with its badge. */
 export function UserStatus(props: { user: User }) {
@@ -39,7 +39,7 @@ function InviteForm(props: { onInvited: (u: Schemas['CreatedUserResponseDto']) =
     try {
       const created = await ok(
         client.POST('/api/users', {
-          body: { displayName: displayName.trim(), email: email.trim(), role: role as Role },
+          body: { displayName: displayName.trim(), email: email.trim(), role: role as StaffRole },
         }),
       );
       setErrors({});

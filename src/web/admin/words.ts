@@ -6,12 +6,16 @@ import { DISCIPLINE_WORDS, labelOf } from '../ui/labels.js';
 export type Discipline = Schemas['RequiredDisciplineDto']['discipline'];
 export type RecordType = Schemas['ReadinessRuleDto']['recordType'];
 export type Role = Schemas['UserResponseDto']['role'];
+/** The roles an admin gives (a guest's account comes from an invitation, never from here). */
+export type StaffRole = Schemas['CreateUserDto']['role'];
+export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'coordinator', 'clinician'];
 export type ConsensusRule = Schemas['ClinicBodyDto']['consensusRule'];
 
 export const ROLE_WORDS: Record<Role, string> = {
   admin: 'Administrator',
   coordinator: 'Coordinator',
   clinician: 'Clinician',
+  guest: 'Guest (invited to one session)',
 };
 
 export const DISCIPLINES = Object.keys(DISCIPLINE_WORDS) as Discipline[];
@@ -49,6 +53,13 @@ const ACTION_WORDS: Record<string, string> = {
   'auth.logout': 'Signed out',
   'auth.refresh': 'Renewed the session',
   'auth.set_password': 'Set a password from a link',
+  'auth.oidc.start': 'Started a hospital sign-in',
+  'auth.oidc.callback': 'Signed in with the hospital',
+  'user.provision': 'Account made at first hospital sign-in',
+  'identity_provider.list': 'Read the hospital sign-ins',
+  'identity_provider.read': 'Read a hospital sign-in',
+  'identity_provider.create': 'Added a hospital sign-in',
+  'identity_provider.update': 'Changed a hospital sign-in',
   'audit.list': 'Read the audit trail',
   'case.break_glass': 'Broke the glass to read a case',
   'case.create': 'Created a case',

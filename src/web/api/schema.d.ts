@@ -2,6 +2,80 @@
 // openapi-typescript from the OpenAPI document (src/openapi/). Do not edit by hand;
 // test/web-client-types.e2e-spec.ts fails when this file and the server disagree.
 export interface paths {
+    "/api/action-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List action items ("my tasks") */
+        get: operations["ActionItemsController_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/action-items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit an action item */
+        patch: operations["ActionItemsController_update"];
+        trace?: never;
+    };
+    "/api/attendance-rosters/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A clinic's attendance roster for a calendar year
+         * @description Per person: the sessions attended, total minutes and credit hours; the year in the clinic's time zone. Readers: the clinic's coordinators and administrators.
+         */
+        get: operations["CmeController_yearRoster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attendance-rosters/{year}/certificates/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's certificate of attendance for a year of a clinic's sessions (PDF)
+         * @description Readers: the clinic's coordinators and administrators, and the person themselves.
+         */
+        get: operations["CmeController_yearCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit-events": {
         parameters: {
             query?: never;
@@ -47,6 +121,57 @@ export interface paths {
         put?: never;
         /** Sign out */
         post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/{providerId}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a hospital sign-in */
+        post: operations["OidcController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish a hospital sign-in */
+        post: operations["OidcController_callback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the hospital sign-in buttons */
+        get: operations["OidcController_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -158,6 +283,23 @@ export interface paths {
         patch: operations["BoardSessionsController_updateItem"];
         trace?: never;
     };
+    "/api/board-sessions/{id}/agenda/{caseId}/postponement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Postpone a case to a later session */
+        post: operations["PostponementsController_postpone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/board-sessions/{id}/agenda/order": {
         parameters: {
             query?: never;
@@ -210,6 +352,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/board-sessions/{id}/certificates/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's certificate of attendance at a session (PDF)
+         * @description Readers: the clinic's coordinators and administrators, and the person themselves.
+         */
+        get: operations["CmeController_sessionCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/board-sessions/{id}/guest-invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session's guest invitations and where each stands */
+        get: operations["GuestInvitationsController_list"];
+        put?: never;
+        /** Invite a guest (the referring doctor) to this session for one case on its agenda */
+        post: operations["GuestInvitationsController_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/board-sessions/{id}/presenter-view": {
         parameters: {
             query?: never;
@@ -238,6 +418,26 @@ export interface paths {
         put?: never;
         /** Present a case */
         post: operations["BoardSessionsController_present"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/board-sessions/{id}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's attendance roster
+         * @description Each attendee's name, profession, discipline, every stay in and out, total minutes and credit hours. Readers: the clinic's coordinators and administrators.
+         */
+        get: operations["CmeController_sessionRoster"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -290,6 +490,24 @@ export interface paths {
         get: operations["CasesController_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/action-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a case's action items */
+        get: operations["CaseFollowUpController_list"];
+        put?: never;
+        /** Add an action item from a signed plan */
+        post: operations["CaseFollowUpController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -427,6 +645,23 @@ export interface paths {
         get?: never;
         /** Record the first treatment date */
         put: operations["CasesController_setFirstTreatmentDate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a case's follow-up */
+        get: operations["CaseFollowUpController_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -620,6 +855,24 @@ export interface paths {
         put?: never;
         /** Waive a readiness item */
         post: operations["RecordsController_waive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/recommendation-outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the outcome of the recommendation */
+        get: operations["CaseFollowUpController_outcome"];
+        /** Record the outcome of the recommendation */
+        put: operations["CaseFollowUpController_record"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -885,6 +1138,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/guest-invitations/{id}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an invitation; a guest already in the room is cut off at once */
+        post: operations["GuestInvitationsController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/guest-invitations/redemption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open an invitation link (once): the guest’s tokens */
+        post: operations["GuestInvitationsController_redeem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/guest/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A guest's invitation: the session and the case they may see */
+        get: operations["GuestInvitationsController_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -896,6 +1200,93 @@ export interface paths {
         get: operations["HealthController_check"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the hospital sign-in providers */
+        get: operations["IdentityProvidersController_list"];
+        put?: never;
+        /** Add a hospital sign-in provider */
+        post: operations["IdentityProvidersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity-providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a hospital sign-in provider */
+        get: operations["IdentityProvidersController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a hospital sign-in provider */
+        patch: operations["IdentityProvidersController_update"];
+        trace?: never;
+    };
+    "/api/letters/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The signed second-opinion letter, as PDF, by the referring doctor's link */
+        post: operations["LetterLinkController_download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The outbox: every mail, sent, waiting or failed (newest first) */
+        get: operations["NotificationsController_outbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/outbox/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed (or waiting) mail again now */
+        post: operations["NotificationsController_retry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1037,7 +1428,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a specialist's disciplines */
+        /** Change a specialist's disciplines, profession or credentials */
         patch: operations["SpecialistsController_update"];
         trace?: never;
     };
@@ -1251,6 +1642,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which mail you receive */
+        get: operations["NotificationsController_preferences"];
+        /** Choose which mail you receive (kinds not named keep their setting) */
+        put: operations["NotificationsController_setPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/me/password": {
         parameters: {
             query?: never;
@@ -1306,6 +1715,36 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActionItemDto: {
+            /** Format: uuid */
+            caseId: string;
+            /** @example C-1A2B3C4D */
+            caseReference: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            description: string;
+            /** Format: date */
+            dueDate: string;
+            /** Format: uuid */
+            id: string;
+            note: string | null;
+            /** @description open and past its due date in the clinic’s time zone */
+            overdue: boolean;
+            /** Format: uuid */
+            planId: string;
+            planItemSequence: number | null;
+            /** Format: uuid */
+            responsibleClinicianId: string;
+            responsibleClinicianName: string;
+            /** @enum {string} */
+            status: "open" | "done" | "cancelled";
+            /** Format: date */
+            treatmentStartedOn: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
         AddAgendaItemDto: {
             /** Format: uuid */
             caseId: string;
@@ -1733,6 +2172,8 @@ export interface components {
             referringClinician: string;
             /** @description the current referring assessment */
             referringDiagnosis: Record<string, never>;
+            /** @description where the signed letter's link is mailed */
+            referringEmail: string | null;
             referringInstitution: string;
             /** @description the referring doctor's recommendation, step by step (empty: none made) */
             referringRecommendation: components["schemas"]["TreatmentItemDto"][];
@@ -1818,6 +2259,11 @@ export interface components {
              */
             timeZone: string;
         };
+        ClinicianChoiceDto: {
+            displayName: string;
+            /** Format: uuid */
+            id: string;
+        };
         ClinicPageDto: {
             items: components["schemas"]["ClinicResponseDto"][];
             nextCursor: string | null;
@@ -1860,6 +2306,31 @@ export interface components {
              * @example E11.9
              */
             icd10cm?: string;
+        };
+        CreateActionItemDto: {
+            /**
+             * @description a single line: no line breaks, tabs or other control characters
+             * @example Book neoadjuvant TCHP, cycle 1
+             */
+            description: string;
+            /**
+             * Format: date
+             * @example 2026-12-18
+             */
+            dueDate: string;
+            note?: string;
+            /**
+             * Format: uuid
+             * @description a signed plan version of the case
+             */
+            planId: string;
+            /** @description the plan item this action carries out (its sequence) */
+            planItemSequence?: number;
+            /**
+             * Format: uuid
+             * @description an active clinician who is a member of the case’s clinic
+             */
+            responsibleClinicianId: string;
         };
         CreateAnnotationDto: {
             anchor: components["schemas"]["AnchorDto"];
@@ -1945,6 +2416,12 @@ export interface components {
             /** @description a single line: no line breaks, tabs or other control characters */
             referringClinician: string;
             referringDiagnosis: components["schemas"]["AssessmentDto"];
+            /**
+             * Format: email
+             * @description the referring doctor's e-mail: the signed letter's download link is mailed there (never the letter itself)
+             * @example dr.jones@hospital.org
+             */
+            referringEmail?: string;
             /** @description a single line: no line breaks, tabs or other control characters */
             referringInstitution: string;
             referringRecommendation: components["schemas"]["RecommendationDto"];
@@ -1952,6 +2429,27 @@ export interface components {
             siteOverride?: components["schemas"]["SiteOverrideDto"];
             /** @enum {string} */
             urgency: "routine" | "urgent";
+        };
+        CreatedGuestInvitationDto: {
+            /** @description the guest’s access ends then at the latest */
+            accessUntil: string;
+            caseId: string;
+            createdAt: string;
+            email: string;
+            id: string;
+            institution: string | null;
+            linkExpiresAt: string;
+            name: string;
+            /**
+             * @description the invitation page (also mailed to the guest); shown once, only its hash is stored
+             * @example /#/guest/…
+             */
+            path: string;
+            redeemedAt: string | null;
+            revokedAt: string | null;
+            sessionId: string;
+            /** @enum {string} */
+            status: "invited" | "joined" | "revoked" | "expired";
         };
         CreatedUserResponseDto: {
             active: boolean;
@@ -1962,7 +2460,7 @@ export interface components {
             /** @description false until the user sets a password from their link */
             passwordSet: boolean;
             /** @enum {string} */
-            role: "admin" | "coordinator" | "clinician";
+            role: "admin" | "coordinator" | "clinician" | "guest";
             /** @description Give it to the user: it is shown once */
             setPasswordLink: components["schemas"]["SetPasswordLinkDto"];
             /** @description A TOTP second factor is active */
@@ -1984,6 +2482,73 @@ export interface components {
             /** @description a single line: no line breaks, tabs or other control characters */
             reason?: string;
             start?: string;
+        };
+        CreateGuestInvitationDto: {
+            /**
+             * Format: uuid
+             * @description The case on this session’s agenda the guest may see and discuss
+             */
+            caseId: string;
+            /**
+             * Format: email
+             * @example m.jones@outside-hospital.org
+             */
+            email: string;
+            /**
+             * @description a single line: no line breaks, tabs or other control characters
+             * @example St. Mary Regional Hospital
+             */
+            institution?: string;
+            /** @description hours the link may be opened in (72 when absent; never past the session’s end) */
+            linkValidHours?: number;
+            /**
+             * @description a single line: no line breaks, tabs or other control characters
+             * @example Dr. Maria Jones
+             */
+            name: string;
+        };
+        CreateIdentityProviderDto: {
+            /**
+             * @description a single line: no line breaks, tabs or other control characters
+             * @example consilium
+             */
+            clientId: string;
+            /** @description The client secret (client_secret_basic); leave out for a public client (PKCE only). Never returned. */
+            clientSecret?: string;
+            /**
+             * Format: uuid
+             * @description The clinic provisioned users join
+             */
+            clinicId?: string | null;
+            /**
+             * @description E-mail domains whose users sign in here (lower case; a domain belongs to one provider)
+             * @example [
+             *       "stmary.example.org"
+             *     ]
+             */
+            emailDomains: string[];
+            /** @default true */
+            enabled: boolean;
+            /**
+             * @description The provider's issuer identifier; its metadata is read from <issuerUrl>/.well-known/openid-configuration
+             * @example https://login.stmary.example.org/realms/staff
+             */
+            issuerUrl: string;
+            /**
+             * @description Shown on the sign-in button: "Sign in with <name>"; a single line: no line breaks, tabs or other control characters
+             * @example St. Mary Hospital
+             */
+            name: string;
+            /**
+             * @description true: the domains' users (admins excepted) cannot sign in with a password
+             * @default false
+             */
+            passwordLoginDisabled: boolean;
+            /**
+             * @description match_only: only existing accounts; create_clinician: an unknown verified e-mail becomes a clinician
+             * @enum {string}
+             */
+            provisioning: "match_only" | "create_clinician";
         };
         CreateRoomDto: {
             /** Format: uuid */
@@ -2199,6 +2764,37 @@ export interface components {
              */
             firstTreatmentDate: string | null;
         };
+        FollowUpDto: {
+            actionItems: components["schemas"]["ActionItemDto"][];
+            /** Format: uuid */
+            caseId: string;
+            /** @description who may be named responsible (active clinicians of the clinic) */
+            clinicians: components["schemas"]["ClinicianChoiceDto"][];
+            outcome: components["schemas"]["RecommendationOutcomeDto"];
+            postponements: components["schemas"]["PostponementDto"][];
+            /** @description the latest signed plan version, if any */
+            signedPlan: components["schemas"]["SignedPlanDto"] | null;
+            times: components["schemas"]["FollowUpTimesDto"];
+            timeZone: string;
+        };
+        FollowUpTimesDto: {
+            /** @description first presentation → first recorded treatment start; null until both are known */
+            boardToTreatmentDays: number | null;
+            /** Format: date */
+            firstPresentedOn: string | null;
+            /**
+             * Format: date
+             * @description earliest start recorded on an item
+             */
+            firstTreatmentStartedOn: string | null;
+            /** @description referral → first board presentation; null until presented */
+            referralToBoardDays: number | null;
+            /**
+             * Format: date
+             * @description the referral (case created), in the clinic’s calendar
+             */
+            referredOn: string;
+        };
         FreeWindowDto: {
             end: string;
             start: string;
@@ -2240,6 +2836,43 @@ export interface components {
             secondary: number;
             tertiary?: number;
         };
+        GuestInvitationDto: {
+            /** @description the guest’s access ends then at the latest */
+            accessUntil: string;
+            caseId: string;
+            createdAt: string;
+            email: string;
+            id: string;
+            institution: string | null;
+            linkExpiresAt: string;
+            name: string;
+            redeemedAt: string | null;
+            revokedAt: string | null;
+            sessionId: string;
+            /** @enum {string} */
+            status: "invited" | "joined" | "revoked" | "expired";
+        };
+        GuestViewDto: {
+            accessUntil: string;
+            caseId: string;
+            /** @description how the board refers to the case, e.g. C-1A2B3C4D */
+            caseReference: string;
+            clinicName: string;
+            endsAt: string;
+            guestName: string;
+            invitationId: string;
+            /** @description the patient the guest referred */
+            patientName: string;
+            /** @description the board has the invited case on screen now */
+            presenting: boolean;
+            sessionId: string;
+            /** @enum {string} */
+            sessionStatus: "scheduled" | "in_progress" | "closed" | "cancelled";
+            sessionTitle: string;
+            startsAt: string;
+            /** @description IANA time zone of the clinic */
+            timeZone: string;
+        };
         HistoryAuthorDto: {
             displayName: string;
             id: string;
@@ -2255,6 +2888,32 @@ export interface components {
         HistoryVersionPageDto: {
             items: components["schemas"]["HistoryVersionDto"][];
             nextCursor: string | null;
+        };
+        IdentityProviderListDto: {
+            items: components["schemas"]["IdentityProviderResponseDto"][];
+        };
+        IdentityProviderResponseDto: {
+            clientId: string;
+            /** @description A client secret is stored (it is never returned) */
+            clientSecretSet: boolean;
+            /** Format: uuid */
+            clinicId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            emailDomains: string[];
+            enabled: boolean;
+            /** Format: uuid */
+            id: string;
+            issuerUrl: string;
+            name: string;
+            passwordLoginDisabled: boolean;
+            /** @enum {string} */
+            provisioning: "match_only" | "create_clinician";
+            /** @description Where the provider must send users back (register it there) */
+            redirectUri: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
         };
         ImagingReferenceDto: {
             /**
@@ -2297,6 +2956,10 @@ export interface components {
             status: "booked" | "cancelled";
             /** @description minutes from the first to the last patient-attended visit */
             timeInClinic: number;
+        };
+        LetterTokenDto: {
+            /** @description The token from the letter link in the mail */
+            token: string;
         };
         LoginDto: {
             /**
@@ -2341,6 +3004,43 @@ export interface components {
             before: components["schemas"]["AppointmentDto"][];
             caseId: string;
         };
+        NotificationPreferenceDto: {
+            /** @description true: send me these by e-mail */
+            email: boolean;
+            /** @enum {string} */
+            kind: "appointment" | "case_packet" | "task_assigned";
+        };
+        NotificationPreferencesDto: {
+            /** @description false when no mail server is configured: mail is kept in the outbox */
+            deliveryConfigured: boolean;
+            /** @description The address mail goes to (the account e-mail) */
+            email: string;
+            preferences: components["schemas"]["NotificationPreferenceViewDto"][];
+        };
+        NotificationPreferenceViewDto: {
+            /** @description true: send me these by e-mail */
+            email: boolean;
+            /** @enum {string} */
+            kind: "appointment" | "case_packet" | "task_assigned";
+            /** @description What this kind of mail is, in words */
+            label: string;
+        };
+        OidcCallbackDto: {
+            /** @description code, as received (absent when the provider refused) */
+            code?: string;
+            /** @description error, as received */
+            error?: string;
+            /** @description error_description, as received */
+            errorDescription?: string;
+            /** @description iss, as received (RFC 9207) */
+            iss?: string;
+            /** @description state, as received */
+            state: string;
+        };
+        OidcStartDto: {
+            /** @description The provider's authorization endpoint with PKCE (S256), state and nonce: send the browser there. Keep the state to compare on return. */
+            authorizationUrl: string;
+        };
         /** @description a FHIR R4 OperationOutcome: the error shape of the FHIR routes */
         OperationOutcome: {
             issue: {
@@ -2356,6 +3056,45 @@ export interface components {
             }[];
             /** @enum {string} */
             resourceType: "OperationOutcome";
+        };
+        OutboxMessageDto: {
+            attempts: number;
+            /** @description The text as sent (never patient data) */
+            body: string;
+            createdAt: string;
+            failedAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "account_link" | "appointment" | "case_packet" | "letter_ready" | "guest_invitation" | "task_assigned";
+            /** @description The mail server's last answer */
+            lastError: string | null;
+            /** @description Not sent before (a retry waits) */
+            notBefore: string;
+            recipientUserId: string | null;
+            sentAt: string | null;
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed";
+            subject: string;
+            to: string;
+        };
+        OutboxPageDto: {
+            /** @description false: no SMTP_URL, nothing is sent */
+            deliveryConfigured: boolean;
+            items: components["schemas"]["OutboxMessageDto"][];
+            nextCursor: string | null;
+        };
+        OutcomeEntryDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            outcome: "carried_out" | "modified" | "declined";
+            /** Format: uuid */
+            planId: string;
+            reason: string | null;
+            /** Format: date-time */
+            recordedAt: string;
+            recordedBy: string | null;
+            recordedByName: string | null;
         };
         PatientDetailDto: {
             /** @description consent to record the board discussion */
@@ -2501,6 +3240,36 @@ export interface components {
         } & ({
             modality?: unknown;
         } | unknown);
+        PostponeCaseDto: {
+            /** @example Awaiting the outside pathology slides */
+            reason: string;
+            /**
+             * Format: uuid
+             * @description a later session of the same clinic
+             */
+            toSessionId: string;
+        };
+        PostponementDto: {
+            /** Format: uuid */
+            caseId: string;
+            from: components["schemas"]["PostponementSessionDto"];
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            postponedAt: string;
+            postponedBy: string | null;
+            /** @description display name of who postponed it */
+            postponedByName: string | null;
+            reason: string;
+            to: components["schemas"]["PostponementSessionDto"];
+        };
+        PostponementSessionDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            startsAt: string;
+            title: string;
+        };
         PrecedenceRuleDto: {
             /** @enum {string} */
             after: "medical_oncology" | "surgical_oncology" | "radiation_oncology" | "pathology" | "radiology" | "genetic_counseling" | "nurse_navigation" | "palliative_care" | "other";
@@ -2658,6 +3427,12 @@ export interface components {
         RecommendationDto: {
             items: components["schemas"]["TreatmentItemDto"][];
         };
+        RecommendationOutcomeDto: {
+            /** @description the latest entry; null when none is recorded */
+            current: components["schemas"]["OutcomeEntryDto"] | null;
+            /** @description every entry, oldest first */
+            history: components["schemas"]["OutcomeEntryDto"][];
+        };
         RecordAssessmentDto: {
             additionalCancers?: components["schemas"]["AdditionalCancerDto"][];
             /**
@@ -2735,6 +3510,14 @@ export interface components {
             /** @description pixels */
             width: number;
         };
+        RecordOutcomeDto: {
+            /** @enum {string} */
+            outcome: "carried_out" | "modified" | "declined";
+            /** @description required when the recommendation was modified or declined */
+            reason?: string;
+        } & ({
+            outcome?: unknown;
+        } | unknown);
         RecordResponseDto: {
             caseId: string;
             createdAt: string;
@@ -2752,6 +3535,10 @@ export interface components {
             /** @enum {string} */
             type: "pathology_report" | "operative_report" | "discharge_summary" | "imaging_ct" | "imaging_mri" | "imaging_xray" | "imaging_pet" | "imaging_other" | "medication_list" | "prior_treatments" | "lab_result" | "genetic_test" | "other";
             url: string | null;
+        };
+        RedeemGuestInvitationDto: {
+            /** @description The code from the invitation link */
+            token: string;
         };
         RefreshDto: {
             /** @description The refresh token from login or the previous refresh */
@@ -2784,6 +3571,69 @@ export interface components {
             id: string;
             name: string;
         };
+        RosterAttendeeDto: {
+            credentials: string | null;
+            /** @description minutes / 60, rounded down to the quarter hour */
+            creditHours: number;
+            disciplines: string[];
+            displayName: string;
+            /** @description total whole minutes (overlapping stays counted once) */
+            minutes: number;
+            /**
+             * @description null: not recorded
+             * @enum {string|null}
+             */
+            profession: "physician" | "nurse" | "nurse_practitioner" | "physician_assistant" | "genetic_counselor" | "medical_physicist" | "pharmacist" | "social_worker" | "dietitian" | "other" | null;
+            stays: components["schemas"]["RosterStayDto"][];
+            userId: string;
+        };
+        RosterSessionDto: {
+            /** Format: date-time */
+            closedAt: string | null;
+            /** Format: date-time */
+            endsAt: string;
+            id: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "in_progress" | "closed" | "cancelled";
+            title: string;
+        };
+        RosterStayDto: {
+            /**
+             * Format: date-time
+             * @description counted from: check-in, or the start if checked in earlier
+             */
+            countedFrom: string;
+            /** Format: date-time */
+            countedTo: string;
+            /**
+             * @description why the stay's counted time ends there: the check-out (but never past the session's closing), or for a stay never checked out the earliest of the session's scheduled end, its closing, and now
+             * @enum {string}
+             */
+            countedUntil: "checked_out" | "session_end" | "session_closed" | "now";
+            /** @description the discipline the person attended for */
+            discipline: string;
+            /** Format: date-time */
+            joinedAt: string;
+            /**
+             * Format: date-time
+             * @description null: never checked out
+             */
+            leftAt: string | null;
+            /** @description whole minutes counted */
+            minutes: number;
+        };
+        SessionRosterDto: {
+            attendees: components["schemas"]["RosterAttendeeDto"][];
+            clinicId: string;
+            clinicName: string;
+            /** @description the configured CME credit designation; null: none */
+            creditDesignation: string | null;
+            session: components["schemas"]["RosterSessionDto"];
+            /** @description the clinic's time zone, in which the CSV and PDF give times */
+            timeZone: string;
+        };
         SetAvailabilityDto: {
             /** Format: uuid */
             clinicId: string;
@@ -2808,6 +3658,32 @@ export interface components {
             /** @description The account whose password was set, to sign in with */
             email: string;
         };
+        SignedPlanDto: {
+            /** Format: uuid */
+            id: string;
+            items: components["schemas"]["SignedPlanItemDto"][];
+            number: number;
+            /** Format: date-time */
+            signedAt: string;
+        };
+        SignedPlanItemDto: {
+            description: string | null;
+            intent: string;
+            modality: string;
+            responsibleClinicianId: string | null;
+            sequence: number;
+        };
+        SignInProviderDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example St. Mary Hospital */
+            name: string;
+        };
+        SignInProviderListDto: {
+            items: components["schemas"]["SignInProviderDto"][];
+            /** @description false: only admins sign in with a password (PASSWORD_LOGIN_ENABLED) */
+            passwordLoginEnabled: boolean;
+        };
         SiteOverrideDto: {
             /** @example Synchronous breast and lung primaries; the breast board leads the work-up */
             reason: string;
@@ -2817,9 +3693,16 @@ export interface components {
         };
         SpecialistResponseDto: {
             clinicIds: string[];
+            /** @description null: not recorded */
+            credentials: string | null;
             disciplines: ("medical_oncology" | "surgical_oncology" | "radiation_oncology" | "pathology" | "radiology" | "genetic_counseling" | "nurse_navigation" | "palliative_care" | "other")[];
             displayName: string;
             id: string;
+            /**
+             * @description null: not recorded
+             * @enum {string|null}
+             */
+            profession: "physician" | "nurse" | "nurse_practitioner" | "physician_assistant" | "genetic_counselor" | "medical_physicist" | "pharmacist" | "social_worker" | "dietitian" | "other" | null;
             userId: string;
         };
         SystemStageCriterionDto: {
@@ -2841,6 +3724,40 @@ export interface components {
              * @enum {string}
              */
             system: "lugano" | "figo" | "resectability" | "r_iss" | "bclc";
+        };
+        TaskDto: {
+            /** Format: uuid */
+            caseId: string;
+            /** @example C-1A2B3C4D */
+            caseReference: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            description: string;
+            /** Format: date */
+            dueDate: string;
+            /** Format: uuid */
+            id: string;
+            note: string | null;
+            /** @description open and past its due date in the clinic’s time zone */
+            overdue: boolean;
+            /** @description the patient as the app shows them ("Family, Given") */
+            patientName: string;
+            /** Format: uuid */
+            planId: string;
+            planItemSequence: number | null;
+            /** Format: uuid */
+            responsibleClinicianId: string;
+            responsibleClinicianName: string;
+            /** @enum {string} */
+            status: "open" | "done" | "cancelled";
+            /** @description the case’s clinic time zone (IANA) */
+            timeZone: string;
+            /** Format: date */
+            treatmentStartedOn: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
         };
         ThirdOpinionDto: {
             /** @description a single line: no line breaks, tabs or other control characters */
@@ -3014,6 +3931,22 @@ export interface components {
             caseId: string;
             reason: string;
         };
+        UpdateActionItemDto: {
+            /** @description a single line: no line breaks, tabs or other control characters */
+            description?: string;
+            /** Format: date */
+            dueDate?: string;
+            note?: string | null;
+            /** Format: uuid */
+            responsibleClinicianId?: string;
+            /** @enum {string} */
+            status?: "open" | "done" | "cancelled";
+            /**
+             * Format: date
+             * @description when the treatment started (clinic’s calendar): not in the future, not before the plan was signed; null clears a wrong one
+             */
+            treatmentStartedOn?: string | null;
+        };
         UpdateAgendaItemDto: {
             /** @enum {string} */
             mode?: "discuss" | "standard_of_care";
@@ -3051,8 +3984,43 @@ export interface components {
              */
             videoUrl?: string | null;
         };
+        UpdateIdentityProviderDto: {
+            /** @description a single line: no line breaks, tabs or other control characters */
+            clientId?: string;
+            /** @description A new client secret; null removes it (a public client). Left out: unchanged. */
+            clientSecret?: string | null;
+            /** Format: uuid */
+            clinicId?: string | null;
+            /**
+             * @example [
+             *       "stmary.example.org"
+             *     ]
+             */
+            emailDomains?: string[];
+            enabled?: boolean;
+            /** @example https://login.stmary.example.org/realms/staff */
+            issuerUrl?: string;
+            /** @description a single line: no line breaks, tabs or other control characters */
+            name?: string;
+            passwordLoginDisabled?: boolean;
+            /** @enum {string} */
+            provisioning?: "match_only" | "create_clinician";
+        };
+        UpdateNotificationPreferencesDto: {
+            preferences: components["schemas"]["NotificationPreferenceDto"][];
+        };
         UpdateSpecialistDto: {
-            disciplines: ("medical_oncology" | "surgical_oncology" | "radiation_oncology" | "pathology" | "radiology" | "genetic_counseling" | "nurse_navigation" | "palliative_care" | "other")[];
+            /**
+             * @description post-nominal credentials; null: not recorded; a single line: no line breaks, tabs or other control characters
+             * @example MD, PhD
+             */
+            credentials?: string | null;
+            disciplines?: ("medical_oncology" | "surgical_oncology" | "radiation_oncology" | "pathology" | "radiology" | "genetic_counseling" | "nurse_navigation" | "palliative_care" | "other")[];
+            /**
+             * @description for CME rosters; null: not recorded
+             * @enum {string|null}
+             */
+            profession?: "physician" | "nurse" | "nurse_practitioner" | "physician_assistant" | "genetic_counselor" | "medical_physicist" | "pharmacist" | "social_worker" | "dietitian" | "other" | null;
         };
         UpdateTrialDto: {
             eligibility?: components["schemas"]["EligibilityDto"];
@@ -3084,7 +4052,7 @@ export interface components {
             /** @description false until the user sets a password from their link */
             passwordSet: boolean;
             /** @enum {string} */
-            role: "admin" | "coordinator" | "clinician";
+            role: "admin" | "coordinator" | "clinician" | "guest";
             /** @description A TOTP second factor is active */
             totpEnabled: boolean;
             updatedAt: string;
@@ -3128,6 +4096,46 @@ export interface components {
             /** @example Listed in error: the trial does not enrol in our region */
             reason: string;
         };
+        YearRosterDto: {
+            clinicId: string;
+            clinicName: string;
+            creditDesignation: string | null;
+            people: components["schemas"]["YearRosterPersonDto"][];
+            /** @description sessions held in the year (not cancelled), by start */
+            sessions: components["schemas"]["YearRosterSessionDto"][];
+            timeZone: string;
+            year: number;
+        };
+        YearRosterEntryDto: {
+            creditHours: number;
+            minutes: number;
+            sessionId: string;
+        };
+        YearRosterPersonDto: {
+            credentials: string | null;
+            /** @description the sum of each session's credit hours */
+            creditHours: number;
+            disciplines: string[];
+            displayName: string;
+            minutes: number;
+            /**
+             * @description null: not recorded
+             * @enum {string|null}
+             */
+            profession: "physician" | "nurse" | "nurse_practitioner" | "physician_assistant" | "genetic_counselor" | "medical_physicist" | "pharmacist" | "social_worker" | "dietitian" | "other" | null;
+            sessions: components["schemas"]["YearRosterEntryDto"][];
+            sessionsAttended: number;
+            userId: string;
+        };
+        YearRosterSessionDto: {
+            attendees: number;
+            id: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "in_progress" | "closed";
+            title: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -3135,6 +4143,7 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type SchemaActionItemDto = components['schemas']['ActionItemDto'];
 export type SchemaAddAgendaItemDto = components['schemas']['AddAgendaItemDto'];
 export type SchemaAdditionalCancerDto = components['schemas']['AdditionalCancerDto'];
 export type SchemaAgendaDiagnosisDto = components['schemas']['AgendaDiagnosisDto'];
@@ -3168,14 +4177,19 @@ export type SchemaChangePasswordDto = components['schemas']['ChangePasswordDto']
 export type SchemaCheckInDto = components['schemas']['CheckInDto'];
 export type SchemaCheckOutDto = components['schemas']['CheckOutDto'];
 export type SchemaClinicBodyDto = components['schemas']['ClinicBodyDto'];
+export type SchemaClinicianChoiceDto = components['schemas']['ClinicianChoiceDto'];
 export type SchemaClinicPageDto = components['schemas']['ClinicPageDto'];
 export type SchemaClinicResponseDto = components['schemas']['ClinicResponseDto'];
 export type SchemaComorbidityDto = components['schemas']['ComorbidityDto'];
+export type SchemaCreateActionItemDto = components['schemas']['CreateActionItemDto'];
 export type SchemaCreateAnnotationDto = components['schemas']['CreateAnnotationDto'];
 export type SchemaCreateBoardSessionDto = components['schemas']['CreateBoardSessionDto'];
 export type SchemaCreateCaseDto = components['schemas']['CreateCaseDto'];
+export type SchemaCreatedGuestInvitationDto = components['schemas']['CreatedGuestInvitationDto'];
 export type SchemaCreatedUserResponseDto = components['schemas']['CreatedUserResponseDto'];
 export type SchemaCreateExceptionDto = components['schemas']['CreateExceptionDto'];
+export type SchemaCreateGuestInvitationDto = components['schemas']['CreateGuestInvitationDto'];
+export type SchemaCreateIdentityProviderDto = components['schemas']['CreateIdentityProviderDto'];
 export type SchemaCreateRoomDto = components['schemas']['CreateRoomDto'];
 export type SchemaCreateSpecialistDto = components['schemas']['CreateSpecialistDto'];
 export type SchemaCreateTrialDto = components['schemas']['CreateTrialDto'];
@@ -3195,19 +4209,34 @@ export type SchemaExceptionResponseDto = components['schemas']['ExceptionRespons
 export type SchemaFamilyHistoryDto = components['schemas']['FamilyHistoryDto'];
 export type SchemaFieldError = components['schemas']['FieldError'];
 export type SchemaFirstTreatmentDateDto = components['schemas']['FirstTreatmentDateDto'];
+export type SchemaFollowUpDto = components['schemas']['FollowUpDto'];
+export type SchemaFollowUpTimesDto = components['schemas']['FollowUpTimesDto'];
 export type SchemaFreeWindowDto = components['schemas']['FreeWindowDto'];
 export type SchemaGeneticTestDto = components['schemas']['GeneticTestDto'];
 export type SchemaGleasonDto = components['schemas']['GleasonDto'];
+export type SchemaGuestInvitationDto = components['schemas']['GuestInvitationDto'];
+export type SchemaGuestViewDto = components['schemas']['GuestViewDto'];
 export type SchemaHistoryAuthorDto = components['schemas']['HistoryAuthorDto'];
 export type SchemaHistoryVersionDto = components['schemas']['HistoryVersionDto'];
 export type SchemaHistoryVersionPageDto = components['schemas']['HistoryVersionPageDto'];
+export type SchemaIdentityProviderListDto = components['schemas']['IdentityProviderListDto'];
+export type SchemaIdentityProviderResponseDto = components['schemas']['IdentityProviderResponseDto'];
 export type SchemaImagingReferenceDto = components['schemas']['ImagingReferenceDto'];
 export type SchemaIntervalDto = components['schemas']['IntervalDto'];
 export type SchemaItineraryDto = components['schemas']['ItineraryDto'];
+export type SchemaLetterTokenDto = components['schemas']['LetterTokenDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
 export type SchemaMedicationDto = components['schemas']['MedicationDto'];
 export type SchemaMovedItineraryDto = components['schemas']['MovedItineraryDto'];
+export type SchemaNotificationPreferenceDto = components['schemas']['NotificationPreferenceDto'];
+export type SchemaNotificationPreferencesDto = components['schemas']['NotificationPreferencesDto'];
+export type SchemaNotificationPreferenceViewDto = components['schemas']['NotificationPreferenceViewDto'];
+export type SchemaOidcCallbackDto = components['schemas']['OidcCallbackDto'];
+export type SchemaOidcStartDto = components['schemas']['OidcStartDto'];
 export type SchemaOperationOutcome = components['schemas']['OperationOutcome'];
+export type SchemaOutboxMessageDto = components['schemas']['OutboxMessageDto'];
+export type SchemaOutboxPageDto = components['schemas']['OutboxPageDto'];
+export type SchemaOutcomeEntryDto = components['schemas']['OutcomeEntryDto'];
 export type SchemaPatientDetailDto = components['schemas']['PatientDetailDto'];
 export type SchemaPatientDto = components['schemas']['PatientDto'];
 export type SchemaPatientHistoryDto = components['schemas']['PatientHistoryDto'];
@@ -3216,6 +4245,9 @@ export type SchemaPlacedCaseDto = components['schemas']['PlacedCaseDto'];
 export type SchemaPlanBodyDto = components['schemas']['PlanBodyDto'];
 export type SchemaPlanDayDto = components['schemas']['PlanDayDto'];
 export type SchemaPlanItemDto = components['schemas']['PlanItemDto'];
+export type SchemaPostponeCaseDto = components['schemas']['PostponeCaseDto'];
+export type SchemaPostponementDto = components['schemas']['PostponementDto'];
+export type SchemaPostponementSessionDto = components['schemas']['PostponementSessionDto'];
 export type SchemaPrecedenceRuleDto = components['schemas']['PrecedenceRuleDto'];
 export type SchemaPresentDto = components['schemas']['PresentDto'];
 export type SchemaPresenterViewAckDto = components['schemas']['PresenterViewAckDto'];
@@ -3229,24 +4261,36 @@ export type SchemaReadinessReportDto = components['schemas']['ReadinessReportDto
 export type SchemaReadinessRuleDto = components['schemas']['ReadinessRuleDto'];
 export type SchemaReadinessWaivedDto = components['schemas']['ReadinessWaivedDto'];
 export type SchemaRecommendationDto = components['schemas']['RecommendationDto'];
+export type SchemaRecommendationOutcomeDto = components['schemas']['RecommendationOutcomeDto'];
 export type SchemaRecordAssessmentDto = components['schemas']['RecordAssessmentDto'];
 export type SchemaRecordDziDto = components['schemas']['RecordDziDto'];
+export type SchemaRecordOutcomeDto = components['schemas']['RecordOutcomeDto'];
 export type SchemaRecordResponseDto = components['schemas']['RecordResponseDto'];
+export type SchemaRedeemGuestInvitationDto = components['schemas']['RedeemGuestInvitationDto'];
 export type SchemaRefreshDto = components['schemas']['RefreshDto'];
 export type SchemaRegionDto = components['schemas']['RegionDto'];
 export type SchemaReorderAgendaDto = components['schemas']['ReorderAgendaDto'];
 export type SchemaRepairDto = components['schemas']['RepairDto'];
 export type SchemaRequiredDisciplineDto = components['schemas']['RequiredDisciplineDto'];
 export type SchemaRoomResponseDto = components['schemas']['RoomResponseDto'];
+export type SchemaRosterAttendeeDto = components['schemas']['RosterAttendeeDto'];
+export type SchemaRosterSessionDto = components['schemas']['RosterSessionDto'];
+export type SchemaRosterStayDto = components['schemas']['RosterStayDto'];
+export type SchemaSessionRosterDto = components['schemas']['SessionRosterDto'];
 export type SchemaSetAvailabilityDto = components['schemas']['SetAvailabilityDto'];
 export type SchemaSetPasswordDto = components['schemas']['SetPasswordDto'];
 export type SchemaSetPasswordLinkDto = components['schemas']['SetPasswordLinkDto'];
 export type SchemaSetPasswordResultDto = components['schemas']['SetPasswordResultDto'];
+export type SchemaSignedPlanDto = components['schemas']['SignedPlanDto'];
+export type SchemaSignedPlanItemDto = components['schemas']['SignedPlanItemDto'];
+export type SchemaSignInProviderDto = components['schemas']['SignInProviderDto'];
+export type SchemaSignInProviderListDto = components['schemas']['SignInProviderListDto'];
 export type SchemaSiteOverrideDto = components['schemas']['SiteOverrideDto'];
 export type SchemaSiteOverrideResponseDto = components['schemas']['SiteOverrideResponseDto'];
 export type SchemaSpecialistResponseDto = components['schemas']['SpecialistResponseDto'];
 export type SchemaSystemStageCriterionDto = components['schemas']['SystemStageCriterionDto'];
 export type SchemaSystemStageDto = components['schemas']['SystemStageDto'];
+export type SchemaTaskDto = components['schemas']['TaskDto'];
 export type SchemaThirdOpinionDto = components['schemas']['ThirdOpinionDto'];
 export type SchemaTnmStageDto = components['schemas']['TnmStageDto'];
 export type SchemaTokenPairDto = components['schemas']['TokenPairDto'];
@@ -3260,8 +4304,11 @@ export type SchemaTrialDto = components['schemas']['TrialDto'];
 export type SchemaTrialMatchDto = components['schemas']['TrialMatchDto'];
 export type SchemaTrialMatchResultDto = components['schemas']['TrialMatchResultDto'];
 export type SchemaUnplacedCaseDto = components['schemas']['UnplacedCaseDto'];
+export type SchemaUpdateActionItemDto = components['schemas']['UpdateActionItemDto'];
 export type SchemaUpdateAgendaItemDto = components['schemas']['UpdateAgendaItemDto'];
 export type SchemaUpdateBoardSessionDto = components['schemas']['UpdateBoardSessionDto'];
+export type SchemaUpdateIdentityProviderDto = components['schemas']['UpdateIdentityProviderDto'];
+export type SchemaUpdateNotificationPreferencesDto = components['schemas']['UpdateNotificationPreferencesDto'];
 export type SchemaUpdateSpecialistDto = components['schemas']['UpdateSpecialistDto'];
 export type SchemaUpdateTrialDto = components['schemas']['UpdateTrialDto'];
 export type SchemaUpdateUserDto = components['schemas']['UpdateUserDto'];
@@ -3273,8 +4320,341 @@ export type SchemaWaiverDto = components['schemas']['WaiverDto'];
 export type SchemaWeeklyAvailabilityDto = components['schemas']['WeeklyAvailabilityDto'];
 export type SchemaWeeklyWindowDto = components['schemas']['WeeklyWindowDto'];
 export type SchemaWithdrawTrialDto = components['schemas']['WithdrawTrialDto'];
+export type SchemaYearRosterDto = components['schemas']['YearRosterDto'];
+export type SchemaYearRosterEntryDto = components['schemas']['YearRosterEntryDto'];
+export type SchemaYearRosterPersonDto = components['schemas']['YearRosterPersonDto'];
+export type SchemaYearRosterSessionDto = components['schemas']['YearRosterSessionDto'];
 export type $defs = Record<string, never>;
 export interface operations {
+    ActionItemsController_tasks: {
+        parameters: {
+            query?: {
+                /** @description me: the caller’s items; all: every item in the clinics the caller is a member of */
+                assignee?: "me" | "all";
+                status?: "open" | "done" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description by due date, at most 500; overdue ones flagged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDto"][];
+                };
+            };
+            /** @description Invalid request (query): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ActionItemsController_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from the last read */
+                "If-Match": string;
+            };
+            path: {
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateActionItemDto"];
+            };
+        };
+        responses: {
+            /** @description the item (ETag) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItemDto"];
+                };
+            };
+            /** @description Invalid request (path, If-Match, body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: itemId, responsibleClinicianId names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description a cancelled item with a treatment start */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description the item changed since the ETag was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match is required: send the ETag of your last read */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CmeController_yearRoster: {
+        parameters: {
+            query: {
+                clinicId: string;
+                /** @description json (default), csv or pdf; or ask by Accept */
+                format?: "json" | "csv" | "pdf";
+            };
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV / PDF with ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearRosterDto"];
+                    "application/pdf": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request (path, query): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description a clinician of the clinic */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description not one of your clinics */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CmeController_yearCertificate: {
+        parameters: {
+            query: {
+                clinicId: string;
+            };
+            header?: never;
+            path: {
+                userId: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid request (path, query): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description another person's certificate, asked by a clinician */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description not one of your clinics, or no attendance recorded in the year */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     AuditController_list: {
         parameters: {
             query?: {
@@ -3387,6 +4767,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description code password_login_disabled: password sign-in is turned off for the address (PASSWORD_LOGIN_ENABLED, or its hospital sign-in); admins are let through */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The body is larger than BODY_LIMIT_BYTES */
             413: {
                 headers: {
@@ -3448,6 +4837,226 @@ export interface operations {
             /** @description No valid access token: missing, invalid, expired or revoked */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    OidcController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcStartDto"];
+                };
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description code issuer_mismatch: the provider names another issuer than configured */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description code unknown_provider: no enabled provider with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address to this route (PUBLIC_ROUTE_IP_LIMIT); see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description code provider_unreachable: the provider's metadata could not be read */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    OidcController_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OidcCallbackDto"];
+            };
+        };
+        responses: {
+            /** @description Consilium's own token pair, as from a password sign-in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+            /** @description code invalid_state (unknown, expired or used state: a replay), invalid_code (the provider refused the code) or provider_error (refused at the provider) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description code issuer_mismatch, email_missing, email_not_verified, email_domain_not_allowed, unknown_account (the provider only matches accounts), account_disabled or admin_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description code unknown_provider: the provider was disabled meanwhile */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address to this route (PUBLIC_ROUTE_IP_LIMIT); see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description code provider_unreachable or sign_in_failed: the provider failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    OidcController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInProviderListDto"];
+                };
+            };
+            /** @description Too many requests from this address to this route (PUBLIC_ROUTE_IP_LIMIT); see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4234,6 +5843,107 @@ export interface operations {
             };
         };
     };
+    PostponementsController_postpone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostponeCaseDto"];
+            };
+        };
+        responses: {
+            /** @description the case is on the later agenda; the reason is kept */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostponementDto"];
+                };
+            };
+            /** @description Invalid request (path, body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description the case is not on this agenda */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description the later session is not later, belongs to another clinic, is closed or cancelled, or already lists the case; or the case was already presented */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     BoardSessionsController_reorder: {
         parameters: {
             query?: never;
@@ -4599,6 +6309,233 @@ export interface operations {
             };
         };
     };
+    CmeController_sessionCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description another person's certificate, asked by a clinician */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description no such session, not one of your clinics, or no attendance recorded */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GuestInvitationsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestInvitationDto"][];
+                };
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GuestInvitationsController_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGuestInvitationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedGuestInvitationDto"];
+                };
+            };
+            /** @description Invalid request (path, body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id, caseId names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     BoardSessionsController_presenterView: {
         parameters: {
             query?: never;
@@ -4778,6 +6715,80 @@ export interface operations {
             };
             /** @description The body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CmeController_sessionRoster: {
+        parameters: {
+            query?: {
+                /** @description json (default), csv or pdf; or ask by Accept */
+                format?: "json" | "csv" | "pdf";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV / PDF with ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionRosterDto"];
+                    "application/pdf": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request (path, query): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description a clinician of the clinic: rosters are for coordinators and administrators */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description no such session, or not one of your clinics */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5085,6 +7096,174 @@ export interface operations {
             };
             /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CaseFollowUpController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItemDto"][];
+                };
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CaseFollowUpController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateActionItemDto"];
+            };
+        };
+        responses: {
+            /** @description the item (ETag); its responsible clinician is mailed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItemDto"];
+                };
+            };
+            /** @description the responsible clinician is not an active clinician of the clinic, … */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id, planId, responsibleClinicianId names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description the plan version is not signed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5947,6 +8126,75 @@ export interface operations {
             };
             /** @description The body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CaseFollowUpController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description action items, outcome history, postponements, and referral→board and board→treatment days */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpDto"];
+                };
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7237,6 +9485,174 @@ export interface operations {
             };
             /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CaseFollowUpController_outcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationOutcomeDto"];
+                };
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CaseFollowUpController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordOutcomeDto"];
+            };
+        };
+        responses: {
+            /** @description appended to the history; the latest is current */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationOutcomeDto"];
+                };
+            };
+            /** @description Invalid request (path, body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator or clinician; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description no plan has been signed for the case */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8819,6 +11235,212 @@ export interface operations {
             };
         };
     };
+    GuestInvitationsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestInvitationDto"];
+                };
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role coordinator; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GuestInvitationsController_redeem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeemGuestInvitationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+            /** @description Invalid request (body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unknown link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Used, expired or withdrawn */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address to this route (PUBLIC_ROUTE_IP_LIMIT); see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GuestInvitationsController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestViewDto"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role guest; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     HealthController_check: {
         parameters: {
             query?: never;
@@ -8853,6 +11475,558 @@ export interface operations {
                         /** @enum {string} */
                         status: "ok";
                     };
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProviderListDto"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role admin; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIdentityProviderDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProviderResponseDto"];
+                };
+            };
+            /** @description Invalid request (body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role admin; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: clinicId names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description a provider with this name already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProviderResponseDto"];
+                };
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role admin; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from the last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIdentityProviderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProviderResponseDto"];
+                };
+            };
+            /** @description Invalid request (path, If-Match, body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role admin; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found: id, clinicId names nothing you may see (another clinic's resources are not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description a provider with this name already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The provider changed since the ETag was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match is required: send the ETag of your last read */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    LetterLinkController_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterTokenDto"];
+            };
+        };
+        responses: {
+            /** @description application/pdf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unknown link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The link expired or a newer letter replaced it */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address to this route (PUBLIC_ROUTE_IP_LIMIT); see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    NotificationsController_outbox: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "sent" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxPageDto"];
+                };
+            };
+            /** @description Invalid request (query): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role admin; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    NotificationsController_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxMessageDto"];
+                };
+            };
+            /** @description Invalid request (path): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the route requires the role admin; or the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No unsent message with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
@@ -9075,6 +12249,40 @@ export interface operations {
                         };
                         /** Format: uuid */
                         clinicId: string;
+                        /** @description what happened after the board, for the cases first presented in the year (from recorded data only) */
+                        followUp: {
+                            actionItems: {
+                                cancelled: number;
+                                done: number;
+                                open: number;
+                                /** @description open and past the due date */
+                                overdue: number;
+                            };
+                            /** @description first presentation → first treatment start recorded on an action item */
+                            boardToTreatmentDays: {
+                                /** @description cases with both dates recorded */
+                                count: number;
+                                /** @description median days; null when count is 0 */
+                                median: number | null;
+                            };
+                            casesFirstPresented: number;
+                            outcomes: {
+                                carried_out: number;
+                                declined: number;
+                                modified: number;
+                                not_recorded: number;
+                            };
+                            /** @description distinct cases moved from one of the year’s sessions */
+                            postponedCases: number;
+                            postponements: number;
+                            /** @description referral → first board presentation, calendar days in the clinic’s zone */
+                            referralToBoardDays: {
+                                /** @description cases with both dates recorded */
+                                count: number;
+                                /** @description median days; null when count is 0 */
+                                median: number | null;
+                            };
+                        };
                         presentations: {
                             byReason: {
                                 [key: string]: number;
@@ -11306,6 +14514,133 @@ export interface operations {
             };
             /** @description No valid access token: missing, invalid, expired or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    NotificationsController_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesDto"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable (or the server is shutting down); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    NotificationsController_setPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationPreferencesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesDto"];
+                };
+            };
+            /** @description Invalid request (body): `errors` names each field and what is wrong; nothing is written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token: missing, invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden: the session is restricted to second-factor enrolment (code second_factor_enrolment_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,7 @@ import { fieldErrors, problemText } from '../ui/problem.js';
 import { toastError, toastSuccess } from '../ui/toast.js';
 import { useLoad } from '../ui/use-load.js';
 import { ASSESSMENT_SOURCE_WORDS, MODE_WORDS, patientName } from './words.js';
+import { PostponeCase } from './postpone.js';
 
 type Item = Schemas['AgendaItemDto'];
 type Session = Schemas['BoardSessionDetailDto'];
@@ -256,6 +257,7 @@ export function Agenda(props: {
                         </div>`
                       : null
                   }
+                  ${props.canManage && a.presentedAt === null ? html`<${PostponeCase} session=${s} caseId=${a.caseId} name=${name} timeZone=${props.timeZone} onPostponed=${props.onChanged} />` : null}
                 </li>`;
               })}
             </ol>`

@@ -9,8 +9,10 @@ import { DISCIPLINE_WORDS, labelOf } from '../ui/labels.js';
 import { fieldErrors, problemText } from '../ui/problem.js';
 import { toastSuccess } from '../ui/toast.js';
 import { useLoad } from '../ui/use-load.js';
+import { GuestsPanel } from './guests.js';
 import { Agenda } from './agenda.js';
 import { AttendancePanel } from './attendance.js';
+import { RosterPanel } from './roster.js';
 import { draftOf, formErrors, SessionForm, timesOf, type SessionDraft } from './session-form.js';
 import { sessionWhen } from './sessions.js';
 import { TranscriptPanel } from './transcript-view.js';
@@ -25,6 +27,15 @@ async function loadSession(id: string): Promise<{ session: Session; etag: string
   const etag = (await call).response.headers.get('etag') ?? `"${session.version}"`;
   return { session, etag };
 }
+
+/** What the roster depends on: the stays and the session's times and status (not its agenda). */
+const rosterKey = (s: Session): string =>
+  [
+    s.status,
+    s.startsAt,
+    s.endsAt,
+    ...s.attendance.entries.map((a) => `${a.userId}:${a.joinedAt}:${a.leftAt ?? ''}`),
+  ].join('|');
 
 const STALE =
   'Someone else changed this session since you opened it. Reload to see their changes, then make yours again.';
@@ -233,5 +244,15 @@ export function SessionPage(props: { id: string; me: Me }) {
         <${TranscriptPanel} sessionId=${s.id} title=${s.title} timeZone=${tz} refreshKey=${changes} />
       </div>
     </div>
+    <${GuestsPanel} sessionId=${s.id} agenda=${s.agenda} timeZone=${tz} me=${props.me} open=${open} />
+    <${RosterPanel}
+      sessionId=${s.id}
+      clinicId=${s.clinicId}
+      startsAt=${s.startsAt}
+      timeZone=${tz}
+      me=${props.me}
+      attended=${s.attendance.entries.some((a) => a.userId === props.me.id)}
+      refreshKey=${rosterKey(s)}
+    />
   </main>`;
 }

@@ -29,9 +29,10 @@ export function BoardSessions(props: { me: Me }) {
   const sessions = useLoad(() => ok(client.GET('/api/board-sessions', { params: { query: { limit: 200 } } })), []);
   const coordinator = props.me.role === 'coordinator';
   const head = html`<div class="page-head">
-    <h1>Board sessions</h1>
-    ${coordinator ? html`<a class="btn btn-primary" href="#/board/new">New session</a>` : null}
-  </div>`;
+      <h1>Board sessions</h1>
+      ${coordinator ? html`<a class="btn btn-primary" href="#/board/new">New session</a>` : null}
+    </div>
+    ${coordinator ? html`<p><a href=${`#/board/rosters/${new Date().getFullYear()}`}>Attendance rosters (CME)</a></p>` : null}`;
   const error = clinics.error ?? sessions.error;
   if (error !== undefined)
     return html`<main>

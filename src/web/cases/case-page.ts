@@ -25,6 +25,7 @@ import { fieldErrors, problemText } from '../ui/problem.js';
 import { toastError, toastSuccess } from '../ui/toast.js';
 import { useLoad } from '../ui/use-load.js';
 import { ClinicalPanel } from './legacy.js';
+import { FollowUpPanel } from './follow-up.js';
 
 type Case = Schemas['CaseDetailDto'];
 type Status = Case['status'];
@@ -389,7 +390,10 @@ function Referral(props: { c: Case; history: Schemas['HistoryVersionDto'] | unde
     <h2 id="referral-h">Referral</h2>
     <dl class="facts">
       <dt>Referred by</dt>
-      <dd>${c.referringClinician}, ${c.referringInstitution}</dd>
+      <dd>
+        ${c.referringClinician}, ${c.referringInstitution}
+        ${c.referringEmail === null ? null : html`<div class="muted">Letter link mailed to ${c.referringEmail}</div>`}
+      </dd>
       <dt>Reason</dt>
       <dd>${labelOf(REFERRAL_REASON_WORDS, c.reason)}</dd>
       <dt>Asked by</dt>
@@ -526,6 +530,7 @@ export function CasePage(props: { id: string; me: Me }) {
     </div>
     <${ItineraryPanel} caseId=${c.id} clinicId=${c.clinicId} timeZone=${clinic.timeZone} onChange=${data.reload} />
     <${CaseBoardPanel} caseId=${c.id} clinicId=${c.clinicId} timeZone=${clinic.timeZone} onChange=${data.reload} />
+    <${FollowUpPanel} caseId=${c.id} />
     <${Records} caseId=${c.id} records=${records} timeZone=${clinic.timeZone} onChange=${data.reload} />
     <${Referral} c=${c} history=${history} />
     <${ClinicalPanel} id=${c.id} />

@@ -289,6 +289,10 @@ export function Intake() {
           ${text('referringClinician', 'Referring clinician', { required: true })}
           ${text('referringInstitution', 'Referring institution', { required: true })}
         </div>
+        ${text('referringEmail', "Referring doctor's e-mail", {
+          type: 'email',
+          hint: 'When the board signs its plan, a link to download the letter is mailed here; the mail names no patient.',
+        })}
         <div class="field-row">
           ${choice('initiator', 'Who asked for the second opinion', optionsOf(INITIATOR_WORDS), { required: true })}
           ${choice('reason', 'Reason for the referral', optionsOf(REFERRAL_REASON_WORDS), { required: true })}

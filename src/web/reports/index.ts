@@ -6,6 +6,8 @@ import { Reports } from './reports.js';
 const REPORT_READERS = [...STAFF, 'admin'] as const;
 
 /** Concordance and accreditation reports. */
-export const routes: Route[] = [{ path: '/reports', roles: REPORT_READERS, view: () => html`<${Reports} />` }];
+export const routes: Route[] = [
+  { path: '/reports', roles: REPORT_READERS, view: (_, me) => html`<${Reports} me=${me} />` },
+];
 
 export const nav: NavItem[] = [{ href: '#/reports', label: 'Reports', roles: REPORT_READERS, order: 40 }];

@@ -8,11 +8,13 @@ import { plural } from '../ui/format.js';
 import { html } from '../ui/html.js';
 import { CHANGE_TYPE_WORDS, DISCIPLINE_WORDS, labelOf, PRESENTATION_REASON_WORDS } from '../ui/labels.js';
 import { useLoad } from '../ui/use-load.js';
+import type { Me } from '../router.js';
+import { FollowUpFigures } from './follow-up-figures.js';
 
 const share = (x: { n: number; pct: number }): string => `${x.n} (${x.pct} %)`;
 
 /** Concordance of the board's diagnoses with the referring ones, and the CoC conference figures, per clinic. */
-export function Reports() {
+export function Reports(props: { me?: Me } = {}) {
   const clinics = useLoad(() => ok(client.GET('/api/clinics', { params: { query: { limit: 100 } } })), []);
   const [clinicId, setClinicId] = useState('');
   const year = new Date().getFullYear();
@@ -183,6 +185,13 @@ export function Reports() {
       <div class="field-row">
         ${Field({ label: 'Year', name: 'report-year', inputmode: 'numeric', value: confYear, onInput: setConfYear })}
       </div>
+      ${
+        props.me?.role === 'coordinator' || props.me?.role === 'admin'
+          ? html`<p>
+              <a href=${`#/board/rosters/${confYear}?clinic=${chosen}`}>Attendance roster (CME) of ${confYear}</a>
+            </p>`
+          : null
+      }
       ${conference.error === undefined ? null : html`<${LoadError} text=${conference.error} />`}
       ${
         conf === undefined
@@ -238,7 +247,8 @@ export function Reports() {
                     )}
                   </tbody>
                 </table>
-              </div>`
+              </div>
+              <${FollowUpFigures} figures=${conf.followUp} />`
       }
     </section>
   </main>`;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse as parseCsvText } from 'csv-parse/sync';
 import request from 'supertest';
 import { addSpecialist, boardWorld, type BoardWorld, type Member } from './utils/board-fixtures.js';
 import { flatText, pdfPageTexts } from './utils/pdf-text.js';
@@ -41,35 +42,8 @@ interface Attendee {
   creditHours: number;
 }
 
-/** A strict RFC 4180 reader (CRLF records, quoted fields). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const end = (): void => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') end();
-    else if (c === '\r' && text[i + 1] === '\n') {
-      end();
-      rows.push(row);
-      row = [];
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
+/** Reads CSV strictly as RFC 4180 (csv-parse): CRLF records, quoted fields, equal column counts. */
+const parseCsv = (text: string): string[][] => parseCsvText(text, { record_delimiter: '\r\n' });
 
 const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void): void => {
   const chunks: Buffer[] = [];

@@ -1,36 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { parse as parseCsvText } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { csvDocument, csvField } from './roster-csv.js';
 
-/** A strict RFC 4180 reader, to check what the writer writes. */
-function parse(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const end = (): void => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') end();
-    else if (c === '\r' && text[i + 1] === '\n') {
-      end();
-      rows.push(row);
-      row = [];
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
+/** Reads CSV strictly as RFC 4180 (csv-parse): CRLF records, quoted fields, equal column counts. */
+const parse = (text: string): string[][] => parseCsvText(text, { record_delimiter: '\r\n' });
 
 describe(csvField.name, () => {
   it('should quote commas, quotes and line breaks', () => {

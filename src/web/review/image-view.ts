@@ -56,6 +56,9 @@ export function ImageView(props: ImageViewProps) {
         setSize(`${dzi.width.toLocaleString('en')} × ${dzi.height.toLocaleString('en')} pixels`);
         const v = OpenSeadragon({
           element: frame.current,
+          // The 2D canvas, not WebGL: on a hospital PC without a GPU (and in headless test
+          // browsers) WebGL is emulated on the CPU and a follower busy redrawing fell seconds behind.
+          drawer: 'canvas',
           showNavigationControl: false,
           loadTilesWithAjax: true,
           ajaxHeaders: bearer(),

@@ -399,6 +399,18 @@ describe('Second-opinion cases', () => {
         send: { item: 'lab_result', reason: 'not needed for this review' },
         coordinatorOnly: true,
       },
+      'GET /cases/:id/follow-up': {},
+      'GET /cases/:id/action-items': {},
+      'POST /cases/:id/action-items': {
+        send: {
+          planId: '00000000-0000-4000-8000-000000000004',
+          description: 'Book the operation',
+          responsibleClinicianId: '00000000-0000-4000-8000-000000000005',
+          dueDate: '2026-12-20',
+        },
+      },
+      'GET /cases/:id/recommendation-outcome': {},
+      'PUT /cases/:id/recommendation-outcome': { send: { outcome: 'carried_out' } },
     };
     // Every registered route of a case is in the matrix (admin-only break-glass is tested on its own).
     const caseRoutes = listRouteAudits(t.app.get(DiscoveryService), t.app.get(MetadataScanner), t.app.get(Reflector))

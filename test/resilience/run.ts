@@ -218,6 +218,13 @@ async function accessMatrix(
     '/api/auth/logout',
     '/api/auth/set-password',
     '/api/docs-json',
+    // Public by design, each with its own refusals tested: hospital sign-in before there is a
+    // session, and the one-time links of the referring doctor (letter) and of guests (invitation).
+    '/api/auth/oidc/providers',
+    '/api/auth/oidc/{providerId}/start',
+    '/api/auth/oidc/callback',
+    '/api/guest-invitations/redemption',
+    '/api/letters/download',
   ]);
   let checks = 0;
   const statuses = new Map<string, number>();
